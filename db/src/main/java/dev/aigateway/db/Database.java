@@ -1,0 +1,181 @@
+package dev.aigateway.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's PostgreSQL: a pooled connection to an external server or to an embedded one started
+ * here, migrated to the latest schema before it is handed out.
+ */
+public final class Database implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+  static final String EMBEDDED_DATABASE = "gateway";
+
+  private final @Nullable EmbeddedPostgresServer embedded;
+  private final HikariDataSource pool;
+  private final DSLContext dsl;
+  private final String jdbcUrl;
+  private final Properties credentials;
+
+  private Database(
+      @Nullable EmbeddedPostgresServer embedded,
+      HikariDataSource pool,
+      String jdbcUrl,
+      Properties credentials) {
+    this.embedded = embedded;
+    this.pool = pool;
+    this.jdbcUrl = jdbcUrl;
+    this.credentials = credentials;
+    this.dsl = DSL.using(pool, SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
+  }
+
+  /**
+   * Connects (starting the embedded server when no URL is configured) and migrates.
+   *
+   * @throws DatabaseUnavailableException when the database cannot be reached or migrated
+   */
+  public static Database start(DatabaseSettings settings) {
+    EmbeddedPostgresServer embedded = null;
+    String url;
+    Properties credentials = new Properties();
+    if (settings.embedded()) {
+      embedded = EmbeddedPostgresServer.start(settings.dataDir().resolve("postgres"));
+      url = embedded.jdbcUrl("postgres");
+      credentials.setProperty("user", "postgres");
+      createDatabaseIfMissing(embedded.adminDataSource(), EMBEDDED_DATABASE);
+      url = embedded.jdbcUrl(EMBEDDED_DATABASE);
+    } else {
+      url = settings.jdbcUrl();
+      if (settings.user() != null) {
+        credentials.setProperty("user", settings.user());
+      }
+      if (settings.password() != null) {
+        credentials.setProperty("password", settings.password());
+      }
+    }
+    try {
+      Database database = connect(embedded, url, credentials, settings.maxPoolSize());
+      Migrations.migrate(database.dataSource());
+      return database;
+    } catch (RuntimeException e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Wraps an already running server (tests) without starting or migrating anything. */
+  public static Database connect(String jdbcUrl, Properties credentials, int maxPoolSize) {
+    return connect(null, jdbcUrl, credentials, maxPoolSize);
+  }
+
+  private static Database connect(
+      @Nullable EmbeddedPostgresServer embedded,
+      String jdbcUrl,
+      Properties credentials,
+      int maxPoolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("gateway-db");
+    config.setJdbcUrl(jdbcUrl);
+    config.setDataSourceProperties(credentials);
+    config.setMaximumPoolSize(maxPoolSize);
+    config.setMinimumIdle(Math.min(2, maxPoolSize));
+    config.setConnectionTimeout(5_000);
+    config.setValidationTimeout(1_000);
+    config.setInitializationFailTimeout(10_000);
+    try {
+      return new Database(embedded, new HikariDataSource(config), jdbcUrl, credentials);
+    } catch (RuntimeException e) {
+      throw new DatabaseUnavailableException(
+          "cannot connect to the database at "
+              + Redaction.jdbcUrl(jdbcUrl)
+              + ": "
+              + rootMessage(e)
+              + " (check GATEWAY_DATABASE_URL, GATEWAY_DATABASE_USER and GATEWAY_DATABASE_PASSWORD)",
+          e);
+    }
+  }
+
+  private static void createDatabaseIfMissing(DataSource admin, String name) {
+    try (Connection connection = admin.getConnection();
+        Statement statement = connection.createStatement()) {
+      var rs = statement.executeQuery("select 1 from pg_database where datname = '" + name + "'");
+      if (!rs.next()) {
+        statement.execute("create database " + name);
+        log.info("created database {} in the embedded PostgreSQL", name);
+      }
+    } catch (SQLException e) {
+      throw new DatabaseUnavailableException(
+          "cannot prepare the embedded database: " + e.getMessage(), e);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+
+  /** The connection pool. */
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** A jOOQ context on the pool (PostgreSQL dialect). */
+  public DSLContext dsl() {
+    return dsl;
+  }
+
+  /** The JDBC URL in use; it carries no password when the password came from settings. */
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  /** True when this process started the database itself. */
+  public boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  /**
+   * A new connection outside the pool, for long-lived uses such as {@code LISTEN}; the caller
+   * closes it.
+   */
+  public Connection openDedicatedConnection() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl, credentials);
+  }
+
+  /** True when the database answers a trivial query within a second. */
+  public boolean isReachable() {
+    try (Connection connection = pool.getConnection()) {
+      return connection.isValid(1);
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Closes the pool, then stops the embedded server if this process started one. */
+  @Override
+  public void close() {
+    pool.close();
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

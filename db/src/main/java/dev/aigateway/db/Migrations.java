@@ -1,0 +1,37 @@
+package dev.aigateway.db;
+
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Applies the Flyway migrations in {@code db/migration} to a database. */
+public final class Migrations {
+  private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
+  private Migrations() {}
+
+  /** Migrates to the latest version; safe to call from several replicas at once. */
+  public static void migrate(DataSource dataSource) {
+    try {
+      MigrateResult result =
+          Flyway.configure()
+              .dataSource(dataSource)
+              .locations("classpath:db/migration")
+              .failOnMissingLocations(true)
+              .load()
+              .migrate();
+      if (result.migrationsExecuted > 0) {
+        log.info(
+            "database migrated to version {} ({} migrations applied)",
+            result.targetSchemaVersion,
+            result.migrationsExecuted);
+      }
+    } catch (FlywayException e) {
+      throw new DatabaseUnavailableException(
+          "cannot migrate the database: " + Database.rootMessage(e), e);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.aigateway.db.change;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls back with the config revision whenever it may have changed: on each {@code NOTIFY}, after
+ * every (re)connection (changes may have been missed while disconnected), and on a slow periodic
+ * check as a safety net. Callbacks run on the listener's own thread, one at a time; consumers that
+ * rebuild expensive state coalesce on their own.
+ */
+public final class ConfigChangeListener implements AutoCloseable {
+
+  /** Opens a connection that is not part of a pool (LISTEN is per connection). */
+  @FunctionalInterface
+  public interface ConnectionFactory {
+    Connection open() throws SQLException;
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(ConfigChangeListener.class);
+  private static final Duration POLL = Duration.ofMillis(250);
+  private static final Duration SAFETY_CHECK = Duration.ofSeconds(10);
+  private static final Duration RETRY = Duration.ofSeconds(1);
+
+  private final ConnectionFactory connections;
+  private final LongConsumer onRevision;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile @Nullable Connection connection;
+
+  private ConfigChangeListener(ConnectionFactory connections, LongConsumer onRevision) {
+    this.connections = requireNonNull(connections, "connections");
+    this.onRevision = requireNonNull(onRevision, "onRevision");
+    this.thread = Thread.ofPlatform().name("config-change-listener").daemon().unstarted(this::run);
+  }
+
+  /** Starts listening; {@code onRevision} is called soon after with the current revision. */
+  public static ConfigChangeListener start(ConnectionFactory connections, LongConsumer onRevision) {
+    ConfigChangeListener listener = new ConfigChangeListener(connections, onRevision);
+    listener.thread.start();
+    return listener;
+  }
+
+  private void run() {
+    while (running) {
+      try (Connection c = connections.open()) {
+        connection = c;
+        try (Statement statement = c.createStatement()) {
+          statement.execute("LISTEN " + ConfigRevisions.CHANNEL);
+        }
+        deliver(currentRevision(c));
+        PGConnection pg = c.unwrap(PGConnection.class);
+        long lastCheck = System.nanoTime();
+        while (running) {
+          PGNotification[] notifications = pg.getNotifications((int) POLL.toMillis());
+          long latest = -1;
+          if (notifications != null) {
+            for (PGNotification notification : notifications) {
+              latest = Math.max(latest, parse(notification.getParameter()));
+            }
+          }
+          if (latest < 0 && System.nanoTime() - lastCheck > SAFETY_CHECK.toNanos()) {
+            latest = currentRevision(c);
+          }
+          if (latest >= 0) {
+            lastCheck = System.nanoTime();
+            deliver(latest);
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (running) {
+          log.warn(
+              "config change listener lost its database connection ({}); retrying in {} ms",
+              e.getMessage(),
+              RETRY.toMillis());
+          sleep(RETRY);
+        }
+      } finally {
+        connection = null;
+      }
+    }
+  }
+
+  private void deliver(long revision) {
+    try {
+      onRevision.accept(revision);
+    } catch (RuntimeException e) {
+      log.error("config change callback failed for revision {}", revision, e);
+    }
+  }
+
+  private static long currentRevision(Connection c) throws SQLException {
+    try (Statement statement = c.createStatement();
+        ResultSet rs =
+            statement.executeQuery("select revision from config_revision where id = 1")) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  private static long parse(String payload) {
+    try {
+      return Long.parseLong(payload.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Connection c = connection;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing is best effort; the thread exits on its next poll
+      }
+    }
+    thread.interrupt();
+    try {
+      thread.join(Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
