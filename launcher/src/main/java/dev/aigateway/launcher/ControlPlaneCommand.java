@@ -1,0 +1,60 @@
+package dev.aigateway.launcher;
+
+import dev.aigateway.controlplane.ControlPlane;
+import dev.aigateway.controlplane.ControlPlaneSettings;
+import dev.aigateway.controlplane.ops.Metrics;
+import dev.aigateway.db.Database;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code gateway control-plane}: one control-plane replica. */
+@Command(
+    name = "control-plane",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run one control-plane replica: admin REST API, console, /metrics and the xDS server that"
+          + " pushes Envoy config. Several replicas may share one PostgreSQL."
+    })
+final class ControlPlaneCommand implements Callable<Integer> {
+  @Mixin DatabaseOptions database;
+  @Mixin ServerOptions servers;
+
+  @Override
+  public Integer call() throws Exception {
+    servers.validate();
+    var dbSettings = database.settings();
+    var registry = Metrics.newRegistry();
+    Lifecycle lifecycle = new Lifecycle();
+    try {
+      Database db = lifecycle.add(Database.start(dbSettings));
+      ControlPlane controlPlane =
+          lifecycle.add(
+              Ports.bind(
+                  servers.bindAddress,
+                  servers.adminPort,
+                  ServerOptions.ADMIN_PORT,
+                  () ->
+                      ControlPlane.start(
+                          new ControlPlaneSettings(
+                              servers.bindAddress,
+                              servers.adminPort,
+                              servers.xdsPort,
+                              servers.extProcHost,
+                              servers.extProcPort,
+                              System.getenv("GATEWAY_ADMIN_TOKEN"),
+                              Replica.id()),
+                          db,
+                          registry)));
+      System.out.printf(
+          "control plane: admin API http://%s:%d/api/v1/, xDS %s:%d%n",
+          servers.bindAddress, controlPlane.adminPort(), servers.bindAddress, servers.xdsPort);
+      controlPlane.startupNotes().forEach(System.out::println);
+    } catch (RuntimeException e) {
+      lifecycle.close();
+      throw e;
+    }
+    lifecycle.awaitShutdown();
+    return 0;
+  }
+}

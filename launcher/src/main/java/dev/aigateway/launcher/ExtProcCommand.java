@@ -1,0 +1,72 @@
+package dev.aigateway.launcher;
+
+import dev.aigateway.controlplane.http.HttpServers;
+import dev.aigateway.controlplane.ops.Metrics;
+import dev.aigateway.controlplane.ops.OpsRoutes;
+import dev.aigateway.dataplane.ExtProcServer;
+import dev.aigateway.dataplane.ExtProcSettings;
+import dev.aigateway.db.Database;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code gateway ext-proc}: one ext_proc replica. */
+@Command(
+    name = "ext-proc",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run one ext_proc replica: the gRPC service Envoy calls for every request (client keys,"
+          + " model routing, translation, metering, quotas, upstream credentials). It serves"
+          + " /healthz, /readyz and /metrics on the admin port."
+    })
+final class ExtProcCommand implements Callable<Integer> {
+  @Mixin DatabaseOptions database;
+  @Mixin ServerOptions servers;
+
+  @Override
+  public Integer call() throws Exception {
+    servers.validate();
+    var dbSettings = database.settings();
+    byte[] secretKey = SecretOptions.currentKey(dbSettings.dataDir());
+    var registry = Metrics.newRegistry();
+    Lifecycle lifecycle = new Lifecycle();
+    try {
+      Database db = lifecycle.add(Database.start(dbSettings));
+      ExtProcServer extProc =
+          lifecycle.add(
+              Ports.bind(
+                  servers.bindAddress,
+                  servers.extProcPort,
+                  ServerOptions.EXT_PROC_PORT,
+                  () ->
+                      ExtProcServer.start(
+                          new ExtProcSettings(
+                              servers.bindAddress,
+                              servers.extProcPort,
+                              dbSettings.dataDir(),
+                              secretKey,
+                              SecretOptions.previousKeys()),
+                          db,
+                          registry)));
+      var ops =
+          Ports.bind(
+              servers.bindAddress,
+              servers.adminPort,
+              ServerOptions.ADMIN_PORT,
+              () ->
+                  HttpServers.start(
+                      servers.bindAddress,
+                      servers.adminPort,
+                      config -> OpsRoutes.register(config.routes, db::isReachable, registry)));
+      lifecycle.add(ops::stop);
+      System.out.printf(
+          "ext_proc: gRPC %s:%d, health and metrics http://%s:%d/%n",
+          servers.bindAddress, extProc.port(), servers.bindAddress, ops.port());
+    } catch (RuntimeException e) {
+      lifecycle.close();
+      throw e;
+    }
+    lifecycle.awaitShutdown();
+    return 0;
+  }
+}
