@@ -12,5 +12,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // Generous: the build machine is shared, and a slow run must not fail a correct test.
+    testTimeout: 30_000,
+    pool: 'threads',
   },
 });

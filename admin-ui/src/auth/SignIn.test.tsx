@@ -7,7 +7,7 @@ import { fakeServer, page, problem } from '../test/fakeServer';
 import { SessionProvider } from './session';
 
 function renderApp(fetchImpl: typeof fetch, path = '/providers') {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   render(
     <SessionProvider fetchImpl={fetchImpl}>
       <MemoryRouter initialEntries={[path]}>

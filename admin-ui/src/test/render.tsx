@@ -8,7 +8,7 @@ import { SessionProvider, type Role } from '../auth/session';
 export function renderSignedIn(ui: ReactElement, fetchImpl: typeof fetch, role: Role = 'admin', path = '/') {
   sessionStorage.setItem('ai-gateway.admin-token', 'test-token');
   sessionStorage.setItem('ai-gateway.me', JSON.stringify({ name: `${role}-user`, role }));
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   const result = render(
     <SessionProvider fetchImpl={fetchImpl}>
       <MemoryRouter initialEntries={[path]}>{ui}</MemoryRouter>
