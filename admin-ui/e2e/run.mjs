@@ -95,6 +95,16 @@ async function nav(page, label) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
 }
 
+/** Submits a dialog's form; fails with the form's error text when the API refused it. */
+async function submitDialog(dialog, button) {
+  await dialog.getByRole('button', { name: button }).click();
+  const alert = dialog.getByRole('alert');
+  await Promise.race([dialog.waitFor({ state: 'detached' }), alert.first().waitFor()]);
+  if (await dialog.isVisible()) {
+    throw new Error(`"${button}" was refused: ${(await alert.allInnerTexts()).join(' | ')}`);
+  }
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -131,8 +141,7 @@ try {
     await d.getByLabel('Schema').selectOption('openai_compatible');
     await d.getByLabel('Base URL').fill(upstream.url);
     await d.getByLabel('API key').fill('sk-e2e-upstream-secret');
-    await d.getByRole('button', { name: 'Create provider' }).click();
-    await d.waitFor({ state: 'detached' });
+    await submitDialog(d, 'Create provider');
     const row = page.getByRole('row', { name: new RegExp(names.provider) });
     await row.waitFor();
     check(!(await page.content()).includes('sk-e2e-upstream-secret'), 'the provider secret is not shown');
@@ -147,8 +156,7 @@ try {
     await d.getByLabel('Target 1 upstream model').fill('fake-model');
     await d.getByLabel('Input price (USD per million tokens)').fill('1');
     await d.getByLabel('Output price (USD per million tokens)').fill('2');
-    await d.getByRole('button', { name: 'Create model' }).click();
-    await d.waitFor({ state: 'detached' });
+    await submitDialog(d, 'Create model');
     await page.getByRole('row', { name: new RegExp(names.model) }).waitFor();
   });
 
@@ -188,8 +196,7 @@ try {
     await d.getByLabel('Key', { exact: true }).selectOption({ label: await keyOption.innerText() });
     await d.getByLabel('Window').selectOption('day');
     await d.getByLabel('Limit (tokens)').fill('100000');
-    await d.getByRole('button', { name: 'Create quota' }).click();
-    await d.waitFor({ state: 'detached' });
+    await submitDialog(d, 'Create quota');
     await page.getByRole('row', { name: new RegExp(`key ${names.key}`) }).waitFor();
   });
 

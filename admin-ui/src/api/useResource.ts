@@ -36,7 +36,7 @@ export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resourc
     return () => {
       cancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller lists what the loader depends on, as with useEffect.
   }, [...deps, tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);

@@ -1,4 +1,21 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+const FOCUSABLE = 'a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled])';
+
+/** Tab and Shift+Tab cycle within the dialog, as for a native modal. */
+function keepFocusInside(e: KeyboardEvent<HTMLDivElement>, root: HTMLDivElement | null) {
+  const items = root ? [...root.querySelectorAll<HTMLElement>(FOCUSABLE)] : [];
+  if (items.length === 0) return;
+  const first = items[0];
+  const last = items[items.length - 1];
+  if (e.shiftKey && document.activeElement === first) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first.focus();
+  }
+}
 
 interface ModalProps {
   title: string;
@@ -12,7 +29,7 @@ export function Modal({ title, onClose, children }: ModalProps) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('input, select, textarea, button');
+    const first = ref.current?.querySelector<HTMLElement>(FOCUSABLE);
     first?.focus();
     return () => previous?.focus?.();
   }, []);
@@ -26,6 +43,7 @@ export function Modal({ title, onClose, children }: ModalProps) {
         aria-labelledby={id}
         onKeyDown={(e) => {
           if (e.key === 'Escape') onClose();
+          if (e.key === 'Tab') keepFocusInside(e, ref.current);
         }}
       >
         <h2 id={id}>{title}</h2>
