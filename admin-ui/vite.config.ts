@@ -15,5 +15,7 @@ export default defineConfig({
     // Generous: the build machine is shared, and a slow run must not fail a correct test.
     testTimeout: 30_000,
     pool: 'threads',
+    // One jsdom per worker instead of per file: most of the run was environment setup.
+    isolate: false,
   },
 });
