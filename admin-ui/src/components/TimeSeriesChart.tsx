@@ -1,15 +1,10 @@
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { lazy, Suspense } from 'react';
+
+const LinePlot = lazy(() => import('./LinePlot'));
 
 export interface ChartSeries {
   name: string;
   points: { start: string; value: number }[];
-}
-
-const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#ca8a04'];
-
-function tick(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(5, 10)} ${d.toISOString().slice(11, 16)}`;
 }
 
 /** A line chart over time; the title labels it for screen readers (tables beside it carry the numbers). */
@@ -29,18 +24,9 @@ export function TimeSeriesChart({ title, series, format = String }: { title: str
       {data.length === 0 ? (
         <p className="help">No data in this time range.</p>
       ) : (
-        <ResponsiveContainer width="100%" height={220} initialDimension={{ width: 480, height: 220 }}>
-          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="start" tickFormatter={tick} minTickGap={24} />
-            <YAxis tickFormatter={(v: number) => format(v)} width={72} />
-            <Tooltip labelFormatter={(l) => tick(String(l))} formatter={(v) => format(Number(v))} />
-            {series.length > 1 && <Legend />}
-            {series.map((s, i) => (
-              <Line key={s.name} type="monotone" dataKey={s.name} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+        <Suspense fallback={<p className="help">Loading chart…</p>}>
+          <LinePlot data={data} names={series.map((s) => s.name)} format={format} />
+        </Suspense>
       )}
     </figure>
   );
