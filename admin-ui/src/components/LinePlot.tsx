@@ -1,0 +1,32 @@
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#ca8a04'];
+
+export function tick(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(5, 10)} ${d.toISOString().slice(11, 16)}`;
+}
+
+interface Props {
+  data: Record<string, number | string>[];
+  names: string[];
+  format: (n: number) => string;
+}
+
+/** The recharts part of TimeSeriesChart, loaded on demand to keep the first page small. */
+export default function LinePlot({ data, names, format }: Props) {
+  return (
+    <ResponsiveContainer width="100%" height={220} initialDimension={{ width: 480, height: 220 }}>
+      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="start" tickFormatter={tick} minTickGap={24} />
+        <YAxis tickFormatter={(v: number) => format(v)} width={72} />
+        <Tooltip labelFormatter={(l) => tick(String(l))} formatter={(v) => format(Number(v))} />
+        {names.length > 1 && <Legend />}
+        {names.map((n, i) => (
+          <Line key={n} type="linear" dataKey={n} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
