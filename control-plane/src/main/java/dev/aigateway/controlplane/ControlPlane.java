@@ -2,6 +2,7 @@ package dev.aigateway.controlplane;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.controlplane.console.ConsoleRoutes;
 import dev.aigateway.controlplane.http.HttpServers;
 import dev.aigateway.controlplane.ops.OpsRoutes;
 import dev.aigateway.db.Database;
@@ -43,9 +44,11 @@ public final class ControlPlane implements AutoCloseable {
         HttpServers.start(
             settings.bindAddress(),
             settings.adminPort(),
-            config ->
-                OpsRoutes.register(
-                    config.routes, () -> started.get() && database.isReachable(), registry));
+            config -> {
+              OpsRoutes.register(
+                  config.routes, () -> started.get() && database.isReachable(), registry);
+              ConsoleRoutes.register(config);
+            });
     log.info("admin API listening on {}:{}", settings.bindAddress(), http.port());
     return new ControlPlane(http, notes, started);
   }
