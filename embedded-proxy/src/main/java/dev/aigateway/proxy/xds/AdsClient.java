@@ -47,7 +47,6 @@ final class AdsClient {
   private final Runnable onChange;
   private final Map<String, TypeState> types = new HashMap<>();
   private @Nullable ClientCallStreamObserver<DiscoveryRequest> stream;
-  private boolean nodeSent;
   private boolean closed;
   private long backoffMillis = 250;
   private final Map<String, String> acked = new java.util.concurrent.ConcurrentHashMap<>();
@@ -91,7 +90,6 @@ final class AdsClient {
     if (closed) {
       return;
     }
-    nodeSent = false;
     for (TypeState t : types.values()) {
       t.nonce = ""; // Nonces are per stream.
     }
@@ -128,10 +126,9 @@ final class AdsClient {
             .setVersionInfo(t.version)
             .setResponseNonce(t.nonce)
             .addAllResourceNames(t.names);
-    if (!nodeSent) {
-      b.setNode(node);
-      nodeSent = true;
-    }
+    // Like Envoy's default (set_node_on_first_message_only: false), every request carries the
+    // node; java-control-plane groups each request by it.
+    b.setNode(node);
     if (errorDetail != null) {
       b.setErrorDetail(
           com.google.rpc.Status.newBuilder()
