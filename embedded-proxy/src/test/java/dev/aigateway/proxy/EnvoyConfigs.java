@@ -50,7 +50,11 @@ final class EnvoyConfigs {
       "{\"error\":{\"message\":\"no route\",\"type\":\"invalid_request_error\",\"code\":\"not_found\"}}";
 
   /** A provider cluster: where it listens and, for TLS, the SNI. */
-  record Provider(String name, int port, String sni, String hostRewrite) {}
+  record Provider(String name, int port, String sni, String hostRewrite, boolean eds) {
+    Provider(String name, int port, String sni, String hostRewrite) {
+      this(name, port, sni, hostRewrite, false);
+    }
+  }
 
   /** Everything one snapshot varies on. */
   record Shape(
@@ -101,7 +105,13 @@ final class EnvoyConfigs {
 
   static Snapshot snapshot(Shape s) {
     List<Cluster> clusters = new ArrayList<>();
+    List<ClusterLoadAssignment> endpoints = new ArrayList<>();
     clusters.add(extProcCluster(s.extProcPort()));
+    for (Provider p : s.providers()) {
+      if (p.eds()) {
+        endpoints.add(assignment("provider_" + p.name(), "127.0.0.1", p.port()));
+      }
+    }
     VirtualHost.Builder vh = VirtualHost.newBuilder().setName("all").addDomains("*");
     for (Provider p : s.providers()) {
       clusters.add(providerCluster(p));
@@ -140,7 +150,7 @@ final class EnvoyConfigs {
     RouteConfiguration routes =
         RouteConfiguration.newBuilder().setName("routes_" + FLEET).addVirtualHosts(vh).build();
     return Snapshot.create(
-        clusters, List.of(), List.of(listener(s)), List.of(routes), List.of(), s.version());
+        clusters, endpoints, List.of(listener(s)), List.of(routes), List.of(), s.version());
   }
 
   private static Listener listener(Shape s) {
@@ -196,11 +206,19 @@ final class EnvoyConfigs {
 
   private static Cluster providerCluster(Provider p) {
     Cluster.Builder c =
-        Cluster.newBuilder()
-            .setName("provider_" + p.name())
-            .setType(Cluster.DiscoveryType.STRICT_DNS)
-            .setConnectTimeout(millis(1000))
-            .setLoadAssignment(assignment("provider_" + p.name(), "127.0.0.1", p.port()));
+        Cluster.newBuilder().setName("provider_" + p.name()).setConnectTimeout(millis(1000));
+    if (p.eds()) {
+      c.setType(Cluster.DiscoveryType.EDS)
+          .setEdsClusterConfig(
+              Cluster.EdsClusterConfig.newBuilder()
+                  .setEdsConfig(
+                      ConfigSource.newBuilder()
+                          .setAds(AggregatedConfigSource.getDefaultInstance())
+                          .setResourceApiVersion(ApiVersion.V3)));
+    } else {
+      c.setType(Cluster.DiscoveryType.STRICT_DNS)
+          .setLoadAssignment(assignment("provider_" + p.name(), "127.0.0.1", p.port()));
+    }
     if (p.sni() != null) {
       c.setTransportSocket(
           TransportSocket.newBuilder()

@@ -103,7 +103,7 @@ final class ProxyHarness implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     proxy.close();
     extProc.close();
     upstream.close();

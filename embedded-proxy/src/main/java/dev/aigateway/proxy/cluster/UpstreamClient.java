@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -110,8 +111,15 @@ public final class UpstreamClient {
 
   /** Closes every idle pooled connection. */
   public void closeIdle() {
-    idle.values().forEach(q -> q.forEach(Channel::close));
-    idle.clear();
+    // Each pool belongs to one event loop; touch it only there.
+    idle.forEach(
+        (key, q) ->
+            key.loop()
+                .execute(
+                    () -> {
+                      List.copyOf(q).forEach(Channel::close);
+                      q.clear();
+                    }));
   }
 
   private static void write(Channel ch, HttpRequest request, byte[] body, UpstreamListener l) {

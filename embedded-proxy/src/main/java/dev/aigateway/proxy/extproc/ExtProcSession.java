@@ -41,6 +41,10 @@ final class ExtProcSession {
   private @Nullable ClientCallStreamObserver<ProcessingRequest> stream;
   private boolean closed;
   private boolean passthrough;
+  private boolean streamEnded;
+
+  /** Like Envoy's deferred_close_timeout: how long a half-closed stream may stay open. */
+  private static final long DEFERRED_CLOSE_SECONDS = 5;
 
   /**
    * @param unsolicited receives an immediate response or failure that arrives while no message is
@@ -85,11 +89,20 @@ final class ExtProcSession {
     if (stream != null && !closed) {
       closed = true;
       cancelTimers();
+      ClientCallStreamObserver<ProcessingRequest> s = stream;
       try {
-        stream.onCompleted();
+        s.onCompleted();
       } catch (RuntimeException e) {
         log.debug("ext_proc half-close failed", e);
       }
+      loop.schedule(
+          () -> {
+            if (!streamEnded) {
+              s.cancel("ext_proc deferred close timeout", null);
+            }
+          },
+          DEFERRED_CLOSE_SECONDS,
+          TimeUnit.SECONDS);
     }
     closed = true;
   }
@@ -290,6 +303,7 @@ final class ExtProcSession {
 
     @Override
     public void onError(Throwable t) {
+      streamEnded = true;
       Status s = Status.fromThrowable(t);
       if (s.getCode() == Status.Code.CANCELLED && closed) {
         return;
@@ -299,6 +313,7 @@ final class ExtProcSession {
 
     @Override
     public void onCompleted() {
+      streamEnded = true;
       onGrpcClosedOk();
     }
   }

@@ -12,7 +12,6 @@ import dev.aigateway.proxy.router.Route;
 import dev.aigateway.proxy.router.RouteAction;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -46,6 +45,7 @@ final class Exchange implements UpstreamListener {
   private @Nullable ScheduledFuture<?> routeTimer;
   private boolean upstreamDone;
   private boolean done;
+  private final long startNanos = System.nanoTime();
 
   Exchange(
       ChannelHandlerContext ctx,
@@ -338,6 +338,7 @@ final class Exchange implements UpstreamListener {
       filter.cancel();
     }
     ctx.channel().close();
+    record("reset");
     onDone.run();
   }
 
@@ -354,6 +355,7 @@ final class Exchange implements UpstreamListener {
     if (filter != null) {
       filter.finish();
     }
+    record("complete");
     onDone.run();
   }
 
@@ -384,7 +386,12 @@ final class Exchange implements UpstreamListener {
     }
   }
 
-  static boolean keepAlive(FullHttpRequest req) {
-    return HttpUtil.isKeepAlive(req) && !req.headers().contains(HttpHeaderNames.UPGRADE);
+  private void record(String outcome) {
+    var meters = services.meters();
+    if (meters != null) {
+      meters
+          .timer("gateway.proxy.requests", "outcome", outcome)
+          .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
   }
 }

@@ -22,6 +22,7 @@ final class ClusterTranslator {
 
   private ClusterTranslator() {}
 
+  @SuppressWarnings("deprecation") // Envoy still honours Cluster.http2_protocol_options.
   static ClusterSpec cluster(Cluster c) throws InvalidResourceException {
     String name = c.getName();
     if (name.isEmpty()) {

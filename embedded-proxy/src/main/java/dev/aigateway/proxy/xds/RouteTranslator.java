@@ -108,6 +108,7 @@ final class RouteTranslator {
         timeout);
   }
 
+  @SuppressWarnings("deprecation") // `append` still overrides append_action in Envoy.
   private static void adds(List<HeaderValueOption> in, List<RouteAction.HeaderToAdd> out) {
     for (HeaderValueOption o : in) {
       RouteAction.AppendAction action =
@@ -132,6 +133,7 @@ final class RouteTranslator {
     }
   }
 
+  @SuppressWarnings("deprecation") // The deprecated matcher forms are still valid config.
   private static HeaderCondition header(HeaderMatcher h, String where)
       throws InvalidResourceException {
     String name = h.getName().toLowerCase(java.util.Locale.ROOT);
