@@ -22,7 +22,8 @@ final class HeaderMutations {
    * Applies removals then sets. {@code dropContentLength} is true in the modes where Envoy has
    * removed content-length and silently drops attempts to set it.
    */
-  @SuppressWarnings("deprecation") // Envoy's ext_proc reads the deprecated `append`, not append_action.
+  @SuppressWarnings(
+      "deprecation") // Envoy's ext_proc reads the deprecated `append`, not append_action.
   static void apply(
       HeaderMutation mutation,
       HeaderList headers,

@@ -32,15 +32,8 @@ public record RouteTable(String name, List<VirtualHost> virtualHosts) {
   }
 
   private @Nullable VirtualHost selectHost(@Nullable String authority) {
-    String host = authority == null ? "" : authority.toLowerCase(Locale.ROOT);
-    // Envoy tries the host with its port first, then without it.
-    String noPort =
-        host.contains(":") && !host.endsWith("]") ? host.substring(0, host.lastIndexOf(':')) : host;
-    VirtualHost best = find(host);
-    if (best == null && !noPort.equals(host)) {
-      best = find(noPort);
-    }
-    return best;
+    // Like Envoy without strip_any_host_port: the port, if sent, is part of the matched host.
+    return find(authority == null ? "" : authority.toLowerCase(Locale.ROOT));
   }
 
   private @Nullable VirtualHost find(String host) {
