@@ -346,4 +346,100 @@ class ExtProcExchangeTest {
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void immediateResponseInTheResponsePhaseReplacesTheUpstreamResponse() throws Exception {
+    h.extProc.script =
+        (req, out) -> {
+          if (req.hasRequestBody()) {
+            out.onNext(
+                requestBody(
+                    CommonResponse.newBuilder()
+                        .setHeaderMutation(routeTo("openai", "/v1/chat/completions"))
+                        .setClearRouteCache(true)
+                        .build()));
+          } else if (req.hasResponseHeaders()) {
+            out.onNext(
+                ProcessingResponse.newBuilder()
+                    .setImmediateResponse(
+                        ImmediateResponse.newBuilder()
+                            .setStatus(HttpStatus.newBuilder().setCode(StatusCode.TooManyRequests))
+                            .setBody(ByteString.copyFromUtf8("slow down")))
+                    .build());
+          } else {
+            out.onNext(FakeExtProc.continueFor(req));
+          }
+        };
+
+    var resp = h.post("/v1/chat/completions", "{}");
+
+    assertThat(resp.statusCode()).isEqualTo(429);
+    assertThat(resp.body()).isEqualTo("slow down");
+    assertThat(h.upstream.received).hasSize(1);
+    assertThat(h.extProc.phases()).doesNotContain(RESPONSE_BODY);
+  }
+
+  @Test
+  void modeOverrideWithoutBodyModesSetsThemToNone() throws Exception {
+    h.extProc.script =
+        (req, out) -> {
+          if (req.hasRequestBody()) {
+            out.onNext(
+                requestBody(
+                    CommonResponse.newBuilder()
+                        .setHeaderMutation(routeTo("openai", "/v1/chat/completions"))
+                        .setClearRouteCache(true)
+                        .build()));
+          } else if (req.hasResponseHeaders()) {
+            out.onNext(
+                ProcessingResponse.newBuilder()
+                    .setResponseHeaders(HeadersResponse.getDefaultInstance())
+                    .setModeOverride(
+                        io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode
+                            .getDefaultInstance())
+                    .build());
+          } else {
+            out.onNext(FakeExtProc.continueFor(req));
+          }
+        };
+
+    var resp = h.post("/v1/chat/completions", "{}");
+
+    assertThat(resp.statusCode()).isEqualTo(200);
+    assertThat(resp.body()).isEqualTo("{\"ok\":true}");
+    assertThat(h.extProc.phases()).containsExactly(REQUEST_HEADERS, REQUEST_BODY, RESPONSE_HEADERS);
+  }
+
+  @Test
+  void continueAndReplaceInRequestHeadersReplacesTheBodyAndSkipsTheBodyPhase() throws Exception {
+    h.extProc.script =
+        (req, out) -> {
+          if (req.hasRequestHeaders()) {
+            out.onNext(
+                ProcessingResponse.newBuilder()
+                    .setRequestHeaders(
+                        HeadersResponse.newBuilder()
+                            .setResponse(
+                                CommonResponse.newBuilder()
+                                    .setStatus(CommonResponse.ResponseStatus.CONTINUE_AND_REPLACE)
+                                    .setHeaderMutation(routeTo("openai", "/v1/replaced"))
+                                    .setClearRouteCache(true)
+                                    .setBodyMutation(
+                                        BodyMutation.newBuilder()
+                                            .setBody(
+                                                ByteString.copyFromUtf8("{\"replaced\":true}")))))
+                    .build());
+          } else {
+            out.onNext(FakeExtProc.continueFor(req));
+          }
+        };
+
+    var resp = h.post("/v1/chat/completions", "{\"original\":1}");
+
+    assertThat(resp.statusCode()).isEqualTo(200);
+    var got = h.upstream.received.getFirst();
+    assertThat(got.path()).isEqualTo("/v1/replaced");
+    assertThat(got.bodyText()).isEqualTo("{\"replaced\":true}");
+    assertThat(h.extProc.phases()).doesNotContain(REQUEST_BODY);
+  }
 }
