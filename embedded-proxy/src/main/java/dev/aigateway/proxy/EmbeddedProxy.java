@@ -1,0 +1,113 @@
+package dev.aigateway.proxy;
+
+import dev.aigateway.proxy.cluster.UpstreamClient;
+import dev.aigateway.proxy.extproc.ExtProcChannels;
+import dev.aigateway.proxy.listener.ListenerManager;
+import dev.aigateway.proxy.listener.ListenerRuntime;
+import dev.aigateway.proxy.listener.ProxyServices;
+import dev.aigateway.proxy.xds.XdsConfigSource;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small Envoy stand-in: configured only over xDS (ADS) as a node of a fleet, it serves HTTP/1.1,
+ * runs the ext_proc filter as Envoy does and forwards to upstream clusters.
+ */
+public final class EmbeddedProxy implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedProxy.class);
+
+  private final ProxySettings settings;
+  private final EventLoopGroup group;
+  private final ProxyServices services;
+  private final ListenerManager listeners;
+  private final XdsConfigSource xds;
+  private volatile boolean closed;
+
+  private EmbeddedProxy(ProxySettings settings) {
+    this.settings = settings;
+    this.group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+    this.services =
+        new ProxyServices(
+            new UpstreamClient(settings.trustManager()),
+            new ExtProcChannels(settings.trustManager()),
+            settings.meterRegistry());
+    this.listeners =
+        new ListenerManager(group, services, settings.bindAddress(), settings.listenerPort());
+    Node node =
+        Node.newBuilder()
+            .setId(settings.nodeId())
+            .setCluster(settings.nodeCluster())
+            .setUserAgentName("ai-gateway-embedded-proxy")
+            .build();
+    this.xds = new XdsConfigSource(settings.xdsHost(), settings.xdsPort(), node, listeners);
+  }
+
+  /** Starts the proxy; it connects to the control plane and binds listeners as config arrives. */
+  public static EmbeddedProxy start(ProxySettings settings) {
+    EmbeddedProxy p = new EmbeddedProxy(settings);
+    p.xds.start();
+    log.info(
+        "embedded proxy node {} (fleet {}) subscribing to xDS at {}:{}",
+        settings.nodeId(),
+        settings.nodeCluster(),
+        settings.xdsHost(),
+        settings.xdsPort());
+    return p;
+  }
+
+  /**
+   * Waits until a listener is in service with its routes, and returns its bound port.
+   *
+   * @throws TimeoutException if no listener is ready in time
+   */
+  public int awaitListener(Duration timeout) throws InterruptedException, TimeoutException {
+    int port = listeners.awaitWarm(timeout.toMillis());
+    if (port < 0) {
+      throw new TimeoutException("no listener ready after " + timeout);
+    }
+    return port;
+  }
+
+  /** Bound port of each listener, by listener name. */
+  public Map<String, Integer> listenerPorts() {
+    return listeners.ports();
+  }
+
+  /** Last ACKed version per xDS type URL. */
+  public Map<String, String> ackedVersions() {
+    return xds.ackedVersions();
+  }
+
+  /** Stops accepting, lets requests in flight finish (bounded by the drain timeout), stops. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    xds.close();
+    List<ListenerRuntime> runtimes = listeners.stopAll();
+    long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+    while (System.nanoTime() < deadline && runtimes.stream().anyMatch(r -> r.inFlight() > 0)) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    services.upstream().closeIdle();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    services.extProc().close();
+  }
+}

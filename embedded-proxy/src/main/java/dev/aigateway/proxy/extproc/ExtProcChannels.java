@@ -1,0 +1,74 @@
+package dev.aigateway.proxy.extproc;
+
+import dev.aigateway.proxy.cluster.ClusterSpec;
+import dev.aigateway.proxy.cluster.Endpoint;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
+
+/** gRPC channels to ext_proc clusters, one per endpoint, kept across config updates. */
+public final class ExtProcChannels implements AutoCloseable {
+
+  private record Key(Endpoint endpoint, @Nullable String sni) {}
+
+  private final Map<Key, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final @Nullable TrustManagerFactory trust;
+
+  public ExtProcChannels(@Nullable TrustManagerFactory trust) {
+    this.trust = trust;
+  }
+
+  /** The channel for the cluster's first endpoint, or null when it has none. */
+  public @Nullable ManagedChannel channelFor(@Nullable ClusterSpec cluster) {
+    if (cluster == null || cluster.endpoints().isEmpty()) {
+      return null;
+    }
+    Key key = new Key(cluster.endpoints().getFirst(), cluster.sni());
+    return channels.computeIfAbsent(key, this::open);
+  }
+
+  private ManagedChannel open(Key key) {
+    ChannelCredentials creds = InsecureChannelCredentials.create();
+    if (key.sni() != null) {
+      try {
+        var b = TlsChannelCredentials.newBuilder();
+        if (trust != null) {
+          b.trustManager(trust.getTrustManagers());
+        }
+        creds = b.build();
+      } catch (RuntimeException e) {
+        throw new UncheckedIOException(new IOException("ext_proc TLS setup failed", e));
+      }
+    }
+    var b = Grpc.newChannelBuilderForAddress(key.endpoint().host(), key.endpoint().port(), creds);
+    if (key.sni() != null && !key.sni().isEmpty()) {
+      b.overrideAuthority(key.sni());
+    }
+    return b.build();
+  }
+
+  @Override
+  public void close() {
+    for (ManagedChannel c : channels.values()) {
+      c.shutdownNow();
+    }
+    for (ManagedChannel c : channels.values()) {
+      try {
+        c.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    channels.clear();
+  }
+}

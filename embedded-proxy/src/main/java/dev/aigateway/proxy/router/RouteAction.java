@@ -1,0 +1,52 @@
+package dev.aigateway.proxy.router;
+
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** What a matched route does. */
+public sealed interface RouteAction {
+
+  /** Forward to a cluster. {@code timeout} zero means no timeout. */
+  record Forward(
+      String cluster,
+      @Nullable String hostRewrite,
+      @Nullable String prefixRewrite,
+      Duration timeout)
+      implements RouteAction {}
+
+  /** Answer directly, like Envoy's direct_response. */
+  record Direct(int status, byte[] body) implements RouteAction {}
+
+  /** A header to add, with Envoy's HeaderValueOption append action. */
+  record HeaderToAdd(String name, String value, AppendAction action) {}
+
+  /** Envoy's HeaderAppendAction. */
+  enum AppendAction {
+    APPEND_IF_EXISTS_OR_ADD,
+    ADD_IF_ABSENT,
+    OVERWRITE_IF_EXISTS_OR_ADD,
+    OVERWRITE_IF_EXISTS
+  }
+
+  /** Applies a list of headers to add to a header list. */
+  static void apply(List<HeaderToAdd> adds, dev.aigateway.proxy.http.HeaderList headers) {
+    for (HeaderToAdd h : adds) {
+      boolean present = headers.contains(h.name());
+      switch (h.action()) {
+        case APPEND_IF_EXISTS_OR_ADD -> headers.add(h.name(), h.value());
+        case ADD_IF_ABSENT -> {
+          if (!present) {
+            headers.add(h.name(), h.value());
+          }
+        }
+        case OVERWRITE_IF_EXISTS_OR_ADD -> headers.set(h.name(), h.value());
+        case OVERWRITE_IF_EXISTS -> {
+          if (present) {
+            headers.set(h.name(), h.value());
+          }
+        }
+      }
+    }
+  }
+}
