@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ControlPlaneCommand.class,
       ExtProcCommand.class,
+      ProxyCommand.class,
       MigrateCommand.class,
     })
 final class GatewayCommand implements Runnable {

@@ -7,9 +7,12 @@ import dev.aigateway.dataplane.ExtProcServer;
 import dev.aigateway.dataplane.ExtProcSettings;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.DatabaseSettings;
+import dev.aigateway.proxy.EmbeddedProxy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -26,6 +29,7 @@ import picocli.CommandLine.Mixin;
 final class RunCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin ServerOptions servers;
+  @Mixin ProxyOptions proxyOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -70,7 +74,13 @@ final class RunCommand implements Callable<Integer> {
                               SecretOptions.previousKeys()),
                           db,
                           registry)));
-      printBanner(System.out, db, dbSettings, controlPlane, extProc);
+      String xdsHost = servers.bindAddress.equals("0.0.0.0") ? "127.0.0.1" : servers.bindAddress;
+      EmbeddedProxy proxy =
+          lifecycle.add(
+              EmbeddedProxy.start(
+                  proxyOptions.settings(xdsHost, servers.xdsPort, servers.bindAddress, registry)));
+      int proxyPort = awaitProxy(proxy);
+      printBanner(System.out, db, dbSettings, controlPlane, extProc, proxyPort);
       controlPlane.markStarted();
     } catch (RuntimeException e) {
       lifecycle.close();
@@ -80,16 +90,33 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Waits until the proxy has its listener from xDS; a port that is taken fails the start. */
+  private int awaitProxy(EmbeddedProxy proxy) throws Exception {
+    try {
+      return proxy.awaitListener(Duration.ofSeconds(30));
+    } catch (TimeoutException e) {
+      throw new SettingsException(
+          "the embedded proxy got no listener from the control plane within 30 s (is fleet '"
+              + proxyOptions.fleet
+              + "' defined, and is its listener port free? see "
+              + ProxyOptions.PROXY_PORT
+              + ")");
+    }
+  }
+
   private void printBanner(
       PrintStream out,
       Database db,
       DatabaseSettings dbSettings,
       ControlPlane controlPlane,
-      ExtProcServer extProc) {
+      ExtProcServer extProc,
+      int proxyPort) {
     String host = servers.bindAddress;
     String admin = "http://" + host + ":" + controlPlane.adminPort();
     out.println();
     out.println("AI gateway is running");
+    out.printf(
+        "  OpenAI API      http://%s:%d/v1/   (fleet %s)%n", host, proxyPort, proxyOptions.fleet);
     out.printf("  Admin API       %s/api/v1/%n", admin);
     out.printf("  Console         %s/%n", admin);
     out.printf("  Health          %s/healthz  %s/readyz%n", admin, admin);

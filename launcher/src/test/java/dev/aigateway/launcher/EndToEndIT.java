@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * admin REST API, used with the official OpenAI Java SDK against fake upstream providers.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@org.junit.jupiter.api.Disabled("UNFINISHED: needs the admin API, xDS, ext_proc, quotas and the embedded proxy merged and wired into gateway run")
+@org.junit.jupiter.api.Disabled(
+    "UNFINISHED: needs the admin API, xDS, ext_proc, quotas and the embedded proxy merged and wired into gateway run")
 class EndToEndIT {
   private static final String ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef0123456789";
 
