@@ -2,9 +2,12 @@ package dev.aigateway.controlplane;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.controlplane.admin.AdminApi;
+import dev.aigateway.controlplane.admin.auth.AdminBootstrap;
 import dev.aigateway.controlplane.http.HttpServers;
 import dev.aigateway.controlplane.ops.OpsRoutes;
 import dev.aigateway.db.Database;
+import dev.aigateway.db.secret.SecretCipher;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
@@ -33,11 +36,17 @@ public final class ControlPlane implements AutoCloseable {
     requireNonNull(settings, "settings");
     requireNonNull(database, "database");
     List<String> notes = new ArrayList<>();
+    AdminBootstrap.ensure(database, settings.adminToken())
+        .ifPresent(token -> notes.add("Admin token (shown once, store it now): " + token));
+    SecretCipher cipher = new SecretCipher(settings.secretKey(), settings.previousSecretKeys());
     Javalin http =
         HttpServers.start(
             settings.bindAddress(),
             settings.adminPort(),
-            config -> OpsRoutes.register(config.routes, database::isReachable, registry));
+            config -> {
+              OpsRoutes.register(config.routes, database::isReachable, registry);
+              AdminApi.configure(config, database, cipher);
+            });
     log.info("admin API listening on {}:{}", settings.bindAddress(), http.port());
     return new ControlPlane(http, notes);
   }
@@ -45,6 +54,15 @@ public final class ControlPlane implements AutoCloseable {
   /** The port the admin HTTP server listens on. */
   public int adminPort() {
     return http.port();
+  }
+
+  /** Method and path of every HTTP route, such as {@code GET /api/v1/providers}. */
+  public List<String> httpRoutes() {
+    return http.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.endpoint)
+        .filter(e -> e.method.isHttpMethod())
+        .map(e -> e.method.name() + " " + e.path)
+        .toList();
   }
 
   /** Lines to print once at startup (for example a newly generated admin token). */
