@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.controlplane.admin.problem.ApiProblem;
 import dev.aigateway.controlplane.admin.problem.FieldError;
+import dev.aigateway.controlplane.admin.problem.Validation;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -116,7 +117,7 @@ public final class Requests {
         if (!out.isEmpty()) {
           out.append('.');
         }
-        out.append(ref.getFieldName());
+        out.append(Validation.echoableName(ref.getFieldName()));
       } else if (ref.getIndex() >= 0) {
         out.append('[').append(ref.getIndex()).append(']');
       }

@@ -15,6 +15,16 @@ public final class Validation {
 
   public static final int MAX_NAME = 128;
 
+  private static final Pattern FIELD_NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+
+  /**
+   * A field name from the request as it may be echoed in an error: names that do not look like a
+   * field of this API (a pasted secret, say) are replaced by {@code *}.
+   */
+  public static String echoableName(String name) {
+    return FIELD_NAME.matcher(name).matches() ? name : "*";
+  }
+
   private final List<FieldError> errors = new ArrayList<>();
 
   public Validation add(String field, String message) {

@@ -198,7 +198,7 @@ public final class ProviderService {
       return result;
     }
     for (Map.Entry<String, String> e : result.entrySet()) {
-      String field = "settings." + e.getKey();
+      String field = "settings." + Validation.echoableName(e.getKey());
       if (!schema.allowsSetting(e.getKey())) {
         v.add(field, "is not a setting of schema " + schema.wire());
       } else if (v.text(field, e.getValue(), 256) && e.getKey().equals("base_path")) {
