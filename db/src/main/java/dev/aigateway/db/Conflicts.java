@@ -17,6 +17,12 @@ public final class Conflicts {
     return "23503".equals(sqlState(e));
   }
 
+  /** True when PostgreSQL refused a value (SQLSTATE class 22: data exception). */
+  public static boolean isDataException(Throwable e) {
+    String state = sqlState(e);
+    return state != null && state.startsWith("22");
+  }
+
   private static String sqlState(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql && sql.getSQLState() != null) {

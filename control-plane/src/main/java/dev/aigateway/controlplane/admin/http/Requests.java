@@ -158,10 +158,10 @@ public final class Requests {
     if (value == null || value.isEmpty()) {
       return null;
     }
-    if (value.length() > 256) {
+    if (value.length() > 256 || value.indexOf('\u0000') >= 0) {
       throw ApiProblem.badRequest(
           "invalid query parameter",
-          List.of(new FieldError(name, "must be at most 256 characters")));
+          List.of(new FieldError(name, "must be at most 256 characters, without NUL")));
     }
     return value;
   }
@@ -172,7 +172,12 @@ public final class Requests {
       return null;
     }
     try {
-      return Instant.parse(value);
+      Instant parsed = Instant.parse(value);
+      if (parsed.isAfter(Instant.parse("9999-12-31T23:59:59Z"))
+          || parsed.isBefore(Instant.parse("0001-01-01T00:00:00Z"))) {
+        throw new DateTimeParseException("out of range", value, 0);
+      }
+      return parsed;
     } catch (DateTimeParseException e) {
       throw ApiProblem.badRequest(
           "invalid query parameter",

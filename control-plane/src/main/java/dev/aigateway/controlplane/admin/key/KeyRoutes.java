@@ -220,6 +220,9 @@ public final class KeyRoutes {
   }
 
   private static void expiry(Validation v, @Nullable Instant expiresAt, Clock clock) {
+    if (!v.timestamp("expires_at", expiresAt)) {
+      return;
+    }
     if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
       v.add("expires_at", "must be in the future");
     }

@@ -46,6 +46,15 @@ public final class ProblemResponses {
             write(ctx, mapper, ApiProblem.conflict("a resource with this name already exists"));
             return;
           }
+          if (Conflicts.isDataException(e)) {
+            // A safety net: values PostgreSQL cannot store (NUL characters, dates out of range)
+            // are a client error even where validation did not anticipate them.
+            write(
+                ctx,
+                mapper,
+                ApiProblem.badRequest("a value cannot be stored", java.util.List.of()));
+            return;
+          }
           if (Conflicts.isForeignKeyViolation(e)) {
             write(
                 ctx,

@@ -53,8 +53,23 @@ public final class Validation {
       add(field, "must be at most " + max + " characters");
       return false;
     }
+    if (value.indexOf('\u0000') >= 0) {
+      add(field, "must not contain NUL characters");
+      return false;
+    }
     return true;
   }
+
+  /** An optional timestamp PostgreSQL can store and people mean: before the year 10000. */
+  public boolean timestamp(String field, java.time.@Nullable Instant value) {
+    if (value != null && value.isAfter(LATEST)) {
+      add(field, "must be before the year 10000");
+      return false;
+    }
+    return true;
+  }
+
+  private static final java.time.Instant LATEST = java.time.Instant.parse("9999-12-31T23:59:59Z");
 
   /** A required name matching {@link #RESOURCE_NAME}. */
   public boolean resourceName(String field, @Nullable String value) {

@@ -219,6 +219,22 @@ class BadInputTest {
             "POST", "/api/v1/admin-tokens", "{\"name\": \"n\", \"role\": \"root\"}", 422, "role"),
         new Case("DELETE", "/api/v1/admin-tokens/nope", null, 404, null),
         new Case("GET", "/api/v1/no-such-thing", null, 404, null),
+        new Case("POST", "/api/v1/teams", "{\"name\": \"a\\u0000b\"}", 422, "name"),
+        new Case("GET", "/api/v1/teams?q=%00", null, 400, "q"),
+        new Case("GET", "/api/v1/audit?to=%2B999999999-12-31T23:59:59Z", null, 400, "to"),
+        new Case(
+            "PATCH",
+            "/api/v1/keys/" + keyId,
+            "{\"expires_at\": \"+999999999-12-31T23:59:59Z\", \"version\": 1}",
+            422,
+            "expires_at"),
+        new Case(
+            "POST",
+            "/api/v1/providers",
+            "{\"name\": \"ok\", \"schema\": \"openai\", \"base_url\": \"https://a.b\", \"settings\": {\"organization\": \"o\\u0000\"}}",
+            422,
+            "settings.organization"),
+        new Case("POST", "/api/v1/providers", "{\"Sk-Live-Secret\": 1}", 400, "*"),
         new Case("PUT", "/api/v1/providers/p1", "{}", 404, null));
   }
 
@@ -247,6 +263,12 @@ class BadInputTest {
     assertThat(client.get("/api/v1/providers").json().get("total").asInt()).isEqualTo(1);
     assertThat(client.get("/api/v1/providers/" + providerId).json().get("version").asInt())
         .isEqualTo(1);
+  }
+
+  @Test
+  void aNulInThePathIsRefusedByJettyBeforeRouting() {
+    // Jetty rejects the encoded NUL itself (its own HTML 400), so no handler ever sees it.
+    assertThat(client.get("/api/v1/teams/a%00b").status()).isEqualTo(400);
   }
 
   @Test
