@@ -61,6 +61,22 @@ public final class AdminTokenRepository {
         == 1;
   }
 
+  /**
+   * Stores a configured token, or re-activates it when it exists (the operator configured it, so it
+   * must be accepted); true when a row was inserted or re-activated.
+   */
+  public static boolean upsertActive(
+      DSLContext tx, UUID id, String name, String role, String prefix, byte[] hash) {
+    if (insert(tx, id, name, role, prefix, hash)) {
+      return true;
+    }
+    return tx.update(ADMIN_TOKENS)
+            .setNull(ADMIN_TOKENS.REVOKED_AT)
+            .where(ADMIN_TOKENS.TOKEN_HASH.eq(hash).and(ADMIN_TOKENS.REVOKED_AT.isNotNull()))
+            .execute()
+        == 1;
+  }
+
   public static void revoke(DSLContext tx, UUID id) {
     tx.update(ADMIN_TOKENS)
         .set(ADMIN_TOKENS.REVOKED_AT, Times.now())

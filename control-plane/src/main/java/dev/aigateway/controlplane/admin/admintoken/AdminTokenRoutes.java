@@ -83,6 +83,11 @@ public final class AdminTokenRoutes {
                 AdminToken current =
                     AdminTokenRepository.find(change.tx(), id)
                         .orElseThrow(() -> ApiProblem.notFound("no such admin token"));
+                if (current.revokedAt() == null
+                    && current.role().equals("admin")
+                    && AdminTokenRepository.countActiveAdmins(change.tx()) <= 1) {
+                  throw ApiProblem.conflict("the last admin token cannot be revoked");
+                }
                 AdminTokenRepository.revoke(change.tx(), id);
                 change.audit(
                     "revoke",

@@ -33,7 +33,7 @@ public final class AdminBootstrap {
               if (configuredToken != null && !configuredToken.isBlank()) {
                 String token = configuredToken.trim();
                 boolean inserted =
-                    AdminTokenRepository.insert(
+                    AdminTokenRepository.upsertActive(
                         tx,
                         UUID.randomUUID(),
                         "bootstrap",

@@ -18,6 +18,7 @@ import dev.aigateway.db.model.ModelRepository;
 import dev.aigateway.db.quota.QuotaRepository;
 import dev.aigateway.db.secret.Hashes;
 import dev.aigateway.db.team.Team;
+import dev.aigateway.db.team.TeamRepository;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 import java.time.Instant;
@@ -63,7 +64,15 @@ public final class KeyRoutes {
                 "invalid query parameter",
                 List.of(new FieldError("status", "must be one of active, revoked, expired")));
           }
-          UUID teamId = team == null ? null : TeamRoutes.resolve(db.dsl(), team).id();
+          // An unknown team in the filter matches nothing (a random id does).
+          UUID teamId =
+              team == null
+                  ? null
+                  : Requests.uuid(team)
+                      .flatMap(id -> TeamRepository.find(db.dsl(), id))
+                      .or(() -> TeamRepository.findByName(db.dsl(), team))
+                      .map(Team::id)
+                      .orElseGet(UUID::randomUUID);
           Instant now = clock.instant();
           Page<ApiKey> page =
               ApiKeyRepository.list(

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aigateway.controlplane.admin.auth.Principal;
 import dev.aigateway.controlplane.admin.http.ListResponse;
 import dev.aigateway.controlplane.admin.http.Requests;
-import dev.aigateway.controlplane.admin.provider.ProviderService;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.Page;
 import dev.aigateway.db.model.Model;
 import dev.aigateway.db.model.ModelRepository;
+import dev.aigateway.db.provider.ProviderRepository;
 import io.javalin.config.RoutesConfig;
 import java.util.UUID;
 
@@ -24,8 +24,15 @@ public final class ModelRoutes {
         ctx -> {
           Requests.Paging paging = Requests.paging(ctx);
           String provider = Requests.query(ctx, "provider");
+          // An unknown provider in the filter matches nothing (a random id does).
           UUID providerId =
-              provider == null ? null : ProviderService.resolve(db.dsl(), provider).id();
+              provider == null
+                  ? null
+                  : Requests.uuid(provider)
+                      .flatMap(id -> ProviderRepository.find(db.dsl(), id))
+                      .or(() -> ProviderRepository.findByName(db.dsl(), provider))
+                      .map(p -> p.id())
+                      .orElseGet(UUID::randomUUID);
           Page<Model> page =
               ModelRepository.list(
                   db.dsl(), providerId, Requests.query(ctx, "q"), paging.limit(), paging.offset());

@@ -85,6 +85,32 @@ class AuthApiTest {
   }
 
   @Test
+  void theLastAdminTokenCannotBeRevoked() {
+    AdminClient.Response created =
+        client.post("/api/v1/admin-tokens", "{\"name\": \"last\", \"role\": \"admin\"}");
+    String token = created.json().get("token").asText();
+    Transcript.secretShownOnceIn(token, "admin token", created.id());
+    AdminClient last = client.withToken(token);
+    List<String> others = new ArrayList<>();
+    for (var item : last.get("/api/v1/admin-tokens?limit=500").json().get("items")) {
+      if (item.get("role").asText().equals("admin")
+          && item.get("revoked_at").isNull()
+          && !item.get("name").asText().equals("last")) {
+        others.add(item.get("id").asText());
+      }
+    }
+    for (String id : others) {
+      assertThat(last.delete("/api/v1/admin-tokens/" + id).status()).isEqualTo(204);
+    }
+    assertThat(last.delete("/api/v1/admin-tokens/" + created.json().get("id").asText()).status())
+        .isEqualTo(409);
+    assertThat(last.get("/api/v1/me").status()).isEqualTo(200);
+    // A configured GATEWAY_ADMIN_TOKEN is accepted again on the next start, even if revoked.
+    assertThat(AdminBootstrap.ensure(db, server.adminToken)).isEmpty();
+    assertThat(client.get("/api/v1/me").status()).isEqualTo(200);
+  }
+
+  @Test
   void aTokenIsGeneratedOnceWhenNoneIsConfiguredEvenWithReplicasStartingTogether()
       throws Exception {
     db.dsl().deleteFrom(dev.aigateway.db.jooq.Tables.ADMIN_TOKENS).execute();
