@@ -4,6 +4,8 @@ import dev.aigateway.db.Database;
 import dev.aigateway.db.DatabaseSettings;
 import dev.aigateway.db.provider.CredentialRotation;
 import dev.aigateway.db.secret.SecretCipher;
+import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,12 +27,20 @@ final class RotateSecretKeyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DatabaseSettings settings = database.settings();
-    SecretCipher cipher =
-        new SecretCipher(
-            SecretOptions.currentKey(settings.dataDir()), SecretOptions.previousKeys());
+    return rotate(
+        settings,
+        SecretOptions.currentKey(settings.dataDir()),
+        SecretOptions.previousKeys(),
+        System.out);
+  }
+
+  /** Connects (migrating first), re-encrypts in one transaction and prints the counts. */
+  static int rotate(
+      DatabaseSettings settings, byte[] currentKey, List<byte[]> previousKeys, PrintStream out) {
+    SecretCipher cipher = new SecretCipher(currentKey, previousKeys);
     try (Database db = Database.start(settings)) {
       CredentialRotation.Result result = CredentialRotation.rotate(db, cipher);
-      System.out.printf(
+      out.printf(
           "credentials: %d total, %d re-encrypted, %d already under key %s%n",
           result.total(), result.reencrypted(), result.alreadyCurrent(), cipher.currentKeyId());
     }
