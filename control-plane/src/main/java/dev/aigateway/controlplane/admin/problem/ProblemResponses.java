@@ -30,6 +30,11 @@ public final class ProblemResponses {
         HttpResponseException.class,
         (e, ctx) -> {
           HttpStatus status = HttpStatus.forStatus(e.getStatus());
+          if (!ctx.path().startsWith("/api/")) {
+            // Outside the API (console, health) answer plainly, as Javalin would.
+            ctx.status(e.getStatus()).contentType("text/plain").result(status.getMessage());
+            return;
+          }
           String detail =
               switch (e.getStatus()) {
                 case 404 -> "no such resource or route: " + ctx.method() + " " + ctx.path();

@@ -272,6 +272,13 @@ class BadInputTest {
   }
 
   @Test
+  void unknownPathsOutsideTheApiAreNotAnsweredWithAProblem() {
+    AdminClient.Response r = client.get("/no-such-page");
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.contentType()).doesNotContain("problem+json");
+  }
+
+  @Test
   void oversizedBodiesAreRefusedWithAProblem() {
     String big = "{\"name\": \"" + "a".repeat(1_100_000) + "\"}";
     AdminClient.Response r = client.post("/api/v1/teams", big);
