@@ -132,6 +132,28 @@ class ProviderApiTest {
   }
 
   @Test
+  void credentialsInAPatchReplaceTheWholeSet() {
+    JsonNode provider = Fixtures.provider(client, "replaced");
+    String oldCredential = provider.get("credentials").get(0).get("id").asText();
+    String first = Fixtures.apiKey();
+    String second = Fixtures.apiKey();
+    AdminClient.Response patched =
+        client.patch(
+            "/api/v1/providers/replaced",
+            "{\"credentials\": [{\"kind\": \"api_key\", \"api_key\": \""
+                + first
+                + "\"}, {\"kind\": \"api_key\", \"api_key\": \""
+                + second
+                + "\"}], \"version\": 1}");
+    assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+    JsonNode credentials = patched.json().get("credentials");
+    assertThat(credentials).hasSize(2);
+    assertThat(credentials.findValuesAsText("id")).doesNotContain(oldCredential);
+    assertThat(credentials.get(1).get("hint").asText())
+        .isEqualTo("…" + second.substring(second.length() - 4));
+  }
+
+  @Test
   void everyCredentialKindIsAcceptedForItsSchema() {
     String secretAccessKey = "aws-secret-" + Fixtures.apiKey();
     Transcript.secret(secretAccessKey, "aws secret");
