@@ -2,10 +2,13 @@ package dev.aigateway.controlplane;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.controlplane.admin.AdminApi;
+import dev.aigateway.controlplane.admin.auth.AdminBootstrap;
 import dev.aigateway.controlplane.console.ConsoleRoutes;
 import dev.aigateway.controlplane.http.HttpServers;
 import dev.aigateway.controlplane.ops.OpsRoutes;
 import dev.aigateway.db.Database;
+import dev.aigateway.db.secret.SecretCipher;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
@@ -37,6 +40,9 @@ public final class ControlPlane implements AutoCloseable {
     requireNonNull(settings, "settings");
     requireNonNull(database, "database");
     List<String> notes = new ArrayList<>();
+    AdminBootstrap.ensure(database, settings.adminToken())
+        .ifPresent(token -> notes.add("Admin token (shown once, store it now): " + token));
+    SecretCipher cipher = new SecretCipher(settings.secretKey(), settings.previousSecretKeys());
     // Ready once the launcher has started every component of the process and while the database
     // answers.
     AtomicBoolean started = new AtomicBoolean();
@@ -48,6 +54,7 @@ public final class ControlPlane implements AutoCloseable {
               OpsRoutes.register(
                   config.routes, () -> started.get() && database.isReachable(), registry);
               ConsoleRoutes.register(config);
+              AdminApi.configure(config, database, cipher);
             });
     log.info("admin API listening on {}:{}", settings.bindAddress(), http.port());
     return new ControlPlane(http, notes, started);
@@ -61,6 +68,15 @@ public final class ControlPlane implements AutoCloseable {
   /** Reports ready on {@code /readyz} from now on (while the database is reachable). */
   public void markStarted() {
     started.set(true);
+  }
+
+  /** Method and path of every HTTP route, such as {@code GET /api/v1/providers}. */
+  public List<String> httpRoutes() {
+    return http.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.endpoint)
+        .filter(e -> e.method.isHttpMethod())
+        .map(e -> e.method.name() + " " + e.path)
+        .toList();
   }
 
   /** Lines to print once at startup (for example a newly generated admin token). */

@@ -2,6 +2,7 @@ package dev.aigateway.controlplane;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  * @param adminToken bootstrap admin token from configuration, or null to generate one on first
  *     start
  * @param replicaId name of this control-plane replica in fleet status
+ * @param secretKey the 32-byte key provider credentials are sealed with ({@code
+ *     GATEWAY_SECRET_KEY})
+ * @param previousSecretKeys older keys still accepted for opening ({@code
+ *     GATEWAY_SECRET_KEY_PREVIOUS})
  */
 public record ControlPlaneSettings(
     String bindAddress,
@@ -23,11 +28,33 @@ public record ControlPlaneSettings(
     String extProcHost,
     int extProcPort,
     @Nullable String adminToken,
-    String replicaId) {
+    String replicaId,
+    byte[] secretKey,
+    List<byte[]> previousSecretKeys) {
 
   public ControlPlaneSettings {
     requireNonNull(bindAddress, "bindAddress");
     requireNonNull(extProcHost, "extProcHost");
     requireNonNull(replicaId, "replicaId");
+    requireNonNull(secretKey, "secretKey");
+    previousSecretKeys = List.copyOf(previousSecretKeys);
+  }
+
+  /** Hides the admin token and the keys. */
+  @Override
+  public String toString() {
+    return "ControlPlaneSettings[bind="
+        + bindAddress
+        + ", adminPort="
+        + adminPort
+        + ", xdsPort="
+        + xdsPort
+        + ", extProc="
+        + extProcHost
+        + ":"
+        + extProcPort
+        + ", replicaId="
+        + replicaId
+        + ", secrets hidden]";
   }
 }

@@ -24,6 +24,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     servers.validate();
     var dbSettings = database.settings();
+    byte[] secretKey = SecretOptions.currentKey(dbSettings.dataDir());
     var registry = Metrics.newRegistry();
     Lifecycle lifecycle = new Lifecycle();
     try {
@@ -43,7 +44,9 @@ final class ControlPlaneCommand implements Callable<Integer> {
                               servers.extProcHost,
                               servers.extProcPort,
                               System.getenv("GATEWAY_ADMIN_TOKEN"),
-                              Replica.id()),
+                              Replica.id(),
+                              secretKey,
+                              SecretOptions.previousKeys()),
                           db,
                           registry)));
       System.out.printf(

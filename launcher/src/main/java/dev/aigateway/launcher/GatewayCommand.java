@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ExtProcCommand.class,
       ProxyCommand.class,
       MigrateCommand.class,
+      RotateSecretKeyCommand.class,
     })
 final class GatewayCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

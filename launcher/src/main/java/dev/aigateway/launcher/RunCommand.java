@@ -55,7 +55,9 @@ final class RunCommand implements Callable<Integer> {
                               servers.extProcHost,
                               servers.extProcPort,
                               System.getenv("GATEWAY_ADMIN_TOKEN"),
-                              Replica.id()),
+                              Replica.id(),
+                              secretKey,
+                              SecretOptions.previousKeys()),
                           db,
                           registry)));
       ExtProcServer extProc =

@@ -1,0 +1,180 @@
+package dev.aigateway.controlplane.admin.openapi;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Component schemas of the admin API document (shapes as in docs/admin-api.md). */
+final class OpenApiSchemas {
+  private OpenApiSchemas() {}
+
+  private static final String META = "version:integer, created_at:date-time, updated_at:date-time";
+
+  static ObjectNode all(ObjectMapper m) {
+    ObjectNode s = m.createObjectNode();
+    put(
+        s,
+        m,
+        "Problem",
+        "type:string, title:string, status:integer, detail:string,"
+            + " errors:[FieldError], referenced_by:[Ref]");
+    put(s, m, "FieldError", "field:string, message:string");
+    put(s, m, "Ref", "type:string, id:uuid, name:string");
+    put(s, m, "Me", "name:string, role:string");
+    put(
+        s,
+        m,
+        "Provider",
+        "id:uuid, name:string, schema:string, base_url:string, settings:map,"
+            + " credentials:[Credential], "
+            + META);
+    put(s, m, "Credential", "id:uuid, kind:string, hint:string, created_at:date-time");
+    put(
+        s,
+        m,
+        "CredentialInput",
+        "kind:string, api_key:string, access_key_id:string,"
+            + " secret_access_key:string, session_token:string?, service_account_json:string,"
+            + " tenant_id:string, client_id:string, client_secret:string");
+    put(
+        s,
+        m,
+        "ProviderCreate",
+        "name:string, schema:string, base_url:string, settings:map,"
+            + " credentials:[CredentialInput]");
+    put(
+        s,
+        m,
+        "ProviderPatch",
+        "name:string, base_url:string, settings:map,"
+            + " credentials:[CredentialInput], version:integer");
+    put(s, m, "ProviderTest", "ok:boolean, status:integer?, latency_ms:integer?, detail:string");
+    put(s, m, "Target", "provider:string, model:string, weight:integer, priority:integer");
+    put(
+        s,
+        m,
+        "Pricing",
+        "input_per_million:number?, output_per_million:number?,"
+            + " cached_input_per_million:number?");
+    put(s, m, "Model", "id:uuid, name:string, targets:[Target], pricing:Pricing?, " + META);
+    put(s, m, "ModelCreate", "name:string, targets:[Target], pricing:Pricing?");
+    put(s, m, "ModelPatch", "name:string, targets:[Target], pricing:Pricing?, version:integer");
+    put(s, m, "Team", "id:uuid, name:string, key_count:integer, " + META);
+    put(s, m, "TeamCreate", "name:string");
+    put(s, m, "TeamPatch", "name:string, version:integer");
+    put(
+        s,
+        m,
+        "Key",
+        "id:uuid, name:string, team:string, team_id:uuid, prefix:string,"
+            + " allowed_models:[string], expires_at:date-time?, revoked_at:date-time?, status:string, "
+            + META);
+    put(
+        s,
+        m,
+        "KeyCreated",
+        "id:uuid, name:string, team:string, team_id:uuid, prefix:string,"
+            + " allowed_models:[string], expires_at:date-time?, revoked_at:date-time?, status:string,"
+            + " key:string, "
+            + META);
+    put(
+        s,
+        m,
+        "KeyCreate",
+        "name:string, team:string, allowed_models:[string], expires_at:date-time?");
+    put(
+        s,
+        m,
+        "KeyPatch",
+        "name:string, allowed_models:[string], expires_at:date-time?," + " version:integer");
+    put(
+        s,
+        m,
+        "Quota",
+        "id:uuid, scope:string, scope_id:uuid?, model:string?, metric:string,"
+            + " window:string, limit:number, usage:map?, "
+            + META);
+    put(
+        s,
+        m,
+        "QuotaCreate",
+        "scope:string, scope_id:uuid?, model:string?, metric:string,"
+            + " window:string, limit:number");
+    put(
+        s,
+        m,
+        "QuotaPatch",
+        "model:string?, metric:string, window:string, limit:number," + " version:integer");
+    put(
+        s,
+        m,
+        "FleetNode",
+        "node_id:string, fleet_name:string, replica_id:string,"
+            + " connected:boolean, connected_at:date-time, last_seen_at:date-time, acked_versions:map,"
+            + " last_nack:map?");
+    put(s, m, "Fleet", "id:uuid, name:string, listener_port:integer, nodes:[FleetNode], " + META);
+    put(
+        s,
+        m,
+        "FleetList",
+        "items:[Fleet], total:integer, limit:integer, offset:integer,"
+            + " unassigned_nodes:[FleetNode]");
+    put(s, m, "FleetCreate", "name:string, listener_port:integer");
+    put(s, m, "FleetPatch", "listener_port:integer, version:integer");
+    put(
+        s,
+        m,
+        "AuditEntry",
+        "id:integer, at:date-time, actor:string, action:string,"
+            + " resource_type:string, resource_id:string?, before:map?, after:map?");
+    put(
+        s,
+        m,
+        "AdminToken",
+        "id:uuid, name:string, role:string, prefix:string,"
+            + " created_at:date-time, revoked_at:date-time?");
+    put(
+        s,
+        m,
+        "AdminTokenCreated",
+        "id:uuid, name:string, role:string, prefix:string,"
+            + " created_at:date-time, revoked_at:date-time?, token:string");
+    put(s, m, "AdminTokenCreate", "name:string, role:string");
+    return s;
+  }
+
+  /** {@code "name:type, other:[Item], maybe:type?"} into a JSON schema object. */
+  private static void put(ObjectNode schemas, ObjectMapper m, String name, String spec) {
+    ObjectNode schema = schemas.putObject(name).put("type", "object");
+    ObjectNode props = schema.putObject("properties");
+    for (String part : spec.split(",")) {
+      String[] kv = part.trim().split(":");
+      props.set(kv[0], type(m, kv[1]));
+    }
+  }
+
+  private static ObjectNode type(ObjectMapper m, String t) {
+    boolean nullable = t.endsWith("?");
+    String base = nullable ? t.substring(0, t.length() - 1) : t;
+    ObjectNode node;
+    if (base.startsWith("[")) {
+      node = m.createObjectNode().put("type", "array");
+      node.set("items", type(m, base.substring(1, base.length() - 1)));
+    } else {
+      node =
+          switch (base) {
+            case "string", "integer", "number", "boolean" -> m.createObjectNode().put("type", base);
+            case "uuid" -> m.createObjectNode().put("type", "string").put("format", "uuid");
+            case "date-time" ->
+                m.createObjectNode().put("type", "string").put("format", "date-time");
+            case "map" -> m.createObjectNode().put("type", "object");
+            default -> OpenApiDocument.ref(m, base);
+          };
+    }
+    if (!nullable) {
+      return node;
+    }
+    ObjectNode either = m.createObjectNode();
+    either.putArray("oneOf").add(node).addObject().put("type", "null");
+    return either;
+  }
+}
