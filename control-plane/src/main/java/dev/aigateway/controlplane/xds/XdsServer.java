@@ -9,6 +9,7 @@ import dev.aigateway.db.change.ConfigChangeListener;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -74,7 +75,9 @@ public final class XdsServer implements AutoCloseable {
       Server grpc =
           NettyServerBuilder.forAddress(
                   new InetSocketAddress(settings.bindAddress(), settings.xdsPort()))
-              .addService(discovery.getAggregatedDiscoveryServiceImpl())
+              .addService(
+                  ServerInterceptors.intercept(
+                      discovery.getAggregatedDiscoveryServiceImpl(), new AdsRequestInterceptor()))
               // Envoys keep one ADS stream open for their lifetime; keepalives find dead peers.
               .keepAliveTime(30, TimeUnit.SECONDS)
               .permitKeepAliveTime(10, TimeUnit.SECONDS)
