@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ControlPlaneCommand.class,
       ExtProcCommand.class,
       MigrateCommand.class,
+      BootstrapCommand.class,
     })
 final class GatewayCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -48,6 +48,7 @@ public final class BootstrapYaml {
           cluster: %1$s
         dynamic_resources:
           ads_config:
+            # GRPC is state-of-the-world ADS; DELTA_GRPC (incremental) is served as well.
             api_type: GRPC
             transport_api_version: V3
             set_node_on_first_message_only: true
