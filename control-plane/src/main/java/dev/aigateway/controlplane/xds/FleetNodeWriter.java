@@ -21,12 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes node status to {@code fleet_nodes} off the gRPC threads: the latest status per node is
- * kept in memory and flushed in one batch every {@link #FLUSH} (so a burst of ACKs costs one
- * write).
+ * kept in memory and flushed in one batch every {@link #FLUSH} (so the CDS, LDS and RDS ACKs of a
+ * push cost one write per node).
  */
 final class FleetNodeWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetNodeWriter.class);
-  static final Duration FLUSH = Duration.ofMillis(100);
+  static final Duration FLUSH = Duration.ofMillis(250);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private record Key(String nodeId, String fleetName) {}

@@ -40,6 +40,8 @@ final class FleetStatusCallbacks implements DiscoveryServerCallbacks {
   }
 
   private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
+  private final Map<String, Counter> pushes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> nacks = new ConcurrentHashMap<>();
   private final Predicate<String> fleetExists;
   private final FleetNodeWriter writer;
   private final Clock clock;
@@ -113,10 +115,8 @@ final class FleetStatusCallbacks implements DiscoveryServerCallbacks {
         stream.sentVersionByNonce.put(nonce, version);
       }
     }
-    Counter.builder("gateway.xds.pushes")
-        .description("xDS responses sent to nodes")
-        .tag("type", shortType(typeUrl))
-        .register(registry)
+    pushes
+        .computeIfAbsent(typeUrl, t -> counter("gateway.xds.pushes", "xDS responses sent", t))
         .increment();
   }
 
@@ -154,10 +154,9 @@ final class FleetStatusCallbacks implements DiscoveryServerCallbacks {
         if (error != null) {
           stream.lastNack =
               new NodeStatus.Nack(typeUrl, sentVersion == null ? "" : sentVersion, error, now);
-          Counter.builder("gateway.xds.nacks")
-              .description("xDS responses rejected by nodes")
-              .tag("type", shortType(typeUrl))
-              .register(registry)
+          nacks
+              .computeIfAbsent(
+                  typeUrl, t -> counter("gateway.xds.nacks", "xDS responses rejected by nodes", t))
               .increment();
           log.warn(
               "xDS node '{}' of fleet '{}' rejected {} version {}: {}",
@@ -206,6 +205,13 @@ final class FleetStatusCallbacks implements DiscoveryServerCallbacks {
         now,
         stream.acked,
         stream.lastNack);
+  }
+
+  private Counter counter(String name, String description, String typeUrl) {
+    return Counter.builder(name)
+        .description(description)
+        .tag("type", shortType(typeUrl))
+        .register(registry);
   }
 
   private static String shortType(String typeUrl) {

@@ -103,8 +103,11 @@ final class SnapshotPublisher implements AutoCloseable {
   }
 
   private void publishOnce() throws io.envoyproxy.controlplane.cache.SnapshotConsistencyException {
+    long start = System.nanoTime();
     XdsState state = reader.get();
+    long read = System.nanoTime();
     Map<String, FleetSnapshot> snapshots = assembler.assemble(state);
+    long assembled = System.nanoTime();
     String version = Long.toString(state.revision());
     for (Map.Entry<String, FleetSnapshot> entry : snapshots.entrySet()) {
       cache.setSnapshot(entry.getKey(), entry.getValue());
@@ -120,7 +123,14 @@ final class SnapshotPublisher implements AutoCloseable {
     announced.accumulateAndGet(state.revision(), Math::max);
     published.set(state.revision());
     publishes.increment();
-    log.debug("published Envoy config revision {} for {} fleets", version, snapshots.size());
+    long done = System.nanoTime();
+    log.debug(
+        "published Envoy config revision {} for {} fleets (read {} ms, assemble {} ms, push {} ms)",
+        version,
+        snapshots.size(),
+        (read - start) / 1_000_000,
+        (assembled - read) / 1_000_000,
+        (done - assembled) / 1_000_000);
   }
 
   @Override

@@ -7,7 +7,9 @@ import dev.aigateway.controlplane.http.PortInUseException;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.change.ConfigChangeListener;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class XdsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
-  private static final Duration FIRST_PUBLISH = Duration.ofSeconds(10);
+  private static final Duration FIRST_PUBLISH = Duration.ofSeconds(60);
 
   private final Server grpc;
   private final SnapshotPublisher publisher;
@@ -71,7 +73,14 @@ public final class XdsServer implements AutoCloseable {
       FleetStatusCallbacks callbacks =
           new FleetStatusCallbacks(
               fleet -> publisher.fleets().contains(fleet), writer, Clock.systemUTC(), registry);
-      V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(callbacks), cache);
+      // Snapshots share resource instances across every stream of a fleet: packing each into an
+      // Any once, not once per stream, is what keeps a push to a thousand nodes cheap.
+      V3DiscoveryServer discovery =
+          new V3DiscoveryServer(
+              List.of(callbacks),
+              cache,
+              new DefaultExecutorGroup(),
+              new CachedProtoResourcesSerializer());
       Server grpc =
           NettyServerBuilder.forAddress(
                   new InetSocketAddress(settings.bindAddress(), settings.xdsPort()))
