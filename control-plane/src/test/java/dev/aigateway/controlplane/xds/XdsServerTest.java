@@ -259,6 +259,35 @@ class XdsServerTest {
   }
 
   @Test
+  void nodesOfADeletedFleetAreToldToDropTheirConfig() throws Exception {
+    TestConfig.addFleet(db, "temp", 10002);
+    XdsServer server = startReplica("replica-a");
+    AdsClient node = client(channel(server), "envoy-temp", "temp");
+    node.awaitVersion(currentVersion(), PATIENCE);
+    assertThat(names(node.accepted(AdsClient.LDS), Listener.class))
+        .containsExactly("listener_temp");
+
+    db.dsl()
+        .transaction(
+            c -> {
+              var tx = org.jooq.impl.DSL.using(c);
+              tx.deleteFrom(dev.aigateway.db.jooq.Tables.FLEETS)
+                  .where(dev.aigateway.db.jooq.Tables.FLEETS.NAME.eq("temp"))
+                  .execute();
+              ConfigRevisions.bump(tx);
+            });
+
+    String version = currentVersion();
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!version.equals(node.versions().get(AdsClient.LDS)) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(node.accepted(AdsClient.LDS).getVersionInfo()).isEqualTo(version);
+    assertThat(node.accepted(AdsClient.LDS).getResourcesList()).isEmpty();
+    assertThat(node.accepted(AdsClient.CDS).getResourcesList()).isEmpty();
+  }
+
+  @Test
   void closedStreamIsRecordedAsDisconnected() throws Exception {
     XdsServer server = startReplica("replica-a");
     AdsClient node = client(channel(server), "envoy-gone", "default");
