@@ -33,6 +33,7 @@ final class FleetStatusCallbacks implements DiscoveryServerCallbacks {
     @Nullable String nodeId;
     @Nullable String fleet;
     boolean assigned;
+    boolean warnedUnassigned;
     Instant connectedAt = Instant.EPOCH;
     final Map<String, String> acked = new HashMap<>();
     final Map<String, String> sentVersionByNonce = new HashMap<>();
@@ -141,12 +142,16 @@ final class FleetStatusCallbacks implements DiscoveryServerCallbacks {
       }
       String fleet = requireNonNull(stream.fleet);
       boolean assigned = fleetExists.test(fleet);
-      if (!assigned && (stream.assigned || stream.acked.isEmpty() && nonce.isEmpty())) {
+      if (!assigned && !stream.warnedUnassigned) {
+        stream.warnedUnassigned = true;
         log.warn(
             "xDS node '{}' asks for fleet '{}', which does not exist: it gets no config until a"
                 + " fleet of that name is created (node.cluster must name a fleet)",
             stream.nodeId,
             fleet);
+      }
+      if (assigned) {
+        stream.warnedUnassigned = false; // warn again should its fleet be deleted later
       }
       stream.assigned = assigned;
       if (!nonce.isEmpty()) {
