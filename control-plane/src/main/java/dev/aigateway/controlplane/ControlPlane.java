@@ -7,6 +7,8 @@ import dev.aigateway.controlplane.admin.auth.AdminBootstrap;
 import dev.aigateway.controlplane.console.ConsoleRoutes;
 import dev.aigateway.controlplane.http.HttpServers;
 import dev.aigateway.controlplane.ops.OpsRoutes;
+import dev.aigateway.controlplane.xds.XdsRoutes;
+import dev.aigateway.controlplane.xds.XdsServer;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.secret.SecretCipher;
 import io.javalin.Javalin;
@@ -25,11 +27,14 @@ public final class ControlPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
 
   private final Javalin http;
+  private final XdsServer xds;
   private final List<String> startupNotes;
   private final AtomicBoolean started;
 
-  private ControlPlane(Javalin http, List<String> startupNotes, AtomicBoolean started) {
+  private ControlPlane(
+      Javalin http, XdsServer xds, List<String> startupNotes, AtomicBoolean started) {
     this.http = http;
+    this.xds = xds;
     this.startupNotes = List.copyOf(startupNotes);
     this.started = started;
   }
@@ -46,18 +51,26 @@ public final class ControlPlane implements AutoCloseable {
     // Ready once the launcher has started every component of the process and while the database
     // answers.
     AtomicBoolean started = new AtomicBoolean();
-    Javalin http =
-        HttpServers.start(
-            settings.bindAddress(),
-            settings.adminPort(),
-            config -> {
-              OpsRoutes.register(
-                  config.routes, () -> started.get() && database.isReachable(), registry);
-              ConsoleRoutes.register(config);
-              AdminApi.configure(config, database, cipher);
-            });
+    XdsServer xds = XdsServer.start(settings, database, registry);
+    Javalin http;
+    try {
+      http =
+          HttpServers.start(
+              settings.bindAddress(),
+              settings.adminPort(),
+              config -> {
+                OpsRoutes.register(
+                    config.routes, () -> started.get() && database.isReachable(), registry);
+                ConsoleRoutes.register(config);
+                AdminApi.configure(config, database, cipher);
+                XdsRoutes.register(config.routes, database.dsl(), settings, xds::port);
+              });
+    } catch (RuntimeException e) {
+      xds.close();
+      throw e;
+    }
     log.info("admin API listening on {}:{}", settings.bindAddress(), http.port());
-    return new ControlPlane(http, notes, started);
+    return new ControlPlane(http, xds, notes, started);
   }
 
   /** The port the admin HTTP server listens on. */
@@ -79,6 +92,11 @@ public final class ControlPlane implements AutoCloseable {
         .toList();
   }
 
+  /** The port the xDS server listens on. */
+  public int xdsPort() {
+    return xds.port();
+  }
+
   /** Lines to print once at startup (for example a newly generated admin token). */
   public List<String> startupNotes() {
     return startupNotes;
@@ -87,5 +105,6 @@ public final class ControlPlane implements AutoCloseable {
   @Override
   public void close() {
     http.stop();
+    xds.close();
   }
 }

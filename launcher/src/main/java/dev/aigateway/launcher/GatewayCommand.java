@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ProxyCommand.class,
       MigrateCommand.class,
       RotateSecretKeyCommand.class,
+      BootstrapCommand.class,
     })
 final class GatewayCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

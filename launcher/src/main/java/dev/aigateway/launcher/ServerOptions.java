@@ -52,6 +52,7 @@ final class ServerOptions {
     Settings.require(!bindAddress.isBlank(), "--bind / GATEWAY_BIND_ADDRESS must not be empty");
     Settings.port(adminPort, ADMIN_PORT);
     Settings.port(xdsPort, XDS_PORT);
+    Ports.xdsPort = xdsPort;
     Settings.port(extProcPort, EXT_PROC_PORT);
   }
 }

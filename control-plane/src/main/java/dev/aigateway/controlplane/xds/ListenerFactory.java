@@ -1,0 +1,113 @@
+package dev.aigateway.controlplane.xds;
+
+import static dev.aigateway.controlplane.xds.ClusterFactory.seconds;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.GrpcService;
+import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+
+/** Builds a fleet's LDS listener: HttpConnectionManager with ext_proc, then the router. */
+final class ListenerFactory {
+  static final String EXT_PROC_FILTER = "envoy.filters.http.ext_proc";
+  static final String HCM_FILTER = "envoy.http_connection_manager";
+
+  private ListenerFactory() {}
+
+  static Listener listener(XdsState.Fleet fleet) {
+    HttpConnectionManager hcm =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix("gateway_" + fleet.name())
+            .setCodecType(HttpConnectionManager.CodecType.AUTO)
+            .setRds(
+                Rds.newBuilder()
+                    .setRouteConfigName(XdsNames.routeConfig(fleet.name()))
+                    .setConfigSource(
+                        ConfigSource.newBuilder()
+                            .setResourceApiVersion(ApiVersion.V3)
+                            .setAds(AggregatedConfigSource.getDefaultInstance())))
+            .addAccessLog(
+                AccessLog.newBuilder()
+                    .setName("envoy.access_loggers.stdout")
+                    // The default format has method, path, status, sizes and timings: no headers,
+                    // so neither client keys nor provider credentials.
+                    .setTypedConfig(Any.pack(StdoutAccessLog.getDefaultInstance())))
+            // Completions stream for minutes with gaps between tokens: no overall request timeout,
+            // only an idle timeout generous enough for slow first tokens.
+            .setRequestTimeout(seconds(0))
+            .setStreamIdleTimeout(seconds(300))
+            .setRequestHeadersTimeout(seconds(10))
+            .setCommonHttpProtocolOptions(
+                HttpProtocolOptions.newBuilder().setIdleTimeout(seconds(3600)))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName(EXT_PROC_FILTER)
+                    .setTypedConfig(Any.pack(extProc())))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName("envoy.filters.http.router")
+                    .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+            .build();
+    return Listener.newBuilder()
+        .setName(XdsNames.listener(fleet.name()))
+        .setAddress(
+            Address.newBuilder()
+                .setSocketAddress(
+                    SocketAddress.newBuilder()
+                        .setAddress("0.0.0.0")
+                        .setPortValue(fleet.listenerPort())))
+        // The ext_proc needs whole request bodies (BUFFERED); the 1 MiB default rejects larger
+        // prompts with 413.
+        .setPerConnectionBufferLimitBytes(UInt32Value.of(8 * 1024 * 1024))
+        .addFilterChains(
+            FilterChain.newBuilder()
+                .addFilters(
+                    Filter.newBuilder()
+                        // Envoy finds the extension by the typed_config type; this legacy name
+                        // is the only one java-control-plane's ensureConsistent() follows to the
+                        // route config, so it keeps that check meaningful.
+                        .setName(HCM_FILTER)
+                        .setTypedConfig(Any.pack(hcm))))
+        .build();
+  }
+
+  /** The ext_proc filter exactly as docs/contracts.md describes it. */
+  static ExternalProcessor extProc() {
+    return ExternalProcessor.newBuilder()
+        .setGrpcService(
+            GrpcService.newBuilder()
+                .setEnvoyGrpc(
+                    GrpcService.EnvoyGrpc.newBuilder().setClusterName(XdsNames.EXT_PROC_CLUSTER)))
+        .setFailureModeAllow(false)
+        .setProcessingMode(
+            ProcessingMode.newBuilder()
+                .setRequestHeaderMode(ProcessingMode.HeaderSendMode.SEND)
+                .setRequestBodyMode(ProcessingMode.BodySendMode.BUFFERED)
+                .setRequestTrailerMode(ProcessingMode.HeaderSendMode.SKIP)
+                .setResponseHeaderMode(ProcessingMode.HeaderSendMode.SEND)
+                .setResponseBodyMode(ProcessingMode.BodySendMode.BUFFERED)
+                .setResponseTrailerMode(ProcessingMode.HeaderSendMode.SKIP))
+        // Streaming responses switch to STREAMED in the response-headers answer.
+        .setAllowModeOverride(true)
+        // The 200 ms default is far too short when the ext_proc waits on quota checks or
+        // translates a large buffered completion.
+        .setMessageTimeout(seconds(30))
+        .build();
+  }
+}

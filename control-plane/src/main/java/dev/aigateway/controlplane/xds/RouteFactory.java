@@ -1,0 +1,87 @@
+package dev.aigateway.controlplane.xds;
+
+import static dev.aigateway.controlplane.xds.ClusterFactory.seconds;
+
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import java.util.List;
+
+/** Builds a fleet's RDS route configuration: one route per provider, then an OpenAI-style 404. */
+final class RouteFactory {
+
+  /** Body of the catch-all: what clients see when no provider was chosen for their request. */
+  static final String NOT_FOUND_BODY =
+      "{\"error\":{\"message\":\"No model or route matches this request.\","
+          + "\"type\":\"invalid_request_error\",\"param\":\"model\",\"code\":\"model_not_found\"}}";
+
+  private RouteFactory() {}
+
+  /**
+   * The route configuration.
+   *
+   * @param providers the providers that have a cluster, with their parsed endpoints, in name order
+   */
+  static RouteConfiguration routes(
+      XdsState.Fleet fleet, List<XdsState.Provider> providers, List<UpstreamEndpoint> endpoints) {
+    VirtualHost.Builder host =
+        VirtualHost.newBuilder()
+            .setName("gateway")
+            .addDomains("*")
+            // Internal routing header: used to match, never forwarded to a provider.
+            .addRequestHeadersToRemove(XdsNames.PROVIDER_HEADER);
+    for (int i = 0; i < providers.size(); i++) {
+      host.addRoutes(providerRoute(providers.get(i), endpoints.get(i)));
+    }
+    host.addRoutes(notFound());
+    return RouteConfiguration.newBuilder()
+        .setName(XdsNames.routeConfig(fleet.name()))
+        .addVirtualHosts(host)
+        .build();
+  }
+
+  private static Route providerRoute(XdsState.Provider provider, UpstreamEndpoint endpoint) {
+    return Route.newBuilder()
+        .setName(XdsNames.providerCluster(provider.name()))
+        .setMatch(
+            RouteMatch.newBuilder()
+                .setPrefix("/")
+                .addHeaders(
+                    HeaderMatcher.newBuilder()
+                        .setName(XdsNames.PROVIDER_HEADER)
+                        .setStringMatch(StringMatcher.newBuilder().setExact(provider.name()))))
+        .setRoute(
+            RouteAction.newBuilder()
+                .setCluster(XdsNames.providerCluster(provider.name()))
+                .setHostRewriteLiteral(endpoint.host())
+                // No overall timeout (the 15 s default would cut long completions); a stream that
+                // goes silent for 5 minutes is dropped.
+                .setTimeout(seconds(0))
+                .setIdleTimeout(seconds(300)))
+        .build();
+  }
+
+  private static Route notFound() {
+    return Route.newBuilder()
+        .setName("not_found")
+        .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+        .setDirectResponse(
+            DirectResponseAction.newBuilder()
+                .setStatus(404)
+                .setBody(DataSource.newBuilder().setInlineString(NOT_FOUND_BODY)))
+        .addResponseHeadersToAdd(
+            HeaderValueOption.newBuilder()
+                .setHeader(
+                    HeaderValue.newBuilder().setKey("content-type").setValue("application/json"))
+                .setAppendAction(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD))
+        .build();
+  }
+}

@@ -1,0 +1,66 @@
+package dev.aigateway.controlplane.xds;
+
+import static java.util.Objects.requireNonNull;
+
+import io.envoyproxy.controlplane.cache.SnapshotConsistencyException;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns database state into one consistent snapshot per fleet. Pure: the same state always gives
+ * the same resources and versions, on every replica.
+ */
+public final class SnapshotAssembler {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotAssembler.class);
+
+  private final ExtProcTarget extProc;
+
+  public SnapshotAssembler(ExtProcTarget extProc) {
+    this.extProc = requireNonNull(extProc, "extProc");
+  }
+
+  /**
+   * One snapshot per fleet, keyed by fleet name in name order, each checked with {@code
+   * ensureConsistent()}.
+   *
+   * @throws SnapshotConsistencyException when a snapshot refers to a resource it does not hold (a
+   *     bug here, never bad data)
+   */
+  public Map<String, FleetSnapshot> assemble(XdsState state) throws SnapshotConsistencyException {
+    List<XdsState.Provider> providers = new ArrayList<>();
+    List<UpstreamEndpoint> endpoints = new ArrayList<>();
+    for (XdsState.Provider provider : state.providers()) {
+      try {
+        endpoints.add(UpstreamEndpoint.parse(provider.baseUrl()));
+        providers.add(provider);
+      } catch (IllegalArgumentException e) {
+        // The admin API validates base URLs; a bad row must not take every other provider down.
+        log.warn("provider {} left out of Envoy config: {}", provider.name(), e.getMessage());
+      }
+    }
+    List<Cluster> clusters = new ArrayList<>();
+    clusters.add(ClusterFactory.extProc(extProc));
+    for (int i = 0; i < providers.size(); i++) {
+      clusters.add(ClusterFactory.provider(providers.get(i), endpoints.get(i)));
+    }
+    clusters.sort(java.util.Comparator.comparing(Cluster::getName));
+    String version = Long.toString(state.revision());
+    Map<String, FleetSnapshot> snapshots = new LinkedHashMap<>();
+    for (XdsState.Fleet fleet : state.fleets()) {
+      FleetSnapshot snapshot =
+          new FleetSnapshot(
+              version,
+              clusters,
+              List.of(ListenerFactory.listener(fleet)),
+              List.of(RouteFactory.routes(fleet, providers, endpoints)));
+      snapshot.ensureConsistent();
+      snapshots.put(fleet.name(), snapshot);
+    }
+    return snapshots;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.aigateway.controlplane.xds;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The part of the database that Envoy config is made from, read in one transaction.
+ *
+ * @param revision the config revision the rows belong to; it becomes the snapshot version
+ * @param fleets every fleet, sorted by name
+ * @param providers every provider, sorted by name
+ */
+public record XdsState(long revision, List<Fleet> fleets, List<Provider> providers) {
+
+  public XdsState {
+    requireNonNull(fleets, "fleets");
+    requireNonNull(providers, "providers");
+    // Sorted here so that assembly never depends on the order rows came back in.
+    fleets = fleets.stream().sorted(Comparator.comparing(Fleet::name)).toList();
+    providers = providers.stream().sorted(Comparator.comparing(Provider::name)).toList();
+  }
+
+  /** A named group of Envoys and the port their listener binds. */
+  public record Fleet(String name, int listenerPort) {
+    public Fleet {
+      requireNonNull(name, "name");
+      if (listenerPort < 1 || listenerPort > 65535) {
+        throw new IllegalArgumentException(
+            "listenerPort: " + listenerPort + " (expected: 1..65535)");
+      }
+    }
+  }
+
+  /**
+   * An upstream LLM provider as far as Envoy needs to know it; credentials are deliberately not
+   * part of it.
+   *
+   * @param schema the stored schema name ({@code openai}, {@code anthropic}, ...)
+   * @param baseUrl {@code scheme://host[:port][/path-prefix]}
+   */
+  public record Provider(String name, String schema, String baseUrl) {
+    public Provider {
+      requireNonNull(name, "name");
+      requireNonNull(schema, "schema");
+      requireNonNull(baseUrl, "baseUrl");
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.aigateway.controlplane.xds.envoy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.aigateway.controlplane.ControlPlaneSettings;
+import dev.aigateway.controlplane.xds.BootstrapYaml;
+import dev.aigateway.controlplane.xds.FleetNodes;
+import dev.aigateway.controlplane.xds.XdsServer;
+import dev.aigateway.db.Database;
+import dev.aigateway.db.change.ConfigRevisions;
+import dev.aigateway.db.jooq.Tables;
+import dev.aigateway.db.testing.PostgresExtension;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+/**
+ * Boots the official Envoy image from the generated bootstrap against this control plane, then
+ * checks the config Envoy accepted ({@code /config_dump}) and a request through its listener.
+ *
+ * <p>Needs a Docker engine: without one (as on the build machines) the class is skipped with
+ * Testcontainers' reason "disabledWithoutDocker is true and Docker is not available".
+ */
+@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(PostgresExtension.class)
+class EnvoyIntegrationTest {
+  private static final String ENVOY_IMAGE = "envoyproxy/envoy:v1.35.0";
+  private static final String HOST_FROM_CONTAINER = "host.testcontainers.internal";
+  private static final int LISTENER_PORT = 10000;
+
+  @Test
+  void envoyBootsFromTheBootstrapAndRoutesThroughTheGeneratedConfig(Database db) throws Exception {
+    HttpServer upstream = HttpServer.create(new InetSocketAddress("0.0.0.0", 0), 0);
+    upstream.createContext(
+        "/",
+        exchange -> {
+          byte[] body = "{\"upstream\":\"reached\"}".getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("content-type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    upstream.start();
+    Server extProc =
+        NettyServerBuilder.forAddress(new InetSocketAddress("0.0.0.0", 0))
+            .addService(new StubExtProc("upstream"))
+            .build()
+            .start();
+    int upstreamPort = upstream.getAddress().getPort();
+    db.dsl()
+        .transaction(
+            c -> {
+              var tx = DSL.using(c);
+              tx.insertInto(Tables.PROVIDERS)
+                  .set(Tables.PROVIDERS.ID, UUID.randomUUID())
+                  .set(Tables.PROVIDERS.NAME, "upstream")
+                  .set(Tables.PROVIDERS.SCHEMA, "openai_compatible")
+                  .set(
+                      Tables.PROVIDERS.BASE_URL,
+                      "http://" + HOST_FROM_CONTAINER + ":" + upstreamPort + "/v1")
+                  .execute();
+              ConfigRevisions.bump(tx);
+            });
+    try (XdsServer xds =
+        XdsServer.start(
+            new ControlPlaneSettings(
+                "0.0.0.0", 0, 0, HOST_FROM_CONTAINER, extProc.getPort(), "token", "replica-it"),
+            db,
+            new SimpleMeterRegistry())) {
+      org.testcontainers.Testcontainers.exposeHostPorts(
+          xds.port(), extProc.getPort(), upstreamPort);
+      String bootstrap =
+          BootstrapYaml.render(
+                  new BootstrapYaml.Params(
+                      "default", "envoy-it", HOST_FROM_CONTAINER, xds.port(), 9901))
+              // Only so the test can read /config_dump from outside the container.
+              .replace(
+                  "address: 127.0.0.1\n      port_value: 9901",
+                  "address: 0.0.0.0\n      port_value: 9901");
+      assertThat(bootstrap).contains("address: 0.0.0.0");
+      try (GenericContainer<?> envoy =
+          new GenericContainer<>(ENVOY_IMAGE)
+              .withCopyToContainer(Transferable.of(bootstrap), "/etc/envoy/envoy.yaml")
+              .withCommand("envoy", "-c", "/etc/envoy/envoy.yaml", "-l", "info")
+              .withExposedPorts(9901, LISTENER_PORT)
+              .waitingFor(
+                  Wait.forHttp("/ready")
+                      .forPort(9901)
+                      .withStartupTimeout(Duration.ofSeconds(60)))) {
+        envoy.start();
+        HttpClient http = HttpClient.newHttpClient();
+        String admin = "http://" + envoy.getHost() + ":" + envoy.getMappedPort(9901);
+        String dump =
+            http.send(
+                    HttpRequest.newBuilder(URI.create(admin + "/config_dump")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        String version = Long.toString(ConfigRevisions.current(db.dsl()));
+        assertThat(dump)
+            .contains("\"listener_default\"")
+            .contains("\"routes_default\"")
+            .contains("\"provider_upstream\"")
+            .contains("\"ai_gateway_ext_proc\"")
+            .contains("\"version_info\": \"" + version + "\"")
+            .contains("envoy.filters.http.ext_proc");
+
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://"
+                                + envoy.getHost()
+                                + ":"
+                                + envoy.getMappedPort(LISTENER_PORT)
+                                + "/v1/chat/completions"))
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"any\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"upstream\":\"reached\"}");
+
+        FleetNodes.Node node =
+            new FleetNodes(db.dsl())
+                .ofFleet("default").stream()
+                    .filter(n -> n.nodeId().equals("envoy-it"))
+                    .findFirst()
+                    .orElseThrow();
+        assertThat(node.ackedVersions()).containsValue(version);
+        assertThat(node.lastNack()).isNull();
+      }
+    } finally {
+      extProc.shutdownNow();
+      upstream.stop(0);
+    }
+  }
+}
