@@ -29,7 +29,16 @@ class BootstrapRouteTest {
     TestConfig.addFleet(db, "edge", 8443);
     controlPlane =
         ControlPlane.start(
-            new ControlPlaneSettings("127.0.0.1", 0, 0, "127.0.0.1", 18001, TOKEN, "replica-a"),
+            new ControlPlaneSettings(
+                "127.0.0.1",
+                0,
+                0,
+                "127.0.0.1",
+                18001,
+                TOKEN,
+                "replica-a",
+                new byte[32],
+                java.util.List.of()),
             db,
             Metrics.newRegistry());
   }

@@ -47,7 +47,16 @@ class XdsPushBenchmark {
     List<AutoCloseable> cleanup = new ArrayList<>();
     try (XdsServer server =
         XdsServer.start(
-            new ControlPlaneSettings("127.0.0.1", 0, 0, "127.0.0.1", 18001, "t", "bench"),
+            new ControlPlaneSettings(
+                "127.0.0.1",
+                0,
+                0,
+                "127.0.0.1",
+                18001,
+                "t",
+                "bench",
+                new byte[32],
+                java.util.List.of()),
             db,
             new SimpleMeterRegistry())) {
       long heapServerIdle = usedHeapAfterGc(memory);

@@ -50,7 +50,16 @@ class XdsServerTest {
   private XdsServer startReplica(String replicaId, SimpleMeterRegistry registry) {
     XdsServer server =
         XdsServer.start(
-            new ControlPlaneSettings("127.0.0.1", 0, 0, "127.0.0.1", 18001, "token", replicaId),
+            new ControlPlaneSettings(
+                "127.0.0.1",
+                0,
+                0,
+                "127.0.0.1",
+                18001,
+                "token",
+                replicaId,
+                new byte[32],
+                java.util.List.of()),
             db,
             registry);
     cleanup.add(server);

@@ -80,7 +80,15 @@ class EnvoyIntegrationTest {
     try (XdsServer xds =
         XdsServer.start(
             new ControlPlaneSettings(
-                "0.0.0.0", 0, 0, HOST_FROM_CONTAINER, extProc.getPort(), "token", "replica-it"),
+                "0.0.0.0",
+                0,
+                0,
+                HOST_FROM_CONTAINER,
+                extProc.getPort(),
+                "token",
+                "replica-it",
+                new byte[32],
+                java.util.List.of()),
             db,
             new SimpleMeterRegistry())) {
       org.testcontainers.Testcontainers.exposeHostPorts(
