@@ -89,6 +89,11 @@ public final class ExtProcServer implements AutoCloseable {
     return new ExtProcServer(server, config);
   }
 
+  /** The config revision being served (0 until the database has answered once). */
+  public long configRevision() {
+    return config.current().revision();
+  }
+
   /** The port the server listens on. */
   public int port() {
     return server.getPort();

@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
 /** What every OpenAI-speaking schema (OpenAI, Azure OpenAI, OpenAI-compatible) shares. */
 public final class OpenAiSupport {
   static final ObjectMapper JSON = Json.MAPPER;
-  private static final JsonFactory FACTORY = JSON.getFactory();
+  // Reads a sub-tree out of a larger document, so it must not fail on the tokens that follow.
+  private static final ObjectMapper PARTIAL = new ObjectMapper();
+  private static final JsonFactory FACTORY = PARTIAL.getFactory();
 
   private OpenAiSupport() {}
 
@@ -58,7 +60,7 @@ public final class OpenAiSupport {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
         if ("usage".equals(name) && value == JsonToken.START_OBJECT) {
-          return usage(JSON.readTree(parser));
+          return usage(PARTIAL.readTree(parser));
         }
         parser.skipChildren();
       }
