@@ -18,6 +18,7 @@ import dev.aigateway.db.testing.PostgresExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -37,15 +38,47 @@ class RecordedExchangeReplayTest {
   private static GatewayHarness gateway;
   private static TestConfig.IssuedKey key;
 
+  private static final Map<Path, FakeUpstream> upstreams = new java.util.HashMap<>();
+
+  /** One provider, model and fake upstream per recording, all configured before the first test. */
   @BeforeAll
-  static void start(Database db) {
+  static void start(Database db) throws IOException {
     gateway = new GatewayHarness(db);
     key = gateway.config.key("replay");
+    for (Path file : recordings().toList()) {
+      Cassette.Interaction recorded = Cassette.read(file).first();
+      String upstreamModel = JSON.readTree(recorded.request().body()).path("model").asText();
+      String stem = stem(file);
+      FakeUpstream upstream = new FakeUpstream(recorded.response());
+      upstreams.put(file, upstream);
+      UUID provider =
+          isAzure(file)
+              ? gateway.config.provider(
+                  "p-" + stem,
+                  "azure_openai",
+                  upstream.baseUri().toString(),
+                  "{\"api_version\":\"2024-12-01-preview\"}",
+                  "azure-upstream-secret")
+              : gateway.config.provider(
+                  "p-" + stem, "openai", upstream.baseUri().toString(), "{}", "sk-upstream-secret");
+      gateway.config.model("public-" + stem, TestConfig.target(provider, upstreamModel));
+      gateway.route("p-" + stem, upstream.baseUri());
+    }
+    gateway.awaitConfig();
   }
 
   @AfterAll
   static void stop() {
+    upstreams.values().forEach(FakeUpstream::close);
     gateway.close();
+  }
+
+  private static String stem(Path file) {
+    return file.getFileName().toString().replace(".yaml", "");
+  }
+
+  private static boolean isAzure(Path file) {
+    return file.getFileName().toString().startsWith("azure");
   }
 
   static Stream<Path> recordings() throws IOException {
@@ -60,31 +93,12 @@ class RecordedExchangeReplayTest {
     Cassette.Interaction recorded = Cassette.read(file).first();
     ObjectNode recordedRequest = (ObjectNode) JSON.readTree(recorded.request().body());
     String upstreamModel = recordedRequest.path("model").asText();
-    boolean azure = file.getFileName().toString().startsWith("azure");
-    String stem = file.getFileName().toString().replace(".yaml", "");
-
-    try (FakeUpstream upstream = new FakeUpstream(recorded.response());
-        EnvoyLikeClient client = gateway.client()) {
-      String providerName = "p-" + stem;
-      UUID provider =
-          azure
-              ? gateway.config.provider(
-                  providerName,
-                  "azure_openai",
-                  upstream.baseUri().toString(),
-                  "{\"api_version\":\"2024-12-01-preview\"}",
-                  "azure-upstream-secret")
-              : gateway.config.provider(
-                  providerName,
-                  "openai",
-                  upstream.baseUri().toString(),
-                  "{}",
-                  "sk-upstream-secret");
-      String publicModel = "public-" + stem;
-      gateway.config.model(publicModel, TestConfig.target(provider, upstreamModel));
-      gateway.route(providerName, upstream.baseUri());
-      gateway.awaitConfig();
-
+    boolean azure = isAzure(file);
+    String stem = stem(file);
+    String providerName = "p-" + stem;
+    String publicModel = "public-" + stem;
+    FakeUpstream upstream = upstreams.get(file);
+    try (EnvoyLikeClient client = gateway.client()) {
       ObjectNode clientBody = recordedRequest.deepCopy();
       clientBody.put("model", publicModel);
       String path = recorded.request().url().getPath();
