@@ -30,7 +30,7 @@ class ConfigStoreTest {
   void aCommittedChangeIsServedWithinOneSecond() {
     try (ConfigStore store = ConfigStore.start(db, loader())) {
       UUID provider =
-          config.provider("p-refresh", "openai", "https://api.openai.com", "{}", "sk-1");
+          config.provider("p-refresh", "openai", "https://api.openai.com", "{}", "sk-secret-value-1");
       config.model("refreshed", TestConfig.target(provider, "gpt-5-nano"));
       long committed = System.nanoTime();
       while (store.current().model("refreshed") == null
@@ -46,8 +46,8 @@ class ConfigStoreTest {
                 assertThat(t.upstreamModel()).isEqualTo("gpt-5-nano");
                 assertThat(t.provider().credentials())
                     .singleElement()
-                    .satisfies(c -> assertThat(c.secret("api_key")).isEqualTo("sk-1"));
-                assertThat(c(t).toString()).doesNotContain("sk-1");
+                    .satisfies(c -> assertThat(c.secret("api_key")).isEqualTo("sk-secret-value-1"));
+                assertThat(c(t).toString()).doesNotContain("sk-secret-value-1");
               });
     }
   }
