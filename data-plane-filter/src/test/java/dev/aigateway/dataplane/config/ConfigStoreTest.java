@@ -30,7 +30,8 @@ class ConfigStoreTest {
   void aCommittedChangeIsServedWithinOneSecond() {
     try (ConfigStore store = ConfigStore.start(db, loader())) {
       UUID provider =
-          config.provider("p-refresh", "openai", "https://api.openai.com", "{}", "sk-secret-value-1");
+          config.provider(
+              "p-refresh", "openai", "https://api.openai.com", "{}", "sk-secret-value-1");
       config.model("refreshed", TestConfig.target(provider, "gpt-5-nano"));
       long committed = System.nanoTime();
       while (store.current().model("refreshed") == null
