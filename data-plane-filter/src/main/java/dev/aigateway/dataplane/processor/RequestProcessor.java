@@ -236,7 +236,7 @@ final class RequestProcessor {
     }
 
     long estimate =
-        deps.admission().needsTokenEstimate()
+        deps.admission().needsTokenEstimate(k.id(), k.teamId(), requested)
             ? deps.estimator().estimate(chosen.upstreamModel(), body)
             : 0;
     AdmissionDecision decision =

@@ -32,7 +32,7 @@ public final class OpenAiSupport {
       case AZURE_OPENAI ->
           prefix
               + "/openai/deployments/"
-              + URLEncoder.encode(upstreamModel, StandardCharsets.UTF_8)
+              + pathSegment(upstreamModel)
               + endpoint.suffix()
               + "?api-version="
               + URLEncoder.encode(provider.setting("api_version", ""), StandardCharsets.UTF_8);
@@ -40,6 +40,11 @@ public final class OpenAiSupport {
           throw new IllegalArgumentException(
               "schema: " + provider.schemaName() + " (expected: an OpenAI-speaking schema)");
     };
+  }
+
+  /** Percent-encodes a path segment (URLEncoder is for forms: it would turn a space into '+'). */
+  private static String pathSegment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static String trimSlash(String path) {

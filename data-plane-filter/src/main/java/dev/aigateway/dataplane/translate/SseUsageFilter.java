@@ -70,6 +70,11 @@ final class SseUsageFilter {
           writeWithoutUsageNull(out, data, from, to);
         });
     pending = end == data.length ? EMPTY : Arrays.copyOfRange(data, end, data.length);
+    if (pending.length > MAX_PENDING) {
+      // Not an event stream after all (no blank line in 1 MiB): stop holding bytes back.
+      out.writeBytes(pending);
+      pending = EMPTY;
+    }
     if (!hadPending && pending.length == 0 && out.size() == data.length) {
       return null; // nothing removed or held back
     }

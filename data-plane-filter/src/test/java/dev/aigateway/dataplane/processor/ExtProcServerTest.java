@@ -409,7 +409,7 @@ class ExtProcServerTest {
           .containsExactly("azure-a", "azure-b", "azure-a", "azure-b");
       assertThat(azure.last().uri().toString())
           .isEqualTo(
-              "/prefix/openai/deployments/my+deployment/chat/completions?api-version=2024-10-21");
+              "/prefix/openai/deployments/my%20deployment/chat/completions?api-version=2024-10-21");
     }
   }
 
