@@ -7,14 +7,9 @@ import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /** Header helpers for the ext_proc protocol: values travel in {@code raw_value}. */
 final class Headers {
-  /** Headers whose values are secrets; {@link #redacted} hides them. */
-  private static final Set<String> SENSITIVE =
-      Set.of("authorization", "x-api-key", "api-key", "proxy-authorization", "cookie");
-
   private Headers() {}
 
   /** Lower-case name to value; Envoy sends {@code raw_value}, older Envoys {@code value}. */
@@ -35,12 +30,5 @@ final class Headers {
         .setHeader(
             HeaderValue.newBuilder().setKey(name).setRawValue(ByteString.copyFromUtf8(value)))
         .build();
-  }
-
-  /** For debug logs: the map with secret values replaced. */
-  static Map<String, String> redacted(Map<String, String> headers) {
-    Map<String, String> copy = new HashMap<>(headers);
-    copy.replaceAll((k, v) -> SENSITIVE.contains(k) ? "***" : v);
-    return copy;
   }
 }

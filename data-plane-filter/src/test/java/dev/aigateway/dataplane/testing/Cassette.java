@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,9 +117,5 @@ public record Cassette(Path file, List<Interaction> interactions) {
     }
     String text = body.asText();
     return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static byte[] base64(String text) {
-    return Base64.getMimeDecoder().decode(text);
   }
 }
