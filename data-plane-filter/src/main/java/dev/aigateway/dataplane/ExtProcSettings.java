@@ -3,6 +3,7 @@ package dev.aigateway.dataplane;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How the ext_proc service listens and where it keeps local state.
@@ -12,18 +13,37 @@ import java.nio.file.Path;
  * @param dataDir data directory (usage spool files live under it)
  * @param secretKey key that opens stored provider credentials (32 bytes)
  * @param previousSecretKeys older keys still accepted while credentials are re-encrypted
+ * @param maxRequestBodyBytes larger request bodies are refused with 413 before going upstream
  */
 public record ExtProcSettings(
     String bindAddress,
     int port,
     Path dataDir,
     byte[] secretKey,
-    java.util.List<byte[]> previousSecretKeys) {
+    List<byte[]> previousSecretKeys,
+    long maxRequestBodyBytes) {
+
+  /** Room for a few base64 images; Envoy's own buffer limit must be at least this. */
+  public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 16L * 1024 * 1024;
 
   public ExtProcSettings {
     requireNonNull(bindAddress, "bindAddress");
     requireNonNull(dataDir, "dataDir");
     requireNonNull(secretKey, "secretKey");
-    previousSecretKeys = java.util.List.copyOf(previousSecretKeys);
+    previousSecretKeys = List.copyOf(previousSecretKeys);
+    if (maxRequestBodyBytes <= 0) {
+      throw new IllegalArgumentException(
+          "maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: > 0)");
+    }
+  }
+
+  /** Settings with the default request body limit. */
+  public ExtProcSettings(
+      String bindAddress,
+      int port,
+      Path dataDir,
+      byte[] secretKey,
+      List<byte[]> previousSecretKeys) {
+    this(bindAddress, port, dataDir, secretKey, previousSecretKeys, DEFAULT_MAX_REQUEST_BODY_BYTES);
   }
 }

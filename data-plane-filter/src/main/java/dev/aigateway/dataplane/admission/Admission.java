@@ -1,0 +1,24 @@
+package dev.aigateway.dataplane.admission;
+
+import java.util.UUID;
+
+/**
+ * The quota pre-check, called after the model is resolved and before anything goes upstream. The
+ * usage-limiting feature implements it; the default admits everything.
+ */
+@FunctionalInterface
+public interface Admission {
+  Admission ADMIT_ALL = request -> new AdmissionDecision.Admitted(AdmissionTicket.NONE);
+
+  AdmissionDecision admit(AdmissionRequest request);
+
+  /**
+   * Whether this request's {@link AdmissionRequest#estimatedInputTokens} is needed. Counting a 1 KB
+   * prompt with jtokkit costs about 100 µs of CPU, several times the rest of the request's
+   * processing (docs/benchmarks.md), so an implementation should say no when no token quota applies
+   * to this key, team and model; the default (admit everything) never needs it and gets 0.
+   */
+  default boolean needsTokenEstimate(UUID keyId, UUID teamId, String model) {
+    return this != ADMIT_ALL;
+  }
+}

@@ -1,0 +1,159 @@
+package dev.aigateway.dataplane.config;
+
+import static dev.aigateway.db.jooq.Tables.API_KEYS;
+import static dev.aigateway.db.jooq.Tables.MODELS;
+import static dev.aigateway.db.jooq.Tables.MODEL_TARGETS;
+import static dev.aigateway.db.jooq.Tables.PROVIDERS;
+import static dev.aigateway.db.jooq.Tables.PROVIDER_CREDENTIALS;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aigateway.db.change.ConfigRevisions;
+import dev.aigateway.db.secret.SecretCipher;
+import dev.aigateway.db.secret.SecretException;
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads one consistent {@link ConfigSnapshot} from the configuration tables. */
+public final class ConfigLoader {
+  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SecretCipher cipher;
+
+  public ConfigLoader(SecretCipher cipher) {
+    this.cipher = requireNonNull(cipher, "cipher");
+  }
+
+  /** Loads everything in one repeatable-read transaction so the snapshot is consistent. */
+  public ConfigSnapshot load(DSLContext dsl) {
+    return dsl.transactionResult(
+        tx -> {
+          DSLContext db = tx.dsl();
+          db.execute("set transaction isolation level repeatable read read only");
+          long revision = ConfigRevisions.current(db);
+          Map<UUID, List<UpstreamCredential>> credentials = loadCredentials(db);
+          Map<UUID, ProviderConfig> providers = new HashMap<>();
+          for (var r : db.selectFrom(PROVIDERS).fetch()) {
+            providers.put(
+                r.getId(),
+                new ProviderConfig(
+                    r.getId(),
+                    r.getName(),
+                    ProviderSchema.fromWire(r.getSchema()),
+                    r.getSchema(),
+                    r.getBaseUrl(),
+                    ProviderConfig.pathPrefixOf(r.getBaseUrl()),
+                    settings(r.getSettings()),
+                    credentials.getOrDefault(r.getId(), List.of())));
+          }
+          Map<UUID, List<ModelTarget>> targets = new HashMap<>();
+          for (var t : db.selectFrom(MODEL_TARGETS).orderBy(MODEL_TARGETS.POSITION).fetch()) {
+            ProviderConfig provider = providers.get(t.getProviderId());
+            if (provider != null) {
+              targets
+                  .computeIfAbsent(t.getModelId(), id -> new ArrayList<>())
+                  .add(
+                      new ModelTarget(
+                          provider, t.getUpstreamModel(), t.getWeight(), t.getPriority()));
+            }
+          }
+          Map<String, ModelConfig> models = new LinkedHashMap<>();
+          for (var m : db.selectFrom(MODELS).orderBy(MODELS.NAME).fetch()) {
+            models.put(
+                m.getName(),
+                ModelConfig.of(
+                    m.getId(),
+                    m.getName(),
+                    m.getCreatedAt().toEpochSecond(),
+                    targets.getOrDefault(m.getId(), List.of())));
+          }
+          Map<String, ClientKey> keys = new HashMap<>();
+          HexFormat hex = HexFormat.of();
+          for (var k : db.selectFrom(API_KEYS).fetch()) {
+            keys.put(
+                hex.formatHex(k.getKeyHash()),
+                new ClientKey(
+                    k.getId(),
+                    k.getName(),
+                    k.getTeamId(),
+                    k.getPrefix(),
+                    Set.of(k.getAllowedModels()),
+                    instant(k.getExpiresAt()),
+                    instant(k.getRevokedAt())));
+          }
+          Map<String, ProviderConfig> byName = new HashMap<>();
+          providers.values().forEach(p -> byName.put(p.name(), p));
+          return new ConfigSnapshot(revision, byName, models, keys);
+        });
+  }
+
+  private Map<UUID, List<UpstreamCredential>> loadCredentials(DSLContext db) {
+    Map<UUID, List<UpstreamCredential>> result = new HashMap<>();
+    for (var c :
+        db.selectFrom(PROVIDER_CREDENTIALS)
+            .orderBy(PROVIDER_CREDENTIALS.PROVIDER_ID, PROVIDER_CREDENTIALS.POSITION)
+            .fetch()) {
+      try {
+        byte[] plain =
+            cipher.open(
+                new SecretCipher.Sealed(c.getKeyId(), c.getCiphertext()), c.getId().toString());
+        Map<String, String> secrets =
+            JSON.readValue(plain, new TypeReference<Map<String, @Nullable String>>() {});
+        Map<String, String> nonNull = new HashMap<>();
+        secrets.forEach(
+            (k, v) -> {
+              if (v != null) {
+                nonNull.put(k, v);
+              }
+            });
+        result
+            .computeIfAbsent(c.getProviderId(), id -> new ArrayList<>())
+            .add(new UpstreamCredential(c.getId(), c.getKind(), c.getHint(), nonNull));
+      } catch (SecretException | IOException e) {
+        // The message of either never holds secret material.
+        log.error("provider credential {} is unusable and skipped: {}", c.getId(), e.getMessage());
+      }
+    }
+    return result;
+  }
+
+  private static Map<String, String> settings(@Nullable JSONB settings) {
+    Map<String, String> result = new HashMap<>();
+    if (settings == null) {
+      return result;
+    }
+    try {
+      JsonNode node = JSON.readTree(settings.data());
+      node.properties()
+          .forEach(
+              e -> {
+                if (!e.getValue().isNull()) {
+                  result.put(e.getKey(), e.getValue().asText());
+                }
+              });
+    } catch (IOException e) {
+      log.warn("provider settings are not valid JSON and are ignored");
+    }
+    return result;
+  }
+
+  private static java.time.@Nullable Instant instant(@Nullable OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
+  }
+}

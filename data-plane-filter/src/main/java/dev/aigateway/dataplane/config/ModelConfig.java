@@ -1,0 +1,41 @@
+package dev.aigateway.dataplane.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A public model name and its targets.
+ *
+ * @param preferred the targets to choose from: the highest priority with weight above zero
+ * @param totalWeight sum of the weights of {@code preferred}
+ */
+public record ModelConfig(
+    UUID id, String name, long created, List<ModelTarget> preferred, int totalWeight) {
+
+  public ModelConfig {
+    requireNonNull(id, "id");
+    requireNonNull(name, "name");
+    preferred = List.copyOf(preferred);
+  }
+
+  /** Keeps the targets of the highest priority among those with a positive weight. */
+  public static ModelConfig of(UUID id, String name, long created, List<ModelTarget> targets) {
+    int best = Integer.MIN_VALUE;
+    for (ModelTarget t : targets) {
+      if (t.weight() > 0) {
+        best = Math.max(best, t.priority());
+      }
+    }
+    List<ModelTarget> preferred = new java.util.ArrayList<>();
+    int total = 0;
+    for (ModelTarget t : targets) {
+      if (t.weight() > 0 && t.priority() == best) {
+        preferred.add(t);
+        total += t.weight();
+      }
+    }
+    return new ModelConfig(id, name, created, preferred, total);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.aigateway.dataplane.processor;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.aigateway.dataplane.admission.Admission;
+import dev.aigateway.dataplane.auth.ClientKeyAuthenticator;
+import dev.aigateway.dataplane.config.ConfigSnapshot;
+import dev.aigateway.dataplane.credential.CredentialInjector;
+import dev.aigateway.dataplane.routing.TargetSelector;
+import dev.aigateway.dataplane.usage.TokenEstimator;
+import dev.aigateway.dataplane.usage.UsageRecorder;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/** What every per-stream processor shares. */
+public record ProcessorDependencies(
+    Supplier<ConfigSnapshot> config,
+    ClientKeyAuthenticator authenticator,
+    TargetSelector selector,
+    CredentialInjector credentials,
+    TokenEstimator estimator,
+    Admission admission,
+    UsageRecorder recorder,
+    Clock clock,
+    long maxRequestBodyBytes) {
+
+  public ProcessorDependencies {
+    requireNonNull(config, "config");
+    requireNonNull(authenticator, "authenticator");
+    requireNonNull(selector, "selector");
+    requireNonNull(credentials, "credentials");
+    requireNonNull(estimator, "estimator");
+    requireNonNull(admission, "admission");
+    requireNonNull(recorder, "recorder");
+    requireNonNull(clock, "clock");
+  }
+
+  /** Production defaults around a config source, an admission and a recorder. */
+  public static ProcessorDependencies of(
+      Supplier<ConfigSnapshot> config,
+      Admission admission,
+      UsageRecorder recorder,
+      long maxRequestBodyBytes) {
+    Clock clock = Clock.systemUTC();
+    return new ProcessorDependencies(
+        config,
+        new ClientKeyAuthenticator(clock),
+        TargetSelector.threadLocalRandom(),
+        new CredentialInjector(),
+        new TokenEstimator(),
+        admission,
+        recorder,
+        clock,
+        maxRequestBodyBytes);
+  }
+}

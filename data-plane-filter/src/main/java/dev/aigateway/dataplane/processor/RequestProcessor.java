@@ -1,0 +1,460 @@
+package dev.aigateway.dataplane.processor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import dev.aigateway.dataplane.admission.AdmissionDecision;
+import dev.aigateway.dataplane.admission.AdmissionRequest;
+import dev.aigateway.dataplane.admission.AdmissionTicket;
+import dev.aigateway.dataplane.auth.ClientKeyAuthenticator;
+import dev.aigateway.dataplane.config.ClientKey;
+import dev.aigateway.dataplane.config.ConfigSnapshot;
+import dev.aigateway.dataplane.config.ModelConfig;
+import dev.aigateway.dataplane.config.ModelTarget;
+import dev.aigateway.dataplane.config.ProviderConfig;
+import dev.aigateway.dataplane.credential.CredentialInjector;
+import dev.aigateway.dataplane.error.GatewayError;
+import dev.aigateway.dataplane.translate.BodyResult;
+import dev.aigateway.dataplane.translate.Endpoint;
+import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.RequestContext;
+import dev.aigateway.dataplane.translate.Translator;
+import dev.aigateway.dataplane.translate.Translators;
+import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.usage.TokenUsage;
+import dev.aigateway.dataplane.usage.UsageRecord;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
+import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
+import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation;
+import io.envoyproxy.envoy.service.ext_proc.v3.HeadersResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Processes one HTTP request through its ext_proc phases: request headers (key, endpoint), request
+ * body (model, target, admission, translation, routing and credentials), response headers
+ * (streaming or buffered), response body (usage, error shape). Not thread-safe: gRPC delivers one
+ * stream's messages one at a time.
+ */
+final class RequestProcessor {
+  private static final Logger log = LoggerFactory.getLogger(RequestProcessor.class);
+  static final String ROUTE_HEADER = "x-gateway-provider";
+
+  private final ProcessorDependencies deps;
+  private final long startNanos = System.nanoTime();
+  private final java.time.Instant startTime;
+  private String requestId = "";
+  private @Nullable Endpoint endpoint;
+  private @Nullable ClientKey key;
+  private @Nullable String model;
+  private @Nullable ModelTarget target;
+  private @Nullable Translator translator;
+  private @Nullable AdmissionTicket ticket;
+  private boolean streamingResponse;
+  private int responseStatus;
+  private String responseContentType = "";
+  private TokenUsage usage = TokenUsage.NONE;
+  private boolean usageReported;
+  private long firstChunkNanos;
+  private boolean finished;
+
+  RequestProcessor(ProcessorDependencies deps) {
+    this.deps = deps;
+    this.startTime = deps.clock().instant();
+  }
+
+  ProcessingResponse process(ProcessingRequest request) {
+    return switch (request.getRequestCase()) {
+      case REQUEST_HEADERS -> requestHeaders(request.getRequestHeaders());
+      case REQUEST_BODY -> requestBody(request.getRequestBody());
+      case REQUEST_TRAILERS -> Responses.REQUEST_TRAILERS_CONTINUE;
+      case RESPONSE_HEADERS -> responseHeaders(request.getResponseHeaders());
+      case RESPONSE_BODY -> responseBody(request.getResponseBody());
+      case RESPONSE_TRAILERS -> {
+        finish(responseStatus);
+        yield Responses.RESPONSE_TRAILERS_CONTINUE;
+      }
+      case REQUEST_NOT_SET ->
+          // Nothing to answer to; an empty request-headers answer keeps Envoy's FIFO aligned.
+          Responses.REQUEST_HEADERS_CONTINUE;
+    };
+  }
+
+  /** The answer when processing threw: a 500 that says nothing about the request. */
+  ProcessingResponse internalError() {
+    GatewayError error =
+        new GatewayError(
+            500,
+            "server_error",
+            "internal_error",
+            null,
+            "The gateway failed to process the request.",
+            Map.of());
+    return reject(error);
+  }
+
+  /** The gRPC stream ended; records the request if no response phase did. */
+  void streamClosed() {
+    finish(responseStatus);
+  }
+
+  private ProcessingResponse requestHeaders(HttpHeaders message) {
+    Map<String, String> headers = Headers.toMap(message.getHeaders());
+    String id = headers.get("x-request-id");
+    requestId = id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
+    String method = headers.getOrDefault(":method", "");
+    String fullPath = headers.getOrDefault(":path", "");
+    int query = fullPath.indexOf('?');
+    String path = query < 0 ? fullPath : fullPath.substring(0, query);
+    if (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+
+    ConfigSnapshot config = deps.config().get();
+    if (config.revision() == 0) {
+      return reject(GatewayError.unavailable("The gateway has no configuration yet; try again."));
+    }
+    boolean models = path.equals("/v1/models");
+    endpoint = Endpoint.forPath(path);
+    if (!models && endpoint == null) {
+      return reject(GatewayError.notFound("Unknown request URL: " + method + " " + path + "."));
+    }
+    if (models ? !method.equals("GET") : !method.equals("POST")) {
+      return reject(
+          GatewayError.methodNotAllowed(
+              "Method "
+                  + method
+                  + " is not allowed on "
+                  + path
+                  + " (expected: "
+                  + (models ? "GET" : "POST")
+                  + ")."));
+    }
+    ClientKeyAuthenticator.Result auth =
+        deps.authenticator()
+            .authenticate(config, headers.get("authorization"), headers.get("x-api-key"));
+    switch (auth) {
+      case ClientKeyAuthenticator.Result.Refused refused -> {
+        return reject(refused.error());
+      }
+      case ClientKeyAuthenticator.Result.Authenticated authenticated -> key = authenticated.key();
+    }
+    if (models) {
+      responseStatus = 200;
+      ProcessingResponse list = Responses.json(200, ModelList.body(config, key), Map.of());
+      finish(200);
+      return list;
+    }
+    String contentType = headers.getOrDefault("content-type", "");
+    if (!contentType.regionMatches(true, 0, "application/json", 0, 16)) {
+      return reject(
+          GatewayError.unsupportedMediaType(
+              "Content-Type must be application/json (got '" + truncate(contentType) + "')."));
+    }
+    String length = headers.get("content-length");
+    if (length != null && parseLong(length) > deps.maxRequestBodyBytes()) {
+      return reject(GatewayError.tooLarge(deps.maxRequestBodyBytes()));
+    }
+    if (message.getEndOfStream()) {
+      return reject(GatewayError.invalidRequest(null, "The request has no body."));
+    }
+    // Envoy holds the headers (body mode BUFFERED) until the body answer, which mutates them.
+    return Responses.REQUEST_HEADERS_CONTINUE;
+  }
+
+  private ProcessingResponse requestBody(HttpBody message) {
+    ClientKey k = key;
+    Endpoint e = endpoint;
+    if (k == null || e == null) {
+      // Only reachable if Envoy skipped the headers phase, which this gateway never configures.
+      return reject(GatewayError.invalidApiKey("The request was not authenticated."));
+    }
+    ByteString raw = message.getBody();
+    if (raw.size() > deps.maxRequestBodyBytes()) {
+      return reject(GatewayError.tooLarge(deps.maxRequestBodyBytes()));
+    }
+    ObjectNode body;
+    try {
+      JsonNode parsed = Json.MAPPER.readTree(raw.newInput());
+      if (!(parsed instanceof ObjectNode object)) {
+        return reject(GatewayError.invalidRequest(null, "The request body must be a JSON object."));
+      }
+      body = object;
+    } catch (IOException ex) {
+      return reject(
+          GatewayError.invalidRequest(
+              null, "We could not parse the JSON body of your request: it is not valid JSON."));
+    }
+    JsonNode modelNode = body.get("model");
+    if (modelNode == null || !modelNode.isTextual() || modelNode.asText().isEmpty()) {
+      return reject(GatewayError.invalidRequest("model", "You must provide a model parameter."));
+    }
+    String requested = modelNode.asText();
+    model = requested;
+    ConfigSnapshot config = deps.config().get();
+    ModelConfig modelConfig = config.model(requested);
+    if (modelConfig == null) {
+      return reject(GatewayError.modelNotFound(requested));
+    }
+    if (!k.allows(requested)) {
+      return reject(GatewayError.modelNotAllowed(requested));
+    }
+    ModelTarget chosen = deps.selector().select(modelConfig);
+    if (chosen == null) {
+      return reject(
+          GatewayError.unavailable("The model '" + requested + "' has no available target."));
+    }
+    target = chosen;
+    ProviderConfig provider = chosen.provider();
+    Translator t = provider.schema() == null ? null : Translators.create(provider.schema(), e);
+    if (t == null) {
+      return reject(
+          GatewayError.badGateway(
+              "Provider '"
+                  + provider.name()
+                  + "' uses schema '"
+                  + provider.schemaName()
+                  + "', which this gateway version cannot serve yet."));
+    }
+    translator = t;
+    Map<String, String> credentialHeaders;
+    switch (deps.credentials().headersFor(provider)) {
+      case CredentialInjector.Result.Failed failed -> {
+        return reject(failed.error());
+      }
+      case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
+    }
+
+    long estimate =
+        deps.admission().needsTokenEstimate(k.id(), k.teamId(), requested)
+            ? deps.estimator().estimate(chosen.upstreamModel(), body)
+            : 0;
+    AdmissionDecision decision =
+        deps.admission()
+            .admit(
+                new AdmissionRequest(
+                    requestId,
+                    k.id(),
+                    k.teamId(),
+                    requested,
+                    provider.name(),
+                    chosen.upstreamModel(),
+                    estimate,
+                    maxOutputTokens(body)));
+    switch (decision) {
+      case AdmissionDecision.Rejected rejected -> {
+        return reject(rejected.error());
+      }
+      case AdmissionDecision.Admitted admitted -> ticket = admitted.ticket();
+    }
+
+    UpstreamRequest upstream;
+    try {
+      upstream = t.request(body, new RequestContext(provider, requested, chosen.upstreamModel()));
+    } catch (Translator.TranslationException ex) {
+      return reject(ex.error());
+    }
+    HeaderMutation.Builder headers =
+        HeaderMutation.newBuilder()
+            .addSetHeaders(Headers.set(ROUTE_HEADER, provider.name()))
+            .addSetHeaders(Headers.set(":path", upstream.path()))
+            .addSetHeaders(Headers.set("content-length", Integer.toString(upstream.body().length)))
+            .addRemoveHeaders("authorization")
+            .addRemoveHeaders("x-api-key")
+            // Usage must be readable in the response, so it must not come back compressed.
+            .addRemoveHeaders("accept-encoding");
+    upstream.headers().forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    credentialHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    return ProcessingResponse.newBuilder()
+        .setRequestBody(
+            BodyResponse.newBuilder()
+                .setResponse(
+                    Responses.common(headers)
+                        .setBodyMutation(
+                            BodyMutation.newBuilder().setBody(ByteString.copyFrom(upstream.body())))
+                        .setClearRouteCache(true)))
+        .build();
+  }
+
+  private ProcessingResponse responseHeaders(HttpHeaders message) {
+    Map<String, String> headers = Headers.toMap(message.getHeaders());
+    responseStatus = (int) parseLong(headers.getOrDefault(":status", "0"));
+    responseContentType =
+        headers.getOrDefault("content-type", "").toLowerCase(java.util.Locale.ROOT);
+    HeaderMutation.Builder mutation = HeaderMutation.newBuilder().addRemoveHeaders(ROUTE_HEADER);
+    if (ticket != null) {
+      ticket.responseHeaders().forEach((n, v) -> mutation.addSetHeaders(Headers.set(n, v)));
+    }
+    Translator t = translator;
+    HeadersResponse.Builder answer = HeadersResponse.newBuilder();
+    ProcessingResponse.Builder response = ProcessingResponse.newBuilder();
+    if (t != null && t.startResponse(responseStatus, responseContentType)) {
+      streamingResponse = true;
+      // The length was kept when the headers arrived (mode BUFFERED then), and chunks may change.
+      mutation.addRemoveHeaders("content-length");
+      response.setModeOverride(
+          ProcessingMode.newBuilder()
+              .setRequestBodyMode(ProcessingMode.BodySendMode.BUFFERED)
+              .setResponseBodyMode(ProcessingMode.BodySendMode.STREAMED));
+    }
+    answer.setResponse(Responses.common(mutation));
+    if (message.getEndOfStream()) {
+      finish(responseStatus);
+    }
+    return response.setResponseHeaders(answer).build();
+  }
+
+  private ProcessingResponse responseBody(HttpBody message) {
+    Translator t = translator;
+    byte[] body = message.getBody().toByteArray();
+    boolean end = message.getEndOfStream();
+    byte @Nullable [] replacement;
+    if (streamingResponse && t != null) {
+      if (firstChunkNanos == 0) {
+        firstChunkNanos = System.nanoTime();
+      }
+      BodyResult result = t.responseBody(body, end);
+      takeUsage(result.usage());
+      replacement = result.body();
+    } else if (responseStatus >= 200 && responseStatus < 300 && t != null) {
+      BodyResult result = t.responseBody(body, end);
+      takeUsage(result.usage());
+      replacement = result.body();
+    } else if (responseStatus >= 400 || t == null) {
+      // Upstream errors, and Envoy's own local replies (no healthy upstream, route 404), reach
+      // the client in OpenAI's error shape.
+      replacement =
+          t != null
+              ? t.responseError(responseStatus, responseContentType, body)
+              : nonTranslatedError(body);
+    } else {
+      replacement = null;
+    }
+    if (end) {
+      finish(responseStatus);
+    }
+    if (replacement == null) {
+      return Responses.RESPONSE_BODY_CONTINUE;
+    }
+    BodyResponse.Builder answer = BodyResponse.newBuilder();
+    var common =
+        io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse.newBuilder()
+            .setBodyMutation(BodyMutation.newBuilder().setBody(ByteString.copyFrom(replacement)));
+    if (!streamingResponse) {
+      // Buffered: the headers are still held, and Envoy rejects a body whose length mismatches.
+      HeaderMutation.Builder headers =
+          HeaderMutation.newBuilder()
+              .addSetHeaders(Headers.set("content-length", Integer.toString(replacement.length)));
+      if (responseStatus >= 400) {
+        headers.addSetHeaders(Headers.set("content-type", "application/json"));
+      }
+      common.setHeaderMutation(headers);
+    }
+    return ProcessingResponse.newBuilder().setResponseBody(answer.setResponse(common)).build();
+  }
+
+  private byte @Nullable [] nonTranslatedError(byte[] body) {
+    if (responseStatus < 400) {
+      return null;
+    }
+    if (responseContentType.startsWith("application/json")) {
+      try {
+        if (Json.MAPPER.readTree(body).path("error").isObject()) {
+          return null;
+        }
+      } catch (IOException e) {
+        // wrapped below
+      }
+    }
+    return GatewayError.body(
+        "The gateway could not reach an upstream (HTTP " + responseStatus + ").",
+        "upstream_error",
+        null,
+        "upstream_" + responseStatus);
+  }
+
+  private void takeUsage(@Nullable TokenUsage seen) {
+    if (seen != null) {
+      usage = seen;
+      usageReported = true;
+    }
+  }
+
+  private ProcessingResponse reject(GatewayError error) {
+    responseStatus = error.status();
+    finish(error.status());
+    return Responses.error(error);
+  }
+
+  private void finish(int status) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    ModelTarget t = target;
+    ClientKey k = key;
+    Duration ttft = firstChunkNanos == 0 ? null : Duration.ofNanos(firstChunkNanos - startNanos);
+    UsageRecord record =
+        new UsageRecord(
+            startTime,
+            requestId,
+            k == null ? null : k.id(),
+            k == null ? null : k.teamId(),
+            model,
+            t == null ? null : t.provider().name(),
+            t == null ? null : t.upstreamModel(),
+            usage,
+            usageReported,
+            status,
+            Duration.ofNanos(System.nanoTime() - startNanos),
+            ttft,
+            streamingResponse);
+    try {
+      deps.recorder().record(record);
+    } catch (RuntimeException e) {
+      log.error("usage recorder failed for request {}", requestId, e);
+    }
+    AdmissionTicket admitted = ticket;
+    if (admitted != null) {
+      try {
+        if (status > 0) {
+          admitted.settle(record);
+        } else {
+          admitted.release(record);
+        }
+      } catch (RuntimeException e) {
+        log.error("admission settle failed for request {}", requestId, e);
+      }
+    }
+  }
+
+  private static @Nullable Long maxOutputTokens(ObjectNode body) {
+    JsonNode max = body.get("max_completion_tokens");
+    if (max == null || !max.canConvertToLong()) {
+      max = body.get("max_tokens");
+    }
+    return max != null && max.canConvertToLong() ? max.asLong() : null;
+  }
+
+  private static long parseLong(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static String truncate(String value) {
+    return value.length() > 64 ? value.substring(0, 64) + "..." : value;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.aigateway.dataplane.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Estimates the prompt tokens of an OpenAI request with the model's tokenizer (o200k_base for
+ * models jtokkit does not know, which covers the recent OpenAI families). It is an estimate for the
+ * quota pre-check: images, audio and tool schemas are counted roughly.
+ */
+public final class TokenEstimator {
+  /** Tokens OpenAI adds around each chat message and before the reply. */
+  private static final int PER_MESSAGE = 3;
+
+  private static final int REPLY_PRIMING = 3;
+
+  /** A rough flat cost of an image part; the real cost depends on size and detail. */
+  private static final int PER_IMAGE = 85;
+
+  private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+  private final Map<String, Encoding> byModel = new ConcurrentHashMap<>();
+
+  public long estimate(String upstreamModel, JsonNode body) {
+    Encoding encoding =
+        byModel.computeIfAbsent(
+            upstreamModel,
+            m ->
+                registry
+                    .getEncodingForModel(m)
+                    .orElseGet(() -> registry.getEncoding(EncodingType.O200K_BASE)));
+    long tokens = 0;
+    JsonNode messages = body.get("messages");
+    if (messages != null && messages.isArray()) {
+      for (JsonNode message : messages) {
+        tokens += PER_MESSAGE + content(encoding, message.get("content"));
+        JsonNode name = message.get("name");
+        if (name != null && name.isTextual()) {
+          tokens += encoding.countTokens(name.asText());
+        }
+        JsonNode toolCalls = message.get("tool_calls");
+        if (toolCalls != null) {
+          tokens += encoding.countTokens(toolCalls.toString());
+        }
+      }
+      tokens += REPLY_PRIMING;
+    }
+    JsonNode tools = body.get("tools");
+    if (tools != null && tools.isArray()) {
+      tokens += encoding.countTokens(tools.toString());
+    }
+    tokens += content(encoding, body.get("prompt"));
+    tokens += content(encoding, body.get("input"));
+    return tokens;
+  }
+
+  private static long content(Encoding encoding, JsonNode content) {
+    if (content == null || content.isNull()) {
+      return 0;
+    }
+    if (content.isTextual()) {
+      return encoding.countTokens(content.asText());
+    }
+    if (content.isNumber()) {
+      return 1; // one element of a token array
+    }
+    long tokens = 0;
+    if (content.isArray()) {
+      for (JsonNode part : content) {
+        if (part.isObject()) {
+          JsonNode text = part.get("text");
+          if (text != null && text.isTextual()) {
+            tokens += encoding.countTokens(text.asText());
+          } else if (part.has("image_url")) {
+            tokens += PER_IMAGE;
+          }
+        } else {
+          tokens += content(encoding, part);
+        }
+      }
+    }
+    return tokens;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.aigateway.dataplane.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aigateway.dataplane.testing.TestConfig;
+import dev.aigateway.db.Database;
+import dev.aigateway.db.secret.SecretCipher;
+import dev.aigateway.db.testing.PostgresExtension;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PostgresExtension.class)
+class ConfigStoreTest {
+  private final Database db;
+  private final TestConfig config;
+
+  ConfigStoreTest(Database db) {
+    this.db = db;
+    this.config = new TestConfig(db);
+  }
+
+  private ConfigLoader loader() {
+    return new ConfigLoader(new SecretCipher(TestConfig.SECRET_KEY, List.of()));
+  }
+
+  @Test
+  void aCommittedChangeIsServedWithinOneSecond() {
+    try (ConfigStore store = ConfigStore.start(db, loader())) {
+      UUID provider =
+          config.provider(
+              "p-refresh", "openai", "https://api.openai.com", "{}", "sk-secret-value-1");
+      config.model("refreshed", TestConfig.target(provider, "gpt-5-nano"));
+      long committed = System.nanoTime();
+      while (store.current().model("refreshed") == null
+          && System.nanoTime() - committed < 5_000_000_000L) {
+        Thread.onSpinWait();
+      }
+      assertThat(System.nanoTime() - committed).isLessThan(1_000_000_000L);
+      ModelConfig model = store.current().model("refreshed");
+      assertThat(model.preferred())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.upstreamModel()).isEqualTo("gpt-5-nano");
+                assertThat(t.provider().credentials())
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.secret("api_key")).isEqualTo("sk-secret-value-1"));
+                assertThat(c(t).toString()).doesNotContain("sk-secret-value-1");
+              });
+    }
+  }
+
+  private static Object c(ModelTarget t) {
+    return t.provider().credentials().getFirst();
+  }
+
+  @Test
+  void theLastGoodSnapshotKeepsServingWhileTheDatabaseIsUnreachable() throws Exception {
+    Properties credentials = new Properties();
+    credentials.setProperty("user", "postgres");
+    Database own = Database.connect(db.jdbcUrl(), credentials, 2);
+    UUID provider = config.provider("p-down", "openai", "https://api.openai.com", "{}");
+    config.model("before-outage", TestConfig.target(provider, "gpt-5-nano"));
+    try (ConfigStore store = ConfigStore.start(own, loader())) {
+      assertThat(store.current().model("before-outage")).isNotNull();
+      long revision = store.current().revision();
+      own.close(); // every reload now fails, as with a database that went away
+      config.model("during-outage", TestConfig.target(provider, "gpt-5-nano"));
+      Thread.sleep(1_500);
+      assertThat(store.current().revision()).isEqualTo(revision);
+      assertThat(store.current().model("before-outage")).isNotNull();
+      assertThat(store.current().model("during-outage")).isNull();
+    }
+  }
+
+  @Test
+  void targetsOfTheHighestPriorityWithWeightArePreferred() {
+    UUID a = config.provider("p-a", "openai", "https://a.example", "{}");
+    UUID b = config.provider("p-b", "openai", "https://b.example", "{}");
+    UUID c = config.provider("p-c", "openai", "https://c.example/base", "{}");
+    config.model(
+        "prioritized",
+        new TestConfig.Target(a, "m-a", 3, 10),
+        new TestConfig.Target(b, "m-b", 1, 10),
+        new TestConfig.Target(c, "m-c", 5, 1),
+        new TestConfig.Target(c, "m-zero", 0, 99));
+    ModelConfig model = loader().load(db.dsl()).model("prioritized");
+    assertThat(model.preferred())
+        .extracting(ModelTarget::upstreamModel)
+        .containsExactly("m-a", "m-b");
+    assertThat(model.totalWeight()).isEqualTo(4);
+    assertThat(loader().load(db.dsl()).providers().get("p-c").pathPrefix()).isEqualTo("/base");
+  }
+}
