@@ -11,8 +11,19 @@ public final class Translators {
   public static @Nullable Translator create(ProviderSchema schema, Endpoint endpoint) {
     return switch (schema) {
       case OPENAI, OPENAI_COMPATIBLE, AZURE_OPENAI -> new OpenAiTranslator(endpoint);
-      // UNFINISHED (multi-provider issue): one translator per endpoint for each of these.
-      case ANTHROPIC, AWS_BEDROCK, GEMINI, GCP_VERTEX -> null;
+      // UNFINISHED (multi-provider issue): embeddings for Bedrock, Gemini and Vertex.
+      case ANTHROPIC ->
+          endpoint == Endpoint.CHAT_COMPLETIONS
+              ? new dev.aigateway.dataplane.translate.anthropic.OpenAiAnthropicTranslator()
+              : null;
+      case AWS_BEDROCK ->
+          endpoint == Endpoint.CHAT_COMPLETIONS
+              ? new dev.aigateway.dataplane.translate.bedrock.OpenAiBedrockTranslator()
+              : null;
+      case GEMINI, GCP_VERTEX ->
+          endpoint == Endpoint.CHAT_COMPLETIONS
+              ? new dev.aigateway.dataplane.translate.gemini.OpenAiGeminiTranslator(schema)
+              : null;
     };
   }
 }
