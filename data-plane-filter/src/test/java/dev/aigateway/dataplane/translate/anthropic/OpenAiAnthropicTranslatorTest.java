@@ -70,8 +70,10 @@ class OpenAiAnthropicTranslatorTest {
     parsed.validate();
     assertThat(parsed.maxTokens()).isEqualTo(300);
     assertThat(parsed.messages()).hasSize(3);
-    assertThat(parsed.messages().get(1).content().asContentBlockParams().get(0).isToolUse()).isTrue();
-    assertThat(parsed.messages().get(2).content().asContentBlockParams().get(0).isToolResult()).isTrue();
+    assertThat(parsed.messages().get(1).content().asContentBlockParams().get(0).isToolUse())
+        .isTrue();
+    assertThat(parsed.messages().get(2).content().asContentBlockParams().get(0).isToolResult())
+        .isTrue();
     assertThat(parsed.tools().orElseThrow().get(0).asTool().name()).isEqualTo("get_weather");
   }
 
