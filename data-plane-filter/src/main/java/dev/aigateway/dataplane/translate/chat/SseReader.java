@@ -11,12 +11,12 @@ import java.util.List;
  */
 public final class SseReader {
   private static final int MAX_PENDING = 16 << 20;
-  private final StringBuilder pending = new StringBuilder();
+  private byte[] pendingBytes = new byte[0];
 
   /** The data payloads of the events completed by this chunk (all remaining ones at the end). */
   public List<String> feed(byte[] chunk, boolean endOfStream) {
-    // Decoding per chunk is safe only on whole characters; SSE is UTF-8 and events end in ASCII
-    // newlines, so a split multi-byte character can only sit in the tail. Keep raw bytes instead.
+    // Bytes, not text, are held: a chunk may end inside a multi-byte UTF-8 character, and only
+    // whole events (which end in ASCII newlines) are decoded.
     pendingBytes = concat(pendingBytes, chunk);
     int end = endOfStream ? pendingBytes.length : lastBoundary(pendingBytes);
     String complete = new String(pendingBytes, 0, end, StandardCharsets.UTF_8);
@@ -40,11 +40,8 @@ public final class SseReader {
         events.add(data.toString());
       }
     }
-    pending.setLength(0);
     return events;
   }
-
-  private byte[] pendingBytes = new byte[0];
 
   private static int lastBoundary(byte[] data) {
     for (int i = data.length - 1; i > 0; i--) {
