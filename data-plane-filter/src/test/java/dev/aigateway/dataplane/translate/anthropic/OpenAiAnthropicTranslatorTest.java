@@ -326,4 +326,23 @@ class OpenAiAnthropicTranslatorTest {
     assertThat(error.path("message").asText()).isNotBlank();
     assertThat(error.has("param")).isTrue();
   }
+
+  @Test
+  void errorEventMidStreamEndsTheStreamWithAnOpenAiError() {
+    // The error event as Anthropic's streaming documentation shows it.
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    translator.request(
+        json("{'model':'m','stream':true,'messages':[{'role':'user','content':'hi'}]}"), CONTEXT);
+    translator.startResponse(200, "text/event-stream");
+    String upstream =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude\",\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n\n"
+            + "event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}\n\n";
+    String out = new String(translator.responseBody(upstream.getBytes(), true).body());
+
+    assertThat(out).startsWith("data: {").endsWith("data: [DONE]\n\n");
+    String[] events = out.split("\n\n");
+    JsonNode error = tree(events[events.length - 2].substring(6).getBytes()).path("error");
+    assertThat(error.path("message").asText()).isEqualTo("Overloaded");
+    assertThat(error.path("code").asText()).isEqualTo("overloaded_error");
+  }
 }

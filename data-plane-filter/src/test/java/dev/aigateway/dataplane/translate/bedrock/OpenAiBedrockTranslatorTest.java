@@ -241,4 +241,48 @@ class OpenAiBedrockTranslatorTest {
     assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
     assertThat(error.path("message").asText()).contains("model identifier is invalid");
   }
+
+  @Test
+  void exceptionMessageInTheEventStreamBecomesAnOpenAiErrorEvent() {
+    java.util.Map<String, software.amazon.awssdk.eventstream.HeaderValue> headers =
+        new java.util.LinkedHashMap<>();
+    headers.put(
+        ":message-type", software.amazon.awssdk.eventstream.HeaderValue.fromString("exception"));
+    headers.put(
+        ":exception-type",
+        software.amazon.awssdk.eventstream.HeaderValue.fromString("throttlingException"));
+    headers.put(
+        ":content-type",
+        software.amazon.awssdk.eventstream.HeaderValue.fromString("application/json"));
+    byte[] frame =
+        new software.amazon.awssdk.eventstream.Message(
+                headers, "{\"message\":\"Too many requests\"}".getBytes())
+            .toByteBuffer()
+            .array();
+    OpenAiBedrockTranslator t = translator("{'model':'m','stream':true," + HI + "}");
+    t.startResponse(200, OpenAiBedrockTranslator.EVENT_STREAM);
+    String out = new String(t.responseBody(frame, true).body());
+
+    assertThat(out).endsWith("data: [DONE]\n\n");
+    String[] events = out.split("\n\n");
+    JsonNode error = tree(events[events.length - 2].substring(6).getBytes()).path("error");
+    assertThat(error.path("type").asText()).isEqualTo("rate_limit_error");
+    assertThat(error.path("message").asText()).isEqualTo("Too many requests");
+  }
+
+  @Test
+  void corruptEventStreamFrameEndsTheStreamWithABadGatewayError() {
+    byte[] frame =
+        Fixtures.responseBody(
+                Fixtures.interaction(
+                    "bedrock-recordings/opentelemetry-python-contrib/test_converse_stream_with_content.yaml",
+                    0))
+            .clone();
+    frame[20] ^= 0x55; // breaks the first message's CRC
+    OpenAiBedrockTranslator t = translator("{'model':'m','stream':true," + HI + "}");
+    t.startResponse(200, OpenAiBedrockTranslator.EVENT_STREAM);
+    String out = new String(t.responseBody(frame, true).body());
+
+    assertThat(out).contains("\"code\":\"bad_gateway\"").endsWith("data: [DONE]\n\n");
+  }
 }

@@ -263,4 +263,22 @@ class OpenAiGeminiTranslatorTest {
     assertThat(error.path("code").asText()).isEqualTo(code);
     assertThat(error.path("message").asText()).isNotBlank();
   }
+
+  @Test
+  void thoughtTokensAreReportedAsReasoningInsideCompletionTokens() {
+    OpenAiGeminiTranslator t =
+        translator(
+            "{'model':'m','stream':true,'stream_options':{'include_usage':true}," + HI + "}");
+    t.startResponse(200, "text/event-stream");
+    byte[] upstream =
+        Providers.sseOfLines(
+            Fixtures.read("gemini-recordings/vercel-ai/google-reasoning.chunks.txt"));
+    BodyResult result = t.responseBody(upstream, true);
+
+    JsonNode usage = OpenAiStream.parse(result.body()).usage();
+    assertThat(usage.path("completion_tokens").asLong()).isEqualTo(29 + 256);
+    assertThat(usage.path("completion_tokens_details").path("reasoning_tokens").asLong())
+        .isEqualTo(256);
+    assertThat(result.usage()).isEqualTo(new TokenUsage(9, 285, 0));
+  }
 }
