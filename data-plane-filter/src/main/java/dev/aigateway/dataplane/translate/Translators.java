@@ -11,8 +11,28 @@ public final class Translators {
   public static @Nullable Translator create(ProviderSchema schema, Endpoint endpoint) {
     return switch (schema) {
       case OPENAI, OPENAI_COMPATIBLE, AZURE_OPENAI -> new OpenAiTranslator(endpoint);
-      // UNFINISHED (multi-provider issue): one translator per endpoint for each of these.
-      case ANTHROPIC, AWS_BEDROCK, GEMINI, GCP_VERTEX -> null;
+      case ANTHROPIC ->
+          endpoint == Endpoint.CHAT_COMPLETIONS
+              ? new dev.aigateway.dataplane.translate.anthropic.OpenAiAnthropicTranslator()
+              : null; // Anthropic has no embeddings or legacy completions API
+      // UNFINISHED (multi-provider issue): legacy completions for these schemas.
+      case AWS_BEDROCK ->
+          switch (endpoint) {
+            case CHAT_COMPLETIONS ->
+                new dev.aigateway.dataplane.translate.bedrock.OpenAiBedrockTranslator();
+            case EMBEDDINGS ->
+                new dev.aigateway.dataplane.translate.bedrock.OpenAiBedrockEmbeddingsTranslator();
+            case COMPLETIONS -> null;
+          };
+      case GEMINI, GCP_VERTEX ->
+          switch (endpoint) {
+            case CHAT_COMPLETIONS ->
+                new dev.aigateway.dataplane.translate.gemini.OpenAiGeminiTranslator(schema);
+            case EMBEDDINGS ->
+                new dev.aigateway.dataplane.translate.gemini.OpenAiGeminiEmbeddingsTranslator(
+                    schema);
+            case COMPLETIONS -> null;
+          };
     };
   }
 }

@@ -1,0 +1,172 @@
+package dev.aigateway.dataplane.translate.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.chat.ChatModel;
+import dev.aigateway.dataplane.translate.chat.ChatModel.Chat;
+import dev.aigateway.dataplane.translate.chat.ChatModel.Message;
+import dev.aigateway.dataplane.translate.chat.ChatModel.Part;
+import dev.aigateway.dataplane.translate.chat.ChatParser;
+import dev.aigateway.dataplane.translate.chat.ChatRequest;
+import dev.aigateway.dataplane.translate.chat.JsonToolMode;
+import dev.aigateway.dataplane.translate.chat.ToolArguments;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/** Builds a Bedrock Converse / ConverseStream request body from an OpenAI chat request. */
+public final class BedrockRequests {
+  static final String SCHEMA = "aws_bedrock";
+
+  private BedrockRequests() {}
+
+  public record Translated(ObjectNode body, @Nullable JsonToolMode jsonMode) {}
+
+  public static Translated build(ChatRequest request) {
+    request.rejectUnsupported(SCHEMA, Set.of());
+    Chat chat = ChatParser.parse(request, SCHEMA);
+    JsonToolMode jsonMode = JsonToolMode.of(chat, SCHEMA);
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.set("messages", messages(chat.messages()));
+    if (!chat.system().isEmpty()) {
+      ArrayNode system = out.putArray("system");
+      chat.system().forEach(text -> system.addObject().put("text", text));
+    }
+    ObjectNode inference = Json.MAPPER.createObjectNode();
+    Long maxTokens = request.maxTokens();
+    if (maxTokens != null) {
+      inference.put("maxTokens", maxTokens);
+    }
+    JsonNode temperature = request.number("temperature");
+    if (temperature != null) {
+      inference.set("temperature", temperature);
+    }
+    JsonNode topP = request.number("top_p");
+    if (topP != null) {
+      inference.set("topP", topP);
+    }
+    List<String> stop = request.stop();
+    if (!stop.isEmpty()) {
+      ArrayNode sequences = inference.putArray("stopSequences");
+      stop.forEach(sequences::add);
+    }
+    if (!inference.isEmpty()) {
+      out.set("inferenceConfig", inference);
+    }
+    if (jsonMode != null) {
+      ObjectNode toolConfig = out.putObject("toolConfig");
+      ObjectNode spec = toolConfig.putArray("tools").addObject().putObject("toolSpec");
+      spec.put("name", jsonMode.toolName());
+      spec.put("description", "Respond with a JSON object that matches this schema.");
+      spec.putObject("inputSchema").set("json", jsonMode.schema());
+      toolConfig.putObject("toolChoice").putObject("tool").put("name", jsonMode.toolName());
+    } else {
+      tools(chat, request, out);
+    }
+    return new Translated(out, jsonMode);
+  }
+
+  private static void tools(Chat chat, ChatRequest request, ObjectNode out) {
+    if (!request.parallelToolCalls() && !chat.tools().isEmpty()) {
+      throw ChatRequest.unsupported(
+          "parallel_tool_calls", "aws_bedrock cannot disable parallel tool calls.");
+    }
+    if (chat.toolChoice() instanceof ChatModel.None && !chat.tools().isEmpty()) {
+      throw ChatRequest.unsupported(
+          "tool_choice", "aws_bedrock has no tool_choice 'none'; send the request without tools.");
+    }
+    if (chat.tools().isEmpty()) {
+      return;
+    }
+    ObjectNode toolConfig = out.putObject("toolConfig");
+    ArrayNode tools = toolConfig.putArray("tools");
+    for (ChatModel.Tool t : chat.tools()) {
+      ObjectNode spec = tools.addObject().putObject("toolSpec");
+      spec.put("name", t.name());
+      if (t.description() != null) {
+        spec.put("description", t.description());
+      }
+      spec.putObject("inputSchema").set("json", t.parameters());
+    }
+    switch (chat.toolChoice()) {
+      case null -> {}
+      case ChatModel.None n -> {}
+      case ChatModel.Auto a -> toolConfig.putObject("toolChoice").putObject("auto");
+      case ChatModel.Required r -> toolConfig.putObject("toolChoice").putObject("any");
+      case ChatModel.Named n ->
+          toolConfig.putObject("toolChoice").putObject("tool").put("name", n.name());
+    }
+  }
+
+  /** Converse messages: tool results are user turns and consecutive same-role turns merge. */
+  private static ArrayNode messages(List<Message> messages) {
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    String lastRole = "";
+    ArrayNode content = Json.MAPPER.createArrayNode();
+    for (Message message : messages) {
+      String role = message instanceof ChatModel.Assistant ? "assistant" : "user";
+      if (!role.equals(lastRole)) {
+        ObjectNode m = out.addObject();
+        m.put("role", role);
+        content = m.putArray("content");
+        lastRole = role;
+      }
+      switch (message) {
+        case ChatModel.User u -> {
+          for (Part p : u.parts()) {
+            part(p, content);
+          }
+        }
+        case ChatModel.Assistant a -> {
+          for (Part p : a.parts()) {
+            if (!(p instanceof ChatModel.Text t && t.text().isEmpty())) {
+              part(p, content);
+            }
+          }
+          for (ChatModel.ToolCall call : a.toolCalls()) {
+            ObjectNode use = content.addObject().putObject("toolUse");
+            use.put("toolUseId", call.id());
+            use.put("name", call.name());
+            use.set("input", ToolArguments.parse(call.arguments()));
+          }
+        }
+        case ChatModel.ToolResult r -> {
+          ObjectNode result = content.addObject().putObject("toolResult");
+          result.put("toolUseId", r.toolCallId());
+          result.putArray("content").addObject().put("text", r.content());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void part(Part part, ArrayNode content) {
+    switch (part) {
+      case ChatModel.Text t -> content.addObject().put("text", t.text());
+      case ChatModel.InlineImage i -> {
+        ObjectNode image = content.addObject().putObject("image");
+        image.put("format", imageFormat(i.mediaType()));
+        image.putObject("source").put("bytes", i.base64());
+      }
+      case ChatModel.ImageUrl u ->
+          throw ChatRequest.unsupported(
+              "messages",
+              "aws_bedrock accepts images only as base64 data URLs (Converse takes no web URLs).");
+    }
+  }
+
+  /** Converse image formats are png, jpeg, gif and webp. */
+  private static String imageFormat(String mediaType) {
+    return switch (mediaType) {
+      case "image/png" -> "png";
+      case "image/jpeg", "image/jpg" -> "jpeg";
+      case "image/gif" -> "gif";
+      case "image/webp" -> "webp";
+      default ->
+          throw ChatRequest.unsupported(
+              "messages", "aws_bedrock does not accept images of type '" + mediaType + "'.");
+    };
+  }
+}

@@ -1,0 +1,98 @@
+package dev.aigateway.dataplane.translate.gemini;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigateway.dataplane.config.ProviderSchema;
+import dev.aigateway.dataplane.error.GatewayError;
+import dev.aigateway.dataplane.translate.BodyResult;
+import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.RequestContext;
+import dev.aigateway.dataplane.translate.Translator;
+import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.translate.chat.ChatRequest;
+import dev.aigateway.dataplane.translate.chat.ChatResult;
+import dev.aigateway.dataplane.translate.chat.ChatUsage;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * OpenAI chat completions in, Gemini {@code generateContent} / {@code streamGenerateContent} out,
+ * for both the Gemini API ({@code gemini}) and Vertex AI ({@code gcp_vertex}): the two share the
+ * body format and differ in path and credentials.
+ */
+public final class OpenAiGeminiTranslator implements Translator {
+  private final ProviderSchema schema;
+  private final Clock clock;
+  private final String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+  private boolean includeUsage;
+  private String model = "";
+  private @Nullable GeminiStream stream;
+
+  public OpenAiGeminiTranslator(ProviderSchema schema) {
+    this(schema, Clock.systemUTC());
+  }
+
+  public OpenAiGeminiTranslator(ProviderSchema schema, Clock clock) {
+    if (schema != ProviderSchema.GEMINI && schema != ProviderSchema.GCP_VERTEX) {
+      throw new IllegalArgumentException("schema: " + schema + " (expected: GEMINI or GCP_VERTEX)");
+    }
+    this.schema = schema;
+    this.clock = clock;
+  }
+
+  @Override
+  public UpstreamRequest request(ObjectNode body, RequestContext context) {
+    ChatRequest chat = new ChatRequest(body);
+    ObjectNode translated = GeminiRequests.build(chat, schema.wireName());
+    includeUsage = chat.includeUsage();
+    model = context.upstreamModel();
+    try {
+      return new UpstreamRequest(
+          GeminiSupport.path(context.provider(), context.upstreamModel(), chat.stream()),
+          Json.MAPPER.writeValueAsBytes(translated),
+          Map.of("content-type", "application/json"));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public boolean startResponse(int status, String contentType) {
+    if (status >= 200 && status < 300 && contentType.startsWith("text/event-stream")) {
+      stream = new GeminiStream(includeUsage, id, model, clock.instant().getEpochSecond());
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public BodyResult responseBody(byte[] body, boolean endOfStream) {
+    GeminiStream s = stream;
+    if (s != null) {
+      byte[] out = s.feed(body, endOfStream);
+      ChatUsage usage = endOfStream ? s.usage() : null;
+      return new BodyResult(
+          out == null ? new byte[0] : out, usage == null ? null : usage.toTokenUsage());
+    }
+    JsonNode response;
+    try {
+      response = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      return new BodyResult(
+          GatewayError.badGateway("The upstream provider answered with malformed JSON.").body(),
+          null);
+    }
+    ChatResult result =
+        GeminiResponses.toChat(response, id, model, clock.instant().getEpochSecond());
+    return new BodyResult(result.toJson(), result.usage().toTokenUsage());
+  }
+
+  @Override
+  public byte @Nullable [] responseError(int status, String contentType, byte[] body) {
+    return GeminiSupport.errorBody(status, body);
+  }
+}

@@ -1,0 +1,348 @@
+package dev.aigateway.dataplane.translate.anthropic;
+
+import static dev.aigateway.dataplane.translate.chat.Providers.json;
+import static dev.aigateway.dataplane.translate.chat.Providers.tree;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anthropic.core.ObjectMappers;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.dataplane.config.ProviderSchema;
+import dev.aigateway.dataplane.translate.BodyResult;
+import dev.aigateway.dataplane.translate.RequestContext;
+import dev.aigateway.dataplane.translate.Translator.TranslationException;
+import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.translate.chat.Fixtures;
+import dev.aigateway.dataplane.translate.chat.OpenAiStream;
+import dev.aigateway.dataplane.translate.chat.Providers;
+import dev.aigateway.dataplane.usage.TokenUsage;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OpenAiAnthropicTranslatorTest {
+  private static final RequestContext CONTEXT =
+      Providers.context(ProviderSchema.ANTHROPIC, Map.of(), "claude-haiku-4-5");
+
+  private static UpstreamRequest translate(String request) {
+    return new OpenAiAnthropicTranslator().request(json(request), CONTEXT);
+  }
+
+  @Test
+  void fullRequestBecomesAWellFormedMessagesRequest() throws Exception {
+    UpstreamRequest upstream = translate(Providers.FULL_REQUEST);
+
+    assertThat(upstream.path()).isEqualTo("/v1/messages");
+    assertThat(upstream.headers()).containsEntry("anthropic-version", "2023-06-01");
+    JsonNode body = tree(upstream.body());
+    assertThat(body.path("model").asText()).isEqualTo("claude-haiku-4-5");
+    assertThat(body.path("max_tokens").asLong()).isEqualTo(300);
+    assertThat(body.path("temperature").decimalValue()).isEqualByComparingTo("0.5");
+    assertThat(body.path("top_p").decimalValue()).isEqualByComparingTo("0.9");
+    assertThat(body.path("stop_sequences").toString()).isEqualTo("[\"END\"]");
+    assertThat(body.path("system").toString())
+        .isEqualTo(
+            "[{\"type\":\"text\",\"text\":\"Be brief.\"},{\"type\":\"text\",\"text\":\"Use tools.\"}]");
+    JsonNode messages = body.path("messages");
+    assertThat(messages).hasSize(3);
+    assertThat(messages.get(0).path("content").get(1).toString())
+        .isEqualTo(
+            "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}");
+    JsonNode calls = messages.get(1).path("content");
+    assertThat(calls.get(1).toString())
+        .isEqualTo(
+            "{\"type\":\"tool_use\",\"id\":\"call_2\",\"name\":\"get_weather\",\"input\":{\"city\":\"Rome\"}}");
+    // both tool results and the next user text merge into one user turn, as Anthropic requires
+    JsonNode results = messages.get(2).path("content");
+    assertThat(messages.get(2).path("role").asText()).isEqualTo("user");
+    assertThat(results).hasSize(3);
+    assertThat(results.get(0).path("type").asText()).isEqualTo("tool_result");
+    assertThat(results.get(1).path("tool_use_id").asText()).isEqualTo("call_2");
+    assertThat(body.path("tools").get(0).path("input_schema").path("required").toString())
+        .isEqualTo("[\"city\"]");
+    assertThat(body.path("tool_choice").toString()).isEqualTo("{\"type\":\"auto\"}");
+
+    // Parsed back with the official Anthropic Java SDK's request model.
+    MessageCreateParams.Body parsed =
+        ObjectMappers.jsonMapper().readValue(upstream.body(), MessageCreateParams.Body.class);
+    parsed.validate();
+    assertThat(parsed.maxTokens()).isEqualTo(300);
+    assertThat(parsed.messages()).hasSize(3);
+    assertThat(parsed.messages().get(1).content().asContentBlockParams().get(0).isToolUse())
+        .isTrue();
+    assertThat(parsed.messages().get(2).content().asContentBlockParams().get(0).isToolResult())
+        .isTrue();
+    assertThat(parsed.tools().orElseThrow().get(0).asTool().name()).isEqualTo("get_weather");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "'required'                                              | {\"type\":\"any\"}",
+        "'none'                                                  | {\"type\":\"none\"}",
+        "{'type':'function','function':{'name':'get_weather'}}   | {\"type\":\"tool\",\"name\":\"get_weather\"}",
+      })
+  void toolChoiceMapsToAnthropicsForm(String choice, String expected) {
+    String request =
+        "{'model':'m','messages':[{'role':'user','content':'hi'}],"
+            + "'tools':[{'type':'function','function':{'name':'get_weather'}}],'tool_choice':"
+            + choice
+            + "}";
+    assertThat(tree(translate(request).body()).path("tool_choice").toString()).isEqualTo(expected);
+  }
+
+  @Test
+  void parallelToolCallsFalseDisablesParallelToolUse() {
+    JsonNode body =
+        tree(
+            translate(
+                    "{'model':'m','messages':[{'role':'user','content':'hi'}],'parallel_tool_calls':false,"
+                        + "'tools':[{'type':'function','function':{'name':'f'}}]}")
+                .body());
+    assertThat(body.path("tool_choice").toString())
+        .isEqualTo("{\"type\":\"auto\",\"disable_parallel_tool_use\":true}");
+  }
+
+  @Test
+  void imageUrlsAndDefaultsAndUserAreTranslated() {
+    JsonNode body =
+        tree(
+            translate(
+                    "{'model':'m','user':'u-1','stream':true,'messages':[{'role':'user','content':[{'type':'image_url',"
+                        + "'image_url':{'url':'https://example.com/a.png'}}]}]}")
+                .body());
+    assertThat(body.path("messages").get(0).path("content").get(0).toString())
+        .isEqualTo(
+            "{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/a.png\"}}");
+    assertThat(body.path("max_tokens").asLong()).isEqualTo(AnthropicRequests.DEFAULT_MAX_TOKENS);
+    assertThat(body.path("metadata").path("user_id").asText()).isEqualTo("u-1");
+    assertThat(body.path("stream").asBoolean()).isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "'logprobs':true                  | logprobs",
+        "'n':2                            | n",
+        "'seed':7                         | seed",
+        "'presence_penalty':0.5           | presence_penalty",
+        "'audio':{'voice':'alloy'}        | audio",
+        "'temperature':1.5                | temperature",
+        "'reasoning_effort':'high'        | reasoning_effort",
+        "'response_format':{'type':'json_object'},'tools':[{'type':'function','function':{'name':'f'}}] | response_format",
+      })
+  void fieldsAnthropicCannotHonourAreRejectedByName(String field, String param) {
+    assertThatThrownBy(
+            () ->
+                translate(
+                    "{'model':'m','messages':[{'role':'user','content':'hi'}]," + field + "}"))
+        .isInstanceOfSatisfying(
+            TranslationException.class,
+            e -> {
+              assertThat(e.error().status()).isEqualTo(400);
+              assertThat(e.error().param()).isEqualTo(param);
+            });
+  }
+
+  @Test
+  void audioContentPartIsRejectedWithItsPath() {
+    assertThatThrownBy(
+            () ->
+                translate(
+                    "{'model':'m','messages':[{'role':'user','content':[{'type':'input_audio',"
+                        + "'input_audio':{'data':'AAA','format':'wav'}}]}]}"))
+        .isInstanceOfSatisfying(
+            TranslationException.class,
+            e -> assertThat(e.error().param()).isEqualTo("messages[0].content[0].type"));
+  }
+
+  @Test
+  void parallelToolUseReplyBecomesToolCalls() {
+    JsonNode interaction =
+        Fixtures.interaction(
+            "anthropic-recordings/pydantic-ai/test_multiple_parallel_tool_calls.yaml", 0);
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    translator.request(json("{'model':'m','messages':[{'role':'user','content':'hi'}]}"), CONTEXT);
+    assertThat(translator.startResponse(200, "application/json")).isFalse();
+    BodyResult result = translator.responseBody(Fixtures.responseBody(interaction), true);
+
+    JsonNode completion = tree(result.body());
+    JsonNode message = completion.path("choices").get(0).path("message");
+    assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
+    assertThat(message.path("content").asText())
+        .startsWith("I'll help you find out who is the youngest");
+    assertThat(message.path("tool_calls")).hasSize(4);
+    assertThat(message.path("tool_calls").get(3).path("id").asText())
+        .isEqualTo("toolu_013mnQZbgtK2oe3Mo3XKJsx3");
+    assertThat(message.path("tool_calls").get(3).path("function").path("arguments").asText())
+        .isEqualTo("{\"name\":\"Daisy\"}");
+    assertThat(completion.path("choices").get(0).path("finish_reason").asText())
+        .isEqualTo("tool_calls");
+    assertThat(result.usage()).isEqualTo(new TokenUsage(423, 202, 0));
+  }
+
+  @Test
+  void cacheReadsAndWritesCountAsPromptTokens() {
+    JsonNode interaction =
+        Fixtures.interaction(
+            "anthropic-recordings/pydantic-ai/test_anthropic_cache_real_api.yaml", 1);
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    translator.request(json("{'model':'m','messages':[{'role':'user','content':'hi'}]}"), CONTEXT);
+    BodyResult result = translator.responseBody(Fixtures.responseBody(interaction), true);
+
+    // input 3 + cache read 1111 + cache write 418; 1111 of them cached
+    assertThat(result.usage()).isEqualTo(new TokenUsage(1532, 33, 1111));
+    assertThat(
+            tree(result.body())
+                .path("usage")
+                .path("prompt_tokens_details")
+                .path("cached_tokens")
+                .asLong())
+        .isEqualTo(1111);
+  }
+
+  @Test
+  void jsonSchemaModeIsAForcedToolWhoseInputBecomesTheContent() {
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    JsonNode body =
+        tree(
+            translator
+                .request(
+                    json(
+                        "{'model':'m','messages':[{'role':'user','content':'hi'}],'response_format':{'type':'json_schema',"
+                            + "'json_schema':{'name':'json','schema':{'type':'object'}}}}"),
+                    CONTEXT)
+                .body());
+    assertThat(body.path("tool_choice").toString())
+        .isEqualTo("{\"type\":\"tool\",\"name\":\"json\"}");
+
+    byte[] recorded =
+        Fixtures.read("anthropic-recordings/vercel-ai/anthropic-json-tool.1.json").getBytes();
+    JsonNode completion = tree(translator.responseBody(recorded, true).body());
+    JsonNode choice = completion.path("choices").get(0);
+    assertThat(choice.path("message").path("tool_calls").isMissingNode()).isTrue();
+    assertThat(
+            tree(choice.path("message").path("content").asText().getBytes())
+                .path("elements")
+                .isArray())
+        .isTrue();
+    assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
+  }
+
+  @Test
+  void streamedTextAndTwoToolCallsBecomeOrderedChunks() {
+    JsonNode interaction =
+        Fixtures.interaction(
+            "anthropic-recordings/openllmetry/test_anthropic_tools_streaming_legacy.yaml", 0);
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    translator.request(
+        json(
+            "{'model':'m','stream':true,'stream_options':{'include_usage':true},'messages':[{'role':'user','content':'hi'}]}"),
+        CONTEXT);
+    assertThat(translator.startResponse(200, "text/event-stream; charset=utf-8")).isTrue();
+    TokenUsage[] usage = new TokenUsage[1];
+    byte[] out =
+        OpenAiStream.feedInPieces(
+            Fixtures.responseBody(interaction),
+            37,
+            (piece, end) -> {
+              BodyResult r = translator.responseBody(piece, end);
+              if (r.usage() != null) {
+                usage[0] = r.usage();
+              }
+              return r.body();
+            });
+
+    OpenAiStream stream = OpenAiStream.parse(out);
+    assertThat(stream.content())
+        .isEqualTo(
+            "Certainly! I can help you with that information. To get the weather and current time in San Francisco, I'll need to use two separate functions. Let me fetch that data for you.");
+    assertThat(stream.toolCalls()).hasSize(2);
+    assertThat(stream.toolCall(0)[1]).isEqualTo("get_weather");
+    assertThat(stream.toolCall(0)[2])
+        .isEqualTo("{\"location\": \"San Francisco, CA\", \"unit\": \"celsius\"}");
+    assertThat(stream.toolCall(1)[1]).isEqualTo("get_time");
+    assertThat(stream.toolCall(1)[2]).isEqualTo("{\"timezone\": \"America/Los_Angeles\"}");
+    assertThat(stream.finishReason()).isEqualTo("tool_calls");
+    assertThat(stream.usage().path("prompt_tokens").asLong()).isEqualTo(506);
+    assertThat(stream.usage().path("completion_tokens").asLong()).isEqualTo(153);
+    assertThat(usage[0]).isEqualTo(new TokenUsage(506, 153, 0));
+  }
+
+  @Test
+  void streamWithoutIncludeUsageHasNoUsageChunkButStillMetersUsage() {
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    translator.request(
+        json("{'model':'m','stream':true,'messages':[{'role':'user','content':'hi'}]}"), CONTEXT);
+    translator.startResponse(200, "text/event-stream");
+    byte[] upstream =
+        Providers.sseOfLines(
+            Fixtures.read("anthropic-recordings/vercel-ai/anthropic-text.chunks.txt"));
+    BodyResult result = translator.responseBody(upstream, true);
+
+    OpenAiStream stream = OpenAiStream.parse(result.body());
+    assertThat(stream.content()).startsWith("Hello!");
+    assertThat(stream.finishReason()).isEqualTo("stop");
+    assertThat(stream.usage()).isNull();
+    assertThat(result.usage()).isEqualTo(new TokenUsage(12, 30, 0));
+  }
+
+  @Test
+  void thinkingStreamPassesOnlyTheAnswerText() {
+    JsonNode interaction =
+        Fixtures.interaction(
+            "anthropic-recordings/pydantic-ai/test_anthropic_model_thinking_part_stream.yaml", 0);
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    translator.request(
+        json("{'model':'m','stream':true,'messages':[{'role':'user','content':'hi'}]}"), CONTEXT);
+    translator.startResponse(200, "text/event-stream");
+    OpenAiStream stream =
+        OpenAiStream.parse(
+            translator.responseBody(Fixtures.responseBody(interaction), true).body());
+    assertThat(stream.content()).isNotEmpty();
+    assertThat(stream.toolCalls()).isEmpty();
+    assertThat(stream.finishReason()).isEqualTo("stop");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "anthropic-recordings/pydantic-ai/test_model_name_suggestion-anthropic.yaml, 404, not_found_error",
+    "anthropic-recordings/pydantic-ai/test_anthropic_explicit_effort_xhigh_unsupported_model_errors.yaml, 400, invalid_request_error",
+  })
+  void providerErrorsBecomeOpenAiErrors(String cassette, int status, String type) {
+    JsonNode interaction = Fixtures.interaction(cassette, 0);
+    assertThat(Fixtures.status(interaction)).isEqualTo(status);
+    JsonNode error =
+        tree(new OpenAiAnthropicTranslator()
+                .responseError(status, "application/json", Fixtures.responseBody(interaction)))
+            .path("error");
+    assertThat(error.path("type").asText()).isEqualTo(type);
+    assertThat(error.path("message").asText()).isNotBlank();
+    assertThat(error.has("param")).isTrue();
+  }
+
+  @Test
+  void errorEventMidStreamEndsTheStreamWithAnOpenAiError() {
+    // The error event as Anthropic's streaming documentation shows it.
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    translator.request(
+        json("{'model':'m','stream':true,'messages':[{'role':'user','content':'hi'}]}"), CONTEXT);
+    translator.startResponse(200, "text/event-stream");
+    String upstream =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude\",\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n\n"
+            + "event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}\n\n";
+    String out = new String(translator.responseBody(upstream.getBytes(), true).body());
+
+    assertThat(out).startsWith("data: {").endsWith("data: [DONE]\n\n");
+    String[] events = out.split("\n\n");
+    JsonNode error = tree(events[events.length - 2].substring(6).getBytes()).path("error");
+    assertThat(error.path("message").asText()).isEqualTo("Overloaded");
+    assertThat(error.path("code").asText()).isEqualTo("overloaded_error");
+  }
+}
