@@ -31,6 +31,13 @@ final class RunCommand implements Callable<Integer> {
   @Mixin ServerOptions servers;
   @Mixin ProxyOptions proxyOptions;
 
+  @picocli.CommandLine.Option(
+      names = "--demo",
+      description =
+          "Also start a local fake OpenAI-compatible provider and seed a provider, model, team, key"
+              + " and quota, then print a ready curl command (no provider account needed).")
+  boolean demo;
+
   @Override
   public Integer call() throws Exception {
     servers.validate();
@@ -82,7 +89,20 @@ final class RunCommand implements Callable<Integer> {
               EmbeddedProxy.start(
                   proxyOptions.settings(xdsHost, servers.xdsPort, servers.bindAddress, registry)));
       int proxyPort = awaitProxy(proxy);
+      Demo.Seeded seeded = null;
+      if (demo) {
+        seeded = Demo.seed(db, servers.bindAddress, controlPlane.adminPort());
+        lifecycle.add(seeded.provider());
+      }
       printBanner(System.out, db, dbSettings, controlPlane, extProc, proxyPort);
+      if (seeded != null) {
+        Demo.printTryIt(
+            System.out,
+            servers.bindAddress,
+            proxyPort,
+            controlPlane.adminPort(),
+            seeded.keySecret());
+      }
       controlPlane.markStarted();
     } catch (RuntimeException e) {
       lifecycle.close();

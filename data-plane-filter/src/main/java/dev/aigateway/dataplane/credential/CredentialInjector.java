@@ -1,9 +1,16 @@
 package dev.aigateway.dataplane.credential;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.config.UpstreamCredential;
+import dev.aigateway.dataplane.credential.aws.AwsSigV4Signer;
+import dev.aigateway.dataplane.credential.gcp.GcpAccessTokens;
+import dev.aigateway.dataplane.credential.provider.UpstreamAuth;
 import dev.aigateway.dataplane.error.GatewayError;
+import dev.aigateway.dataplane.translate.UpstreamRequest;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +23,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CredentialInjector {
   private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+  private final UpstreamAuth upstreamAuth;
+
+  /** One per process: the AWS signer and the GCP token cache inside are shared by requests. */
+  public CredentialInjector(UpstreamAuth upstreamAuth) {
+    this.upstreamAuth = requireNonNull(upstreamAuth, "upstreamAuth");
+  }
+
+  /** With the production AWS signer and GCP token cache. */
+  public CredentialInjector() {
+    this(new UpstreamAuth(new AwsSigV4Signer(Clock.systemUTC()), new GcpAccessTokens()));
+  }
 
   /** The header values are secrets: callers must never log them. */
   public sealed interface Result {
@@ -24,9 +42,33 @@ public final class CredentialInjector {
     record Failed(GatewayError error) implements Result {}
   }
 
-  public Result headersFor(ProviderConfig provider) {
+  /**
+   * The credential headers for {@code request}, the final translated request (SigV4 signs its path
+   * and body, so nothing may change them afterwards).
+   */
+  public Result headersFor(ProviderConfig provider, UpstreamRequest request) {
     Map<String, String> headers = new LinkedHashMap<>();
     UpstreamCredential credential = pick(provider);
+    ProviderSchema schema = provider.schema();
+    if (schema == null) {
+      throw new IllegalStateException("unknown schema " + provider.schemaName());
+    }
+    switch (schema) {
+      case ANTHROPIC, AWS_BEDROCK, GEMINI, GCP_VERTEX -> {
+        if (credential == null) {
+          return new Result.Failed(
+              GatewayError.badGateway("Provider '" + provider.name() + "' has no credential."));
+        }
+        try {
+          return new Result.Headers(upstreamAuth.headers(provider, credential, request));
+        } catch (UpstreamAuth.AuthException e) {
+          return new Result.Failed(GatewayError.badGateway(e.getMessage()));
+        }
+      }
+      case OPENAI, OPENAI_COMPATIBLE, AZURE_OPENAI -> {
+        // below
+      }
+    }
     String apiKey = credential == null ? null : credential.secret("api_key");
     if (credential != null && apiKey == null) {
       return new Result.Failed(
@@ -36,10 +78,6 @@ public final class CredentialInjector {
                   + "' has a credential of kind '"
                   + credential.kind()
                   + "' that its schema cannot use."));
-    }
-    ProviderSchema schema = provider.schema();
-    if (schema == null) {
-      throw new IllegalStateException("unknown schema " + provider.schemaName());
     }
     switch (schema) {
       case OPENAI -> {
@@ -62,10 +100,8 @@ public final class CredentialInjector {
           headers.put("api-key", apiKey);
         }
       }
-      // UNFINISHED (multi-provider issue): x-api-key, SigV4, service-account and Entra ID tokens.
       case ANTHROPIC, AWS_BEDROCK, GEMINI, GCP_VERTEX ->
-          throw new IllegalStateException(
-              "no credential injection for schema " + provider.schemaName());
+          throw new IllegalStateException("handled above: " + schema);
     }
     return new Result.Headers(headers);
   }

@@ -227,13 +227,6 @@ final class RequestProcessor {
                   + "', which this gateway version cannot serve yet."));
     }
     translator = t;
-    Map<String, String> credentialHeaders;
-    switch (deps.credentials().headersFor(provider)) {
-      case CredentialInjector.Result.Failed failed -> {
-        return reject(failed.error());
-      }
-      case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
-    }
 
     long estimate =
         deps.admission().needsTokenEstimate(k.id(), k.teamId(), requested)
@@ -263,6 +256,13 @@ final class RequestProcessor {
       upstream = t.request(body, new RequestContext(provider, requested, chosen.upstreamModel()));
     } catch (Translator.TranslationException ex) {
       return reject(ex.error());
+    }
+    Map<String, String> credentialHeaders;
+    switch (deps.credentials().headersFor(provider, upstream)) {
+      case CredentialInjector.Result.Failed failed -> {
+        return reject(failed.error());
+      }
+      case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
     }
     HeaderMutation.Builder headers =
         HeaderMutation.newBuilder()
@@ -302,6 +302,10 @@ final class RequestProcessor {
       streamingResponse = true;
       // The length was kept when the headers arrived (mode BUFFERED then), and chunks may change.
       mutation.addRemoveHeaders("content-length");
+      if (!responseContentType.startsWith("text/event-stream")) {
+        // For example Bedrock's binary event stream, which the translator turns into SSE.
+        mutation.addSetHeaders(Headers.set("content-type", "text/event-stream; charset=utf-8"));
+      }
       response.setModeOverride(
           ProcessingMode.newBuilder()
               .setRequestBodyMode(ProcessingMode.BodySendMode.BUFFERED)
