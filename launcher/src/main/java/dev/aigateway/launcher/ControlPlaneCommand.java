@@ -50,6 +50,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
           "control plane: admin API http://%s:%d/api/v1/, xDS %s:%d%n",
           servers.bindAddress, controlPlane.adminPort(), servers.bindAddress, servers.xdsPort);
       controlPlane.startupNotes().forEach(System.out::println);
+      controlPlane.markStarted();
     } catch (RuntimeException e) {
       lifecycle.close();
       throw e;

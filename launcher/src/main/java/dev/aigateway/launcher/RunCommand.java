@@ -71,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
                           db,
                           registry)));
       printBanner(System.out, db, dbSettings, controlPlane, extProc);
+      controlPlane.markStarted();
     } catch (RuntimeException e) {
       lifecycle.close();
       throw e;

@@ -1,0 +1,135 @@
+package dev.aigateway.launcher;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged gateway started as a separate process, the way users start it. */
+final class GatewayProcess implements AutoCloseable {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  final Process process;
+  final int adminPort;
+  final int xdsPort;
+  final int extProcPort;
+  final Path log;
+
+  private GatewayProcess(Process process, int adminPort, int xdsPort, int extProcPort, Path log) {
+    this.process = process;
+    this.adminPort = adminPort;
+    this.xdsPort = xdsPort;
+    this.extProcPort = extProcPort;
+    this.log = log;
+  }
+
+  static GatewayProcess start(Path dataDir, Map<String, String> env, String... extraArgs)
+      throws IOException {
+    int admin = freePort();
+    int xds = freePort();
+    int extProc = freePort();
+    String jar = System.getProperty("gateway.jar");
+    if (jar == null) {
+      throw new IllegalStateException("system property gateway.jar is not set (run with failsafe)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(
+        List.of(
+            "-jar",
+            jar,
+            "run",
+            "--data-dir",
+            dataDir.toString(),
+            "--admin-port",
+            Integer.toString(admin),
+            "--xds-port",
+            Integer.toString(xds),
+            "--ext-proc-port",
+            Integer.toString(extProc)));
+    command.addAll(List.of(extraArgs));
+    Path log = Files.createTempFile("gateway-process", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_"));
+    builder.environment().putAll(env);
+    return new GatewayProcess(builder.start(), admin, xds, extProc, log);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  String output() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** Waits until {@code /readyz} answers 200; returns how long it took. */
+  Duration awaitReady(Duration timeout) throws Exception {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("gateway exited early:\n" + output());
+      }
+      if (get("/readyz").map(r -> r.statusCode() == 200).orElse(false)) {
+        return Duration.ofNanos(System.nanoTime() - start);
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("gateway not ready within " + timeout + ":\n" + output());
+  }
+
+  Optional<HttpResponse<String>> get(String path) {
+    try {
+      return Optional.of(
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** SIGTERM, then waits for the process to exit; returns its exit code. */
+  int terminate(Duration timeout) throws Exception {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("gateway did not stop within " + timeout);
+    }
+    return process.exitValue();
+  }
+
+  /** SIGKILL: nothing of the gateway's own shutdown runs. */
+  void kill() throws Exception {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
