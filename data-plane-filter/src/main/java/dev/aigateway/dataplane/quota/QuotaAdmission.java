@@ -83,7 +83,7 @@ public final class QuotaAdmission implements Admission {
         if (c.used() + Math.max(hold.amount(), 1) > rule.limit()) {
           return reject(rule, now);
         }
-        long share = Math.max(0, rule.limit() - c.global()) / replicas;
+        long share = share(rule, c, replicas);
         if (c.known() && c.unflushed() + hold.amount() <= share) {
           local.add(hold);
         } else {
@@ -139,7 +139,7 @@ public final class QuotaAdmission implements Admission {
   private boolean admitOffline(QuotaTicket.Hold h) {
     synchronized (lock) {
       WindowCounter c = counter(h);
-      long share = Math.max(0, h.rule().limit() - c.global()) / counters.liveReplicas();
+      long share = share(h.rule(), c, counters.liveReplicas());
       if (c.unflushed() + h.amount() <= share && c.used() + h.amount() <= h.rule().limit()) {
         c.pending.addAndGet(h.amount());
         return true;
@@ -147,6 +147,15 @@ public final class QuotaAdmission implements Admission {
       log.debug("quota {} has no local room while the database is unreachable", h.rule().id());
       return false;
     }
+  }
+
+  /**
+   * What this replica may grant without asking the database: its part of the headroom left after
+   * the growth the fleet is expected to have had since the last read and until the next one.
+   */
+  private long share(QuotaRule rule, WindowCounter c, int replicas) {
+    long headroom = rule.limit() - c.global() - c.expectedGrowth(settings.flushInterval());
+    return Math.max(0, headroom) / replicas;
   }
 
   private WindowCounter counter(QuotaTicket.Hold h) {

@@ -23,6 +23,10 @@ final class WindowCounter {
   private volatile long global;
   private volatile long version;
   private volatile boolean known;
+  private volatile long readAtNanos;
+
+  /** Fleet-wide growth of this counter in units per second (smoothed over flushes). */
+  private volatile double rate;
 
   WindowCounter(CounterKey key, Instant windowEnd) {
     this.key = key;
@@ -39,6 +43,18 @@ final class WindowCounter {
     return global;
   }
 
+  /**
+   * What the fleet is expected to add between the last read and {@code ahead} from now, judging by
+   * the recent growth: the part of the headroom other replicas may already have used.
+   */
+  long expectedGrowth(java.time.Duration ahead) {
+    if (!known) {
+      return 0;
+    }
+    double seconds = (System.nanoTime() - readAtNanos) / 1e9 + ahead.toNanos() / 1e9;
+    return (long) Math.ceil(rate * seconds);
+  }
+
   /** This replica's deltas that the database has not confirmed yet. */
   long unflushed() {
     return pending.get() + inFlush.get();
@@ -52,6 +68,15 @@ final class WindowCounter {
   /** Applies a total read from the database unless a newer one was applied already. */
   synchronized void apply(Total total) {
     if (!known || total.version() > version) {
+      long nowNanos = System.nanoTime();
+      if (known) {
+        double seconds = (nowNanos - readAtNanos) / 1e9;
+        if (seconds >= 0.01) {
+          double observed = Math.max(0, total.used() - global) / seconds;
+          rate = rate == 0 ? observed : 0.5 * rate + 0.5 * observed;
+        }
+      }
+      readAtNanos = nowNanos;
       global = total.used();
       version = total.version();
       known = true;
