@@ -59,7 +59,7 @@ public final class UsageQueries {
     String sql =
         "select "
             + group
-            + ", date_trunc(?, r.hour, 'UTC') as bucket, sum(r.requests), sum(r.errors),"
+            + ", date_trunc(?::text, r.hour, 'UTC') as bucket, sum(r.requests), sum(r.errors),"
             + " sum(r.input_tokens), sum(r.output_tokens), sum(r.cost_usd)"
             + " from usage_rollup_hourly r"
             + " left join api_keys k on k.id = r.key_id left join teams t on t.id = r.team_id"
@@ -134,7 +134,7 @@ public final class UsageQueries {
                     + " l.cost_usd, l.status, l.latency_ms, l.streamed, k.name, t.name"
                     + from
                     + where
-                    + " order by l.time desc, l.request_id limit ? offset ?",
+                    + " order by l.time desc, l.request_id limit ?::int offset ?::int",
                 pageBinds.toArray());
     List<LedgerRow> items = new ArrayList<>();
     for (Record r : rows) {
@@ -165,28 +165,29 @@ public final class UsageQueries {
       UsageFilter f, List<Object> binds, String timeColumn, boolean rollup) {
     String p = rollup ? "r." : "l.";
     StringBuilder w =
-        new StringBuilder(" where " + timeColumn + " >= ? and " + timeColumn + " < ?");
+        new StringBuilder(
+            " where " + timeColumn + " >= ?::timestamptz and " + timeColumn + " < ?::timestamptz");
     binds.add(OffsetDateTime.ofInstant(f.from(), java.time.ZoneOffset.UTC));
     binds.add(OffsetDateTime.ofInstant(f.to(), java.time.ZoneOffset.UTC));
     if (f.keyId() != null) {
-      w.append(" and ").append(p).append("key_id = ?");
+      w.append(" and ").append(p).append("key_id = ?::uuid");
       binds.add(f.keyId());
     }
     if (f.team() != null) {
-      w.append(" and (").append(p).append("team_id::text = ? or t.name = ?)");
+      w.append(" and (").append(p).append("team_id::text = ?::text or t.name = ?::text)");
       binds.add(f.team());
       binds.add(f.team());
     }
     if (f.model() != null) {
-      w.append(" and ").append(p).append("model = ?");
+      w.append(" and ").append(p).append("model = ?::text");
       binds.add(f.model());
     }
     if (f.provider() != null) {
-      w.append(" and ").append(p).append("provider = ?");
+      w.append(" and ").append(p).append("provider = ?::text");
       binds.add(f.provider());
     }
     if (f.status() != null && !rollup) {
-      w.append(" and l.status = ?");
+      w.append(" and l.status = ?::int");
       binds.add(f.status());
     }
     return w.toString();
