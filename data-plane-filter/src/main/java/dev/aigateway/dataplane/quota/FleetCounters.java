@@ -36,6 +36,7 @@ public final class FleetCounters implements AutoCloseable {
           Thread.ofPlatform().name("quota-flusher").daemon().factory());
   private volatile int liveReplicas = 1;
   private volatile boolean databaseDown;
+  private long cleanedAtNanos = System.nanoTime();
 
   public FleetCounters(QuotaCounterRepository repository, QuotaSettings settings, Clock clock) {
     this.repository = requireNonNull(repository, "repository");
@@ -140,6 +141,12 @@ public final class FleetCounters implements AutoCloseable {
   private void flushQuietly() {
     try {
       flush();
+      // Rows of long-ended windows are only history; one replica deleting them hourly is enough,
+      // several doing it is harmless.
+      if (System.nanoTime() - cleanedAtNanos > Duration.ofHours(1).toNanos()) {
+        cleanedAtNanos = System.nanoTime();
+        repository.deleteEndedBefore(clock.instant());
+      }
       if (databaseDown) {
         databaseDown = false;
         log.info("quota counters are flushing again");

@@ -38,6 +38,14 @@ import org.slf4j.LoggerFactory;
 public final class QuotaAdmission implements Admission {
   private static final Logger log = LoggerFactory.getLogger(QuotaAdmission.class);
 
+  /**
+   * At most this fraction of a limit, split between the replicas, may be granted without the
+   * database confirming it. It bounds the overshoot (every replica's unconfirmed grants together)
+   * at 1% of the limit whatever the timing; quotas too small for a request to fit in a replica's
+   * part are checked exactly, one statement per request.
+   */
+  static final double LOCAL_FRACTION = 0.01;
+
   private final Supplier<QuotaConfig> config;
   private final FleetCounters counters;
   private final QuotaSettings settings;
@@ -83,7 +91,7 @@ public final class QuotaAdmission implements Admission {
         if (c.used() + Math.max(hold.amount(), 1) > rule.limit()) {
           return reject(rule, now);
         }
-        long share = share(rule, c, replicas);
+        long share = share(rule, c, replicas, true);
         if (c.known() && c.unflushed() + hold.amount() <= share) {
           local.add(hold);
         } else {
@@ -139,7 +147,9 @@ public final class QuotaAdmission implements Admission {
   private boolean admitOffline(QuotaTicket.Hold h) {
     synchronized (lock) {
       WindowCounter c = counter(h);
-      long share = share(h.rule(), c, counters.liveReplicas());
+      // Offline the cap cannot apply (nothing gets confirmed until the database is back): each
+      // replica spends at most its share of the headroom it last knew.
+      long share = share(h.rule(), c, counters.liveReplicas(), false);
       if (c.unflushed() + h.amount() <= share && c.used() + h.amount() <= h.rule().limit()) {
         c.pending.addAndGet(h.amount());
         return true;
@@ -153,9 +163,10 @@ public final class QuotaAdmission implements Admission {
    * What this replica may grant without asking the database: its part of the headroom left after
    * the growth the fleet is expected to have had since the last read and until the next one.
    */
-  private long share(QuotaRule rule, WindowCounter c, int replicas) {
+  private long share(QuotaRule rule, WindowCounter c, int replicas, boolean capped) {
     long headroom = rule.limit() - c.global() - c.expectedGrowth(settings.flushInterval());
-    return Math.max(0, headroom) / replicas;
+    long share = Math.max(0, headroom) / replicas;
+    return capped ? Math.min(share, (long) (rule.limit() * LOCAL_FRACTION) / replicas) : share;
   }
 
   private WindowCounter counter(QuotaTicket.Hold h) {

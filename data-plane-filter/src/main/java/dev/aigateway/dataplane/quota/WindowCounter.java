@@ -24,6 +24,7 @@ final class WindowCounter {
   private volatile long version;
   private volatile boolean known;
   private volatile long readAtNanos;
+  private volatile int reads;
 
   /** Fleet-wide growth of this counter in units per second (smoothed over flushes). */
   private volatile double rate;
@@ -77,6 +78,7 @@ final class WindowCounter {
         }
       }
       readAtNanos = nowNanos;
+      reads++;
       global = total.used();
       version = total.version();
       known = true;

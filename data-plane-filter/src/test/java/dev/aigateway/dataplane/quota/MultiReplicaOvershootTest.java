@@ -117,9 +117,9 @@ class MultiReplicaOvershootTest {
     long overshoot = Math.max(0, total - LIMIT);
     double fillSeconds = (firstRejectionNanos.get() - begin) / 1e9;
     double rate = admittedTokens.get() / Math.max(fillSeconds, 1e-3);
-    // Documented bound (docs/usage-limiting.md): (N-1)/N * R * (F + RTT) + E, with E = 0 here
-    // (actual usage equals the reservation) and RTT taken as one more flush interval.
-    double bound = (REPLICAS - 1.0) / REPLICAS * rate * (2 * FLUSH.toMillis() / 1000.0);
+    // Documented bound (docs/usage-limiting.md): LOCAL_FRACTION * L + E, with E = 0 here (the
+    // actual usage equals the reservation).
+    double bound = QuotaAdmission.LOCAL_FRACTION * LIMIT;
     System.out.printf(
         "multi-replica: replicas=%d clients=%d limit=%d admitted_requests=%d admitted_tokens=%d"
             + " counter_total=%d overshoot=%d (%.2f%%) rejections=%d fill=%.3fs rate=%.0f tok/s"

@@ -167,13 +167,15 @@ public final class QuotaCounterRepository {
     }
   }
 
-  /** Deletes counters of windows that ended before {@code before}. */
-  public int deleteEndedBefore(java.time.Instant before) throws SQLException {
-    // A month window is the longest; anything that started more than 32 days ago has ended.
+  /**
+   * Deletes counters of windows that started more than 32 days before {@code now}: the longest
+   * window is a month, so all of them have ended.
+   */
+  public int deleteEndedBefore(java.time.Instant now) throws SQLException {
     try (Connection c = database.dataSource().getConnection();
         PreparedStatement s =
             c.prepareStatement("delete from quota_counters where window_start < ?")) {
-      s.setTimestamp(1, Timestamp.from(before.minus(Duration.ofDays(32))));
+      s.setTimestamp(1, Timestamp.from(now.minus(Duration.ofDays(32))));
       return s.executeUpdate();
     }
   }
