@@ -1,0 +1,184 @@
+package dev.aigateway.dataplane.quota;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.aigateway.db.usage.CounterKey;
+import dev.aigateway.db.usage.QuotaCounterRepository;
+import dev.aigateway.db.usage.QuotaCounterRepository.FlushResult;
+import dev.aigateway.db.usage.QuotaCounterRepository.Total;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This replica's counters and the background flusher that sends their deltas to PostgreSQL and
+ * learns the fleet-wide totals (and the number of live replicas) in the same round trip.
+ */
+public final class FleetCounters implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FleetCounters.class);
+
+  private final QuotaCounterRepository repository;
+  private final QuotaSettings settings;
+  private final Clock clock;
+  private final Map<CounterKey, WindowCounter> counters = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService flusher =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("quota-flusher").daemon().factory());
+  private volatile int liveReplicas = 1;
+  private volatile boolean databaseDown;
+  private long cleanedAtNanos = System.nanoTime();
+
+  public FleetCounters(QuotaCounterRepository repository, QuotaSettings settings, Clock clock) {
+    this.repository = requireNonNull(repository, "repository");
+    this.settings = requireNonNull(settings, "settings");
+    this.clock = requireNonNull(clock, "clock");
+  }
+
+  /** Starts the periodic flush. */
+  public FleetCounters start() {
+    long ms = settings.flushInterval().toMillis();
+    flusher.scheduleWithFixedDelay(this::flushQuietly, 0, ms, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  WindowCounter counter(CounterKey key, Instant windowEnd) {
+    return counters.computeIfAbsent(key, k -> new WindowCounter(k, windowEnd));
+  }
+
+  /** Replicas that flushed recently, this one included; the last known number while offline. */
+  int liveReplicas() {
+    return liveReplicas;
+  }
+
+  /** Adds a correction (actual usage minus reservation, or a release) to a counter. */
+  void adjust(CounterKey key, Instant windowEnd, long delta) {
+    if (delta != 0) {
+      counter(key, windowEnd).pending.addAndGet(delta);
+    }
+  }
+
+  /**
+   * The exact check used close to a limit: sends this replica's pending delta plus {@code
+   * reservation} in one conditional statement. The caller has already added {@code reservation} to
+   * the counter's in-flush amount; it leaves it there in every outcome except an exception.
+   *
+   * @return true when the reservation is now part of the fleet-wide total, false when it would pass
+   *     {@code limit}
+   */
+  boolean addIfWithin(WindowCounter c, long reservation, long limit) throws SQLException {
+    long d = c.pending.get();
+    c.beginFlush(d);
+    Total total;
+    try {
+      total = repository.addIfWithin(c.key, d + reservation, limit);
+    } catch (SQLException | RuntimeException e) {
+      c.failFlush(d);
+      throw e;
+    }
+    if (total != null) {
+      c.apply(total);
+      c.endFlush(d + reservation);
+      return true;
+    }
+    c.failFlush(d);
+    c.endFlush(reservation);
+    try {
+      c.apply(repository.total(c.key));
+    } catch (SQLException | RuntimeException e) {
+      log.debug("could not read quota total after a refusal: {}", e.getMessage());
+    }
+    return false;
+  }
+
+  /** One flush cycle: every live counter's delta out, every total in. */
+  public void flush() throws SQLException {
+    Instant now = clock.instant();
+    Map<CounterKey, Long> deltas = new HashMap<>();
+    Map<WindowCounter, Long> sent = new HashMap<>();
+    for (WindowCounter c : counters.values()) {
+      long d = c.pending.get();
+      if (d == 0 && c.inFlush.get() == 0 && c.windowEnd.plus(Duration.ofMinutes(1)).isBefore(now)) {
+        counters.remove(c.key, c);
+        if (c.pending.get() == 0) {
+          continue;
+        }
+        // A late correction raced the eviction: keep the counter until it is flushed.
+        counters.putIfAbsent(c.key, c);
+        d = c.pending.get();
+      }
+      c.beginFlush(d);
+      deltas.put(c.key, d);
+      sent.put(c, d);
+    }
+    FlushResult result;
+    try {
+      result = repository.flush(settings.replicaId(), deltas, settings.liveWindow());
+    } catch (SQLException | RuntimeException e) {
+      sent.forEach(WindowCounter::failFlush);
+      throw e;
+    }
+    sent.forEach(
+        (c, d) -> {
+          Total total = result.totals().get(c.key);
+          if (total != null) {
+            c.apply(total);
+          }
+          c.endFlush(d);
+        });
+    liveReplicas = result.liveReplicas();
+  }
+
+  private void flushQuietly() {
+    try {
+      flush();
+      // Rows of long-ended windows are only history; one replica deleting them hourly is enough,
+      // several doing it is harmless.
+      if (System.nanoTime() - cleanedAtNanos > Duration.ofHours(1).toNanos()) {
+        cleanedAtNanos = System.nanoTime();
+        repository.deleteEndedBefore(clock.instant());
+      }
+      if (databaseDown) {
+        databaseDown = false;
+        log.info("quota counters are flushing again");
+      }
+    } catch (SQLException | RuntimeException e) {
+      if (!databaseDown) {
+        databaseDown = true;
+        log.warn(
+            "cannot flush quota counters ({}); enforcing with local knowledge until the database is"
+                + " back",
+            e.getMessage());
+      }
+    }
+  }
+
+  /** The counter of {@code key} if this replica has one (tests and metrics). */
+  @Nullable WindowCounter find(CounterKey key) {
+    return counters.get(key);
+  }
+
+  /** Stops flushing after a last flush, and leaves the replica table. */
+  @Override
+  public void close() {
+    flusher.shutdownNow();
+    try {
+      flusher.awaitTermination(2, TimeUnit.SECONDS);
+      flush();
+      repository.leave(settings.replicaId());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException | RuntimeException e) {
+      log.warn("last quota flush failed: {}", e.getMessage());
+    }
+  }
+}

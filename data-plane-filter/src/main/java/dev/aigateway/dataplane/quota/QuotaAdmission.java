@@ -1,0 +1,248 @@
+package dev.aigateway.dataplane.quota;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.aigateway.dataplane.admission.Admission;
+import dev.aigateway.dataplane.admission.AdmissionDecision;
+import dev.aigateway.dataplane.admission.AdmissionRequest;
+import dev.aigateway.dataplane.admission.AdmissionTicket;
+import dev.aigateway.db.usage.CounterKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fleet-wide quota admission without a database round trip per request while there is room.
+ *
+ * <p>Each request reserves, on every applicable quota, its estimated input tokens and (for output,
+ * total and cost quotas) its {@code max_tokens} or a default. A reservation is granted locally when
+ * this replica's unflushed deltas plus it stay within this replica's share of the headroom last
+ * read from the database ({@code (limit - total) / live replicas}). Otherwise, and while a window's
+ * total has not been read yet, it goes through one conditional upsert that PostgreSQL checks
+ * exactly. See docs/usage-limiting.md for the overshoot bound this gives.
+ */
+public final class QuotaAdmission implements Admission {
+  private static final Logger log = LoggerFactory.getLogger(QuotaAdmission.class);
+
+  /**
+   * At most this fraction of a limit, split between the replicas, may be granted without the
+   * database confirming it. It bounds the overshoot (every replica's unconfirmed grants together)
+   * at 1% of the limit whatever the timing; quotas too small for a request to fit in a replica's
+   * part are checked exactly, one statement per request.
+   */
+  static final double LOCAL_FRACTION = 0.01;
+
+  private final Supplier<QuotaConfig> config;
+  private final FleetCounters counters;
+  private final QuotaSettings settings;
+  private final Clock clock;
+  private final @Nullable MeterRegistry registry;
+  private final Object lock = new Object();
+  private final Map<UUID, AtomicLong> headroom = new ConcurrentHashMap<>();
+
+  public QuotaAdmission(
+      Supplier<QuotaConfig> config,
+      FleetCounters counters,
+      QuotaSettings settings,
+      Clock clock,
+      @Nullable MeterRegistry registry) {
+    this.config = requireNonNull(config, "config");
+    this.counters = requireNonNull(counters, "counters");
+    this.settings = requireNonNull(settings, "settings");
+    this.clock = requireNonNull(clock, "clock");
+    this.registry = registry;
+  }
+
+  @Override
+  public AdmissionDecision admit(AdmissionRequest request) {
+    QuotaConfig cfg = config.get();
+    List<QuotaRule> rules = cfg.applicable(request.keyId(), request.teamId(), request.model());
+    if (rules.isEmpty()) {
+      return new AdmissionDecision.Admitted(AdmissionTicket.NONE);
+    }
+    Instant now = clock.instant();
+    Prices prices = cfg.pricesOf(request.model());
+    long input = Math.max(0, request.estimatedInputTokens());
+    Long max = request.maxOutputTokens();
+    long output = max == null || max < 0 ? settings.defaultMaxOutputTokens() : max;
+
+    List<QuotaTicket.Hold> local = new ArrayList<>();
+    List<QuotaTicket.Hold> exact = new ArrayList<>();
+    synchronized (lock) {
+      int replicas = counters.liveReplicas();
+      for (QuotaRule rule : rules) {
+        QuotaTicket.Hold hold = hold(rule, now, input, output, prices);
+        WindowCounter c = counter(hold);
+        // A zero reservation still needs a unit of room, so an exhausted quota stops everything.
+        if (c.used() + Math.max(hold.amount(), 1) > rule.limit()) {
+          return reject(rule, now);
+        }
+        long share = share(rule, c, replicas, true);
+        if (c.known() && c.unflushed() + hold.amount() <= share) {
+          local.add(hold);
+        } else {
+          exact.add(hold);
+        }
+      }
+      for (QuotaTicket.Hold h : local) {
+        counter(h).pending.addAndGet(h.amount());
+      }
+      // Exact checks run outside the lock; until their answer arrives their reservations count
+      // locally too, or concurrent local grants could use the same room.
+      for (QuotaTicket.Hold h : exact) {
+        counter(h).inFlush.addAndGet(h.amount());
+      }
+    }
+    List<QuotaTicket.Hold> granted = new ArrayList<>(local);
+    boolean ok = true;
+    QuotaRule refused = null;
+    for (QuotaTicket.Hold h : exact) {
+      if (ok) {
+        try {
+          ok = counters.addIfWithin(counter(h), h.amount(), h.rule().limit());
+        } catch (SQLException | RuntimeException e) {
+          log.debug("exact quota check failed ({}); deciding with local knowledge", e.toString());
+          counter(h).inFlush.addAndGet(-h.amount());
+          ok = admitOffline(h);
+          if (ok) {
+            granted.add(h);
+          } else {
+            refused = h.rule();
+          }
+          continue;
+        }
+        if (ok) {
+          granted.add(h);
+        } else {
+          refused = h.rule();
+        }
+      } else {
+        // An earlier exact check refused: the rest are not sent.
+        counter(h).inFlush.addAndGet(-h.amount());
+      }
+    }
+    if (refused != null) {
+      granted.forEach(g -> counters.adjust(g.key(), g.windowEnd(), -g.amount()));
+      return reject(refused, now);
+    }
+    return new AdmissionDecision.Admitted(
+        new QuotaTicket(counters, granted, prices, headers(granted, now)));
+  }
+
+  /** The database is unreachable: only this replica's share of the last known headroom is used. */
+  private boolean admitOffline(QuotaTicket.Hold h) {
+    synchronized (lock) {
+      WindowCounter c = counter(h);
+      // Offline the cap cannot apply (nothing gets confirmed until the database is back): each
+      // replica spends at most its share of the headroom it last knew.
+      long share = share(h.rule(), c, counters.liveReplicas(), false);
+      if (c.unflushed() + h.amount() <= share && c.used() + h.amount() <= h.rule().limit()) {
+        c.pending.addAndGet(h.amount());
+        return true;
+      }
+      log.debug("quota {} has no local room while the database is unreachable", h.rule().id());
+      return false;
+    }
+  }
+
+  /**
+   * What this replica may grant without asking the database: its part of the headroom left after
+   * the growth the fleet is expected to have had since the last read and until the next one.
+   */
+  private long share(QuotaRule rule, WindowCounter c, int replicas, boolean capped) {
+    long headroom = rule.limit() - c.global() - c.expectedGrowth(settings.flushInterval());
+    long share = Math.max(0, headroom) / replicas;
+    return capped ? Math.min(share, (long) (rule.limit() * LOCAL_FRACTION) / replicas) : share;
+  }
+
+  private WindowCounter counter(QuotaTicket.Hold h) {
+    return counters.counter(h.key(), h.windowEnd());
+  }
+
+  private static QuotaTicket.Hold hold(
+      QuotaRule rule, Instant now, long input, long output, Prices prices) {
+    long amount =
+        switch (rule.metric()) {
+          case INPUT_TOKENS -> input;
+          case OUTPUT_TOKENS -> output;
+          case TOTAL_TOKENS -> input + output;
+          case COST_USD -> prices.costNanos(input, output, 0);
+        };
+    return new QuotaTicket.Hold(
+        rule, new CounterKey(rule.id(), rule.window().start(now)), rule.window().end(now), amount);
+  }
+
+  private Map<String, String> headers(List<QuotaTicket.Hold> holds, Instant now) {
+    QuotaTicket.Hold tightest = null;
+    long tightestRemaining = Long.MAX_VALUE;
+    for (QuotaTicket.Hold h : holds) {
+      long remaining = h.rule().limit() - counter(h).used();
+      track(h.rule(), remaining);
+      if (h.rule().metric().isTokens() && remaining < tightestRemaining) {
+        tightest = h;
+        tightestRemaining = remaining;
+      }
+    }
+    if (tightest == null) {
+      return Map.of();
+    }
+    return RateLimits.tokenHeaders(
+        tightest.rule().limit(), tightestRemaining, Duration.between(now, tightest.windowEnd()));
+  }
+
+  private AdmissionDecision reject(QuotaRule rule, Instant now) {
+    Map<String, String> headers = Map.of();
+    if (rule.metric().isTokens()) {
+      CounterKey key = new CounterKey(rule.id(), rule.window().start(now));
+      WindowCounter c = counters.counter(key, rule.window().end(now));
+      long remaining = rule.limit() - c.used();
+      track(rule, remaining);
+      headers =
+          RateLimits.tokenHeaders(
+              rule.limit(), remaining, Duration.between(now, rule.window().end(now)));
+    }
+    if (registry != null) {
+      Counter.builder("gateway.quota.rejections")
+          .description("Requests refused with 429 because a quota was used up")
+          .tag("scope", rule.scope().name().toLowerCase(java.util.Locale.ROOT))
+          .tag("metric", rule.metric().name().toLowerCase(java.util.Locale.ROOT))
+          .tag("window", rule.window().wireName())
+          .register(registry)
+          .increment();
+    }
+    return new AdmissionDecision.Rejected(RateLimits.exceeded(rule, now, headers));
+  }
+
+  /** Keeps the {@code gateway.quota.headroom} gauge of a quota current. */
+  private void track(QuotaRule rule, long remaining) {
+    AtomicLong value =
+        headroom.computeIfAbsent(
+            rule.id(),
+            id -> {
+              AtomicLong v = new AtomicLong();
+              if (registry != null) {
+                Gauge.builder("gateway.quota.headroom", v, AtomicLong::get)
+                    .description("What a quota's current window has left, as this replica knows it")
+                    .tag("quota", id.toString())
+                    .tag("metric", rule.metric().name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry);
+              }
+              return v;
+            });
+    value.set(Math.max(0, remaining));
+  }
+}

@@ -1,0 +1,78 @@
+package dev.aigateway.dataplane.quota;
+
+import dev.aigateway.dataplane.admission.AdmissionTicket;
+import dev.aigateway.dataplane.usage.TokenUsage;
+import dev.aigateway.dataplane.usage.UsageRecord;
+import dev.aigateway.db.usage.CounterKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The reservations one admitted request holds. On completion each is replaced by the actual usage;
+ * a request that broke, or failed upstream without reporting usage, gives them back.
+ */
+final class QuotaTicket implements AdmissionTicket {
+
+  /** A reservation of {@code amount} units on one counter. */
+  record Hold(QuotaRule rule, CounterKey key, Instant windowEnd, long amount) {}
+
+  private final FleetCounters counters;
+  private final List<Hold> holds;
+  private final Prices prices;
+  private final Map<String, String> headers;
+  private final AtomicBoolean done = new AtomicBoolean();
+
+  QuotaTicket(
+      FleetCounters counters, List<Hold> holds, Prices prices, Map<String, String> headers) {
+    this.counters = counters;
+    this.holds = List.copyOf(holds);
+    this.prices = prices;
+    this.headers = Map.copyOf(headers);
+  }
+
+  @Override
+  public Map<String, String> responseHeaders() {
+    return headers;
+  }
+
+  @Override
+  public void settle(UsageRecord record) {
+    boolean failed = record.status() < 200 || record.status() >= 400;
+    if (!record.usageReported()) {
+      if (failed) {
+        release(record);
+      } else {
+        // Usage unknown for a served request: keep the reservation as the charge (conservative).
+        done.set(true);
+      }
+      return;
+    }
+    if (!done.compareAndSet(false, true)) {
+      return;
+    }
+    TokenUsage u = record.usage();
+    for (Hold h : holds) {
+      long actual =
+          switch (h.rule().metric()) {
+            case INPUT_TOKENS -> u.inputTokens();
+            case OUTPUT_TOKENS -> u.outputTokens();
+            case TOTAL_TOKENS -> u.totalTokens();
+            case COST_USD ->
+                prices.costNanos(u.inputTokens(), u.outputTokens(), u.cachedInputTokens());
+          };
+      counters.adjust(h.key(), h.windowEnd(), actual - h.amount());
+    }
+  }
+
+  @Override
+  public void release(UsageRecord record) {
+    if (!done.compareAndSet(false, true)) {
+      return;
+    }
+    for (Hold h : holds) {
+      counters.adjust(h.key(), h.windowEnd(), -h.amount());
+    }
+  }
+}

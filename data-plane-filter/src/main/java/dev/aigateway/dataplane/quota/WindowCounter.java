@@ -1,0 +1,104 @@
+package dev.aigateway.dataplane.quota;
+
+import dev.aigateway.db.usage.CounterKey;
+import dev.aigateway.db.usage.QuotaCounterRepository.Total;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One replica's view of a fleet-wide counter: the last total read from the database plus this
+ * replica's deltas that are not in it yet. Every update keeps {@link #used} at or above the truth
+ * as far as this replica knows it (a delta is briefly counted twice rather than not at all).
+ */
+final class WindowCounter {
+  final CounterKey key;
+  final Instant windowEnd;
+
+  /** Deltas (reservations, corrections, releases) not sent yet. */
+  final AtomicLong pending = new AtomicLong();
+
+  /** Deltas sent in a statement whose answer has not been applied yet. */
+  final AtomicLong inFlush = new AtomicLong();
+
+  private volatile long global;
+  private volatile long version;
+  private volatile boolean known;
+  private volatile long readAtNanos;
+  private volatile int reads;
+
+  /** Fleet-wide growth of this counter in units per second (smoothed over flushes). */
+  private volatile double rate;
+
+  WindowCounter(CounterKey key, Instant windowEnd) {
+    this.key = key;
+    this.windowEnd = windowEnd;
+  }
+
+  /** Fleet-wide usage as this replica knows it. */
+  long used() {
+    return global + inFlush.get() + pending.get();
+  }
+
+  /** The last fleet-wide total read from the database. */
+  long global() {
+    return global;
+  }
+
+  /**
+   * What the fleet is expected to add between the last read and {@code ahead} from now, judging by
+   * the recent growth: the part of the headroom other replicas may already have used.
+   */
+  long expectedGrowth(java.time.Duration ahead) {
+    if (!known) {
+      return 0;
+    }
+    double seconds = (System.nanoTime() - readAtNanos) / 1e9 + ahead.toNanos() / 1e9;
+    return (long) Math.ceil(rate * seconds);
+  }
+
+  /** This replica's deltas that the database has not confirmed yet. */
+  long unflushed() {
+    return pending.get() + inFlush.get();
+  }
+
+  /** Whether a total was ever read for this window (a new window may already be in use). */
+  boolean known() {
+    return known;
+  }
+
+  /** Applies a total read from the database unless a newer one was applied already. */
+  synchronized void apply(Total total) {
+    if (!known || total.version() > version) {
+      long nowNanos = System.nanoTime();
+      if (known) {
+        double seconds = (nowNanos - readAtNanos) / 1e9;
+        if (seconds >= 0.01) {
+          double observed = Math.max(0, total.used() - global) / seconds;
+          rate = rate == 0 ? observed : 0.5 * rate + 0.5 * observed;
+        }
+      }
+      readAtNanos = nowNanos;
+      reads++;
+      global = total.used();
+      version = total.version();
+      known = true;
+    }
+  }
+
+  /** Moves {@code d} from pending to in-flush, counting it twice in between rather than never. */
+  void beginFlush(long d) {
+    inFlush.addAndGet(d);
+    pending.addAndGet(-d);
+  }
+
+  /** The flush of {@code d} failed: it is pending again. */
+  void failFlush(long d) {
+    pending.addAndGet(d);
+    inFlush.addAndGet(-d);
+  }
+
+  /** The flush of {@code d} is in a total that was applied (or superseded by a newer one). */
+  void endFlush(long d) {
+    inFlush.addAndGet(-d);
+  }
+}
