@@ -7,12 +7,14 @@ import dev.aigateway.controlplane.admin.auth.AdminBootstrap;
 import dev.aigateway.controlplane.console.ConsoleRoutes;
 import dev.aigateway.controlplane.http.HttpServers;
 import dev.aigateway.controlplane.ops.OpsRoutes;
+import dev.aigateway.controlplane.usage.UsageRoutes;
 import dev.aigateway.controlplane.xds.XdsRoutes;
 import dev.aigateway.controlplane.xds.XdsServer;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.secret.SecretCipher;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,6 +66,7 @@ public final class ControlPlane implements AutoCloseable {
                 ConsoleRoutes.register(config);
                 AdminApi.configure(config, database, cipher);
                 XdsRoutes.register(config.routes, database.dsl(), settings, xds::port);
+                UsageRoutes.register(config.routes, database, Clock.systemUTC());
               });
     } catch (RuntimeException e) {
       xds.close();

@@ -5,18 +5,29 @@ import static java.util.Objects.requireNonNull;
 import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.config.ConfigLoader;
 import dev.aigateway.dataplane.config.ConfigStore;
+import dev.aigateway.dataplane.ledger.LedgerRecorder;
+import dev.aigateway.dataplane.ledger.LedgerSettings;
 import dev.aigateway.dataplane.processor.ExtProcService;
 import dev.aigateway.dataplane.processor.ProcessorDependencies;
+import dev.aigateway.dataplane.quota.FleetCounters;
+import dev.aigateway.dataplane.quota.QuotaAdmission;
+import dev.aigateway.dataplane.quota.QuotaConfigStore;
+import dev.aigateway.dataplane.quota.QuotaSettings;
 import dev.aigateway.dataplane.usage.GenAiMetrics;
 import dev.aigateway.dataplane.usage.UsageRecorder;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.secret.SecretCipher;
+import dev.aigateway.db.usage.LedgerRepository;
+import dev.aigateway.db.usage.QuotaCounterRepository;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +38,49 @@ public final class ExtProcServer implements AutoCloseable {
 
   private final Server server;
   private final ConfigStore config;
+  private final List<AutoCloseable> owned;
 
-  private ExtProcServer(Server server, ConfigStore config) {
+  private ExtProcServer(Server server, ConfigStore config, List<AutoCloseable> owned) {
     this.server = server;
     this.config = config;
+    this.owned = owned;
+  }
+
+  /**
+   * Starts serving with the production usage limiting: fleet-wide quotas ({@link QuotaAdmission})
+   * and the usage ledger ({@link LedgerRecorder}); they are stopped with the server, after it.
+   */
+  public static ExtProcServer startWithUsageLimiting(
+      ExtProcSettings settings, Database database, MeterRegistry registry) {
+    Clock clock = Clock.systemUTC();
+    QuotaSettings quotaSettings = QuotaSettings.defaults();
+    List<AutoCloseable> owned = new ArrayList<>();
+    try {
+      QuotaConfigStore quotas = QuotaConfigStore.start(database);
+      owned.add(quotas);
+      FleetCounters counters =
+          new FleetCounters(new QuotaCounterRepository(database), quotaSettings, clock).start();
+      owned.add(0, counters);
+      LedgerRecorder recorder =
+          new LedgerRecorder(
+              new LedgerRepository(database),
+              quotas::get,
+              settings.dataDir(),
+              LedgerSettings.defaults(),
+              clock,
+              registry);
+      owned.add(0, recorder);
+      return start(
+          settings,
+          database,
+          registry,
+          new QuotaAdmission(quotas::get, counters, quotaSettings, clock, registry),
+          recorder,
+          owned);
+    } catch (RuntimeException e) {
+      closeAll(owned);
+      throw e;
+    }
   }
 
   /** Starts serving on the configured port, admitting every request and recording only metrics. */
@@ -49,6 +99,16 @@ public final class ExtProcServer implements AutoCloseable {
       MeterRegistry registry,
       Admission admission,
       UsageRecorder recorder) {
+    return start(settings, database, registry, admission, recorder, List.of());
+  }
+
+  private static ExtProcServer start(
+      ExtProcSettings settings,
+      Database database,
+      MeterRegistry registry,
+      Admission admission,
+      UsageRecorder recorder,
+      List<AutoCloseable> owned) {
     requireNonNull(settings, "settings");
     requireNonNull(database, "database");
     requireNonNull(registry, "registry");
@@ -86,7 +146,7 @@ public final class ExtProcServer implements AutoCloseable {
           e);
     }
     log.info("ext_proc listening on {}:{}", settings.bindAddress(), server.getPort());
-    return new ExtProcServer(server, config);
+    return new ExtProcServer(server, config, owned);
   }
 
   /** The config revision being served (0 until the database has answered once). */
@@ -111,7 +171,19 @@ public final class ExtProcServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     } finally {
+      // The recorder drains its queue (or spools it) only after the last stream has finished.
+      closeAll(owned);
       config.close();
+    }
+  }
+
+  private static void closeAll(List<AutoCloseable> components) {
+    for (AutoCloseable component : components) {
+      try {
+        component.close();
+      } catch (Exception e) {
+        log.warn("stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
+      }
     }
   }
 }

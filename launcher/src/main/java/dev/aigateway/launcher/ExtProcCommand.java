@@ -39,7 +39,7 @@ final class ExtProcCommand implements Callable<Integer> {
                   servers.extProcPort,
                   ServerOptions.EXT_PROC_PORT,
                   () ->
-                      ExtProcServer.start(
+                      ExtProcServer.startWithUsageLimiting(
                           new ExtProcSettings(
                               servers.bindAddress,
                               servers.extProcPort,

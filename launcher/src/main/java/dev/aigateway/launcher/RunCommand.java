@@ -74,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
                   servers.extProcPort,
                   ServerOptions.EXT_PROC_PORT,
                   () ->
-                      ExtProcServer.start(
+                      ExtProcServer.startWithUsageLimiting(
                           new ExtProcSettings(
                               servers.bindAddress,
                               servers.extProcPort,

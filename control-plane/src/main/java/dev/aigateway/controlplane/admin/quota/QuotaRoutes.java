@@ -15,6 +15,8 @@ import dev.aigateway.db.model.ModelRepository;
 import dev.aigateway.db.quota.Quota;
 import dev.aigateway.db.quota.QuotaRepository;
 import dev.aigateway.db.team.TeamRepository;
+import dev.aigateway.db.usage.QuotaCounterRepository;
+import dev.aigateway.db.usage.QuotaUsageReader;
 import io.javalin.config.RoutesConfig;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -52,6 +54,8 @@ public final class QuotaRoutes {
   public static void register(
       RoutesConfig routes, Database db, ObjectMapper mapper, Writes writes) {
     String base = "/api/v1/quotas";
+    QuotaUsageReader usage =
+        new QuotaUsageReader(new QuotaCounterRepository(db), java.time.Clock.systemUTC());
     routes.get(
         base,
         ctx -> {
@@ -83,7 +87,7 @@ public final class QuotaRoutes {
                   paging.offset());
           ctx.json(
               new ListResponse<>(
-                  page.items().stream().map(QuotaView::of).toList(),
+                  page.items().stream().map(q -> QuotaView.withUsage(q, usage)).toList(),
                   page.total(),
                   paging.limit(),
                   paging.offset()));
@@ -123,9 +127,10 @@ public final class QuotaRoutes {
         base + "/{id}",
         ctx ->
             ctx.json(
-                QuotaView.of(
+                QuotaView.withUsage(
                     QuotaRepository.find(db.dsl(), Requests.idParam(ctx, "id", "quota"))
-                        .orElseThrow(() -> ApiProblem.notFound("no such quota")))));
+                        .orElseThrow(() -> ApiProblem.notFound("no such quota")),
+                    usage)));
     routes.patch(
         base + "/{id}",
         ctx -> {
