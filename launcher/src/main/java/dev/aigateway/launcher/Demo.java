@@ -131,7 +131,7 @@ final class Demo {
             "scope_id", key.path("id").asText(),
             "metric", "total_tokens",
             "window", "minute",
-            "limit", 100),
+            "limit", 50),
         201);
     return key.path("key").asText();
   }
@@ -179,7 +179,8 @@ final class Demo {
             + "'.");
     out.println("Client key (shown once): " + keySecret);
     out.println(
-        "Try a completion (repeat it: the key's quota of 100 tokens a minute then answers 429):");
+        "Try a completion. The key may use 50 tokens a minute and each request reserves its"
+            + " max_tokens up front, so the fourth try within a minute answers 429:");
     out.println(
         "  curl -s "
             + api
@@ -187,7 +188,7 @@ final class Demo {
             + keySecret
             + "' -H 'Content-Type: application/json' -d '{\"model\":\""
             + MODEL
-            + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello gateway!\"}]}'");
+            + "\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"Hello gateway!\"}]}'");
     out.println("See its usage (with your admin token):");
     out.println(
         "  curl -s http://"

@@ -42,6 +42,12 @@ public final class QuotaUsageReader {
     long used = Math.max(0, counters.total(new CounterKey(quotaId, start)).used());
     BigDecimal usedValue = m.fromUnits(used);
     BigDecimal remaining = limit.subtract(usedValue).max(BigDecimal.ZERO);
-    return new QuotaUsage(start, w.end(now), usedValue, remaining.stripTrailingZeros());
+    // Plain notation: 100, not 1E+2, when it is written as JSON.
+    return new QuotaUsage(start, w.end(now), plain(usedValue), plain(remaining));
+  }
+
+  private static BigDecimal plain(BigDecimal value) {
+    BigDecimal stripped = value.stripTrailingZeros();
+    return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
   }
 }
