@@ -39,8 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * admin REST API, used with the official OpenAI Java SDK against fake upstream providers.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@org.junit.jupiter.api.Disabled(
-    "UNFINISHED: needs the admin API, xDS, ext_proc, quotas and the embedded proxy merged and wired into gateway run")
 class EndToEndIT {
   private static final String ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef0123456789";
 
@@ -352,6 +350,55 @@ class EndToEndIT {
             return true;
           }
         });
+  }
+
+  @Test
+  @Order(9)
+  void theLedgerHoldsOneRecordPerRequest() throws Exception {
+    JsonNode key =
+        admin.create("/keys", Map.of("name", "ledger", "team", "e2e", "allowed_models", List.of()));
+    OpenAIClient counted = client(key.path("key").asText());
+    String keyId = key.path("id").asText();
+    awaitTrue(
+        Duration.ofSeconds(5),
+        () -> {
+          counted.models().list();
+          return true;
+        });
+    for (int i = 0; i < 3; i++) {
+      counted.chat().completions().create(chat("count me " + i).build());
+    }
+    try (StreamResponse<ChatCompletionChunk> stream =
+        counted.chat().completions().createStreaming(chat("count me streamed").build())) {
+      stream.stream().forEach(c -> {});
+    }
+    assertThatThrownBy(
+            () ->
+                counted
+                    .chat()
+                    .completions()
+                    .create(
+                        ChatCompletionCreateParams.builder()
+                            .model("no-such-model")
+                            .addUserMessage("x")
+                            .build()))
+        .isInstanceOf(NotFoundException.class);
+
+    // Six requests with this key: the model list (answered by the gateway itself, no tokens),
+    // three chats, one streamed chat and one for an unknown model. A refused key is not this key.
+    awaitTrue(
+        Duration.ofSeconds(10),
+        () -> admin.get("/usage/requests?key=" + keyId).path("total").asInt() >= 6);
+    Thread.sleep(1000);
+    JsonNode ledger = admin.get("/usage/requests?key=" + keyId + "&limit=50");
+    List<Integer> statuses = new ArrayList<>();
+    ledger.path("items").forEach(item -> statuses.add(item.path("status").asInt()));
+    assertThat(statuses).containsExactlyInAnyOrder(200, 200, 200, 200, 200, 404);
+    assertThat(ledger.path("items"))
+        .filteredOn(item -> item.path("streamed").asBoolean())
+        .hasSize(1)
+        .allSatisfy(item -> assertThat(item.path("output_tokens").asLong()).isPositive());
+    assertThat(ledger.path("items").get(0).path("team").asText()).isEqualTo("e2e");
   }
 
   private interface Check {
