@@ -91,8 +91,40 @@ final class OpenApiSchemas {
         m,
         "Quota",
         "id:uuid, scope:string, scope_id:uuid?, model:string?, metric:string,"
-            + " window:string, limit:number, usage:map?, "
+            + " window:string, limit:number, usage:QuotaUsage?, "
             + META);
+    put(
+        s,
+        m,
+        "QuotaUsage",
+        "window_start:date-time, resets_at:date-time, used:number, remaining:number");
+    put(
+        s,
+        m,
+        "UsageTotals",
+        "requests:integer, errors:integer, input_tokens:integer, output_tokens:integer,"
+            + " total_tokens:integer, cost_usd:number");
+    put(
+        s,
+        m,
+        "UsagePoint",
+        "start:date-time, requests:integer, errors:integer, input_tokens:integer,"
+            + " output_tokens:integer, total_tokens:integer, cost_usd:number");
+    put(s, m, "UsageSeries", "group:string, group_id:string?, points:[UsagePoint]");
+    put(
+        s,
+        m,
+        "UsageReport",
+        "group_by:string, granularity:string, from:date-time, to:date-time,"
+            + " series:[UsageSeries], totals:UsageTotals");
+    put(
+        s,
+        m,
+        "UsageRequest",
+        "time:date-time, request_id:string, key_id:uuid?, key_name:string?, team:string?,"
+            + " model:string?, provider:string?, upstream_model:string?, input_tokens:integer,"
+            + " output_tokens:integer, cached_tokens:integer, cost_usd:number, status:integer,"
+            + " latency_ms:integer, streamed:boolean");
     put(
         s,
         m,
