@@ -154,7 +154,7 @@ try {
     await d.getByLabel('Model name').fill(names.model);
     await d.getByLabel('Target 1 provider').selectOption(names.provider);
     await d.getByLabel('Target 1 upstream model').fill('fake-model');
-    await d.getByLabel('Input price (USD per million tokens)').fill('1');
+    await d.getByLabel('Input price (USD per million tokens)', { exact: true }).fill('1');
     await d.getByLabel('Output price (USD per million tokens)').fill('2');
     await submitDialog(d, 'Create model');
     await page.getByRole('row', { name: new RegExp(names.model) }).waitFor();
