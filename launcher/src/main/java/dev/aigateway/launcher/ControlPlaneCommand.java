@@ -1,7 +1,6 @@
 package dev.aigateway.launcher;
 
 import dev.aigateway.controlplane.ControlPlane;
-import dev.aigateway.controlplane.ControlPlaneSettings;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.db.Database;
 import java.util.concurrent.Callable;
@@ -30,25 +29,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
     try {
       Database db = lifecycle.add(Database.start(dbSettings));
       ControlPlane controlPlane =
-          lifecycle.add(
-              Ports.bind(
-                  servers.bindAddress,
-                  servers.adminPort,
-                  ServerOptions.ADMIN_PORT,
-                  () ->
-                      ControlPlane.start(
-                          new ControlPlaneSettings(
-                              servers.bindAddress,
-                              servers.adminPort,
-                              servers.xdsPort,
-                              servers.extProcHost,
-                              servers.extProcPort,
-                              System.getenv("GATEWAY_ADMIN_TOKEN"),
-                              Replica.id(),
-                              secretKey,
-                              SecretOptions.previousKeys()),
-                          db,
-                          registry)));
+          lifecycle.add(Components.controlPlane(servers, db, secretKey, registry));
       System.out.printf(
           "control plane: admin API http://%s:%d/api/v1/, xDS %s:%d%n",
           servers.bindAddress, controlPlane.adminPort(), servers.bindAddress, servers.xdsPort);

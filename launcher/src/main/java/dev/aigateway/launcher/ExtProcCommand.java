@@ -4,7 +4,6 @@ import dev.aigateway.controlplane.http.HttpServers;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.controlplane.ops.OpsRoutes;
 import dev.aigateway.dataplane.ExtProcServer;
-import dev.aigateway.dataplane.ExtProcSettings;
 import dev.aigateway.db.Database;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,21 +32,7 @@ final class ExtProcCommand implements Callable<Integer> {
     try {
       Database db = lifecycle.add(Database.start(dbSettings));
       ExtProcServer extProc =
-          lifecycle.add(
-              Ports.bind(
-                  servers.bindAddress,
-                  servers.extProcPort,
-                  ServerOptions.EXT_PROC_PORT,
-                  () ->
-                      ExtProcServer.startWithUsageLimiting(
-                          new ExtProcSettings(
-                              servers.bindAddress,
-                              servers.extProcPort,
-                              dbSettings.dataDir(),
-                              secretKey,
-                              SecretOptions.previousKeys()),
-                          db,
-                          registry)));
+          lifecycle.add(Components.extProc(servers, db, dbSettings.dataDir(), secretKey, registry));
       var ops =
           Ports.bind(
               servers.bindAddress,

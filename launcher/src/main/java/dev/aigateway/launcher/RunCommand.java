@@ -1,10 +1,8 @@
 package dev.aigateway.launcher;
 
 import dev.aigateway.controlplane.ControlPlane;
-import dev.aigateway.controlplane.ControlPlaneSettings;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.dataplane.ExtProcServer;
-import dev.aigateway.dataplane.ExtProcSettings;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.DatabaseSettings;
 import dev.aigateway.proxy.EmbeddedProxy;
@@ -48,41 +46,9 @@ final class RunCommand implements Callable<Integer> {
     try {
       Database db = lifecycle.add(Database.start(dbSettings));
       ControlPlane controlPlane =
-          lifecycle.add(
-              Ports.bind(
-                  servers.bindAddress,
-                  servers.adminPort,
-                  ServerOptions.ADMIN_PORT,
-                  () ->
-                      ControlPlane.start(
-                          new ControlPlaneSettings(
-                              servers.bindAddress,
-                              servers.adminPort,
-                              servers.xdsPort,
-                              servers.extProcHost,
-                              servers.extProcPort,
-                              System.getenv("GATEWAY_ADMIN_TOKEN"),
-                              Replica.id(),
-                              secretKey,
-                              SecretOptions.previousKeys()),
-                          db,
-                          registry)));
+          lifecycle.add(Components.controlPlane(servers, db, secretKey, registry));
       ExtProcServer extProc =
-          lifecycle.add(
-              Ports.bind(
-                  servers.bindAddress,
-                  servers.extProcPort,
-                  ServerOptions.EXT_PROC_PORT,
-                  () ->
-                      ExtProcServer.startWithUsageLimiting(
-                          new ExtProcSettings(
-                              servers.bindAddress,
-                              servers.extProcPort,
-                              dbSettings.dataDir(),
-                              secretKey,
-                              SecretOptions.previousKeys()),
-                          db,
-                          registry)));
+          lifecycle.add(Components.extProc(servers, db, dbSettings.dataDir(), secretKey, registry));
       String xdsHost = servers.bindAddress.equals("0.0.0.0") ? "127.0.0.1" : servers.bindAddress;
       EmbeddedProxy proxy =
           lifecycle.add(

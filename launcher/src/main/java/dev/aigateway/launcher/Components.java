@@ -1,0 +1,59 @@
+package dev.aigateway.launcher;
+
+import dev.aigateway.controlplane.ControlPlane;
+import dev.aigateway.controlplane.ControlPlaneSettings;
+import dev.aigateway.dataplane.ExtProcServer;
+import dev.aigateway.dataplane.ExtProcSettings;
+import dev.aigateway.db.Database;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+
+/** Starts the gateway's servers from the command-line settings; shared by the commands. */
+final class Components {
+  private Components() {}
+
+  static ControlPlane controlPlane(
+      ServerOptions servers, Database db, byte[] secretKey, PrometheusMeterRegistry registry) {
+    return Ports.bind(
+        servers.bindAddress,
+        servers.adminPort,
+        ServerOptions.ADMIN_PORT,
+        () ->
+            ControlPlane.start(
+                new ControlPlaneSettings(
+                    servers.bindAddress,
+                    servers.adminPort,
+                    servers.xdsPort,
+                    servers.extProcHost,
+                    servers.extProcPort,
+                    System.getenv("GATEWAY_ADMIN_TOKEN"),
+                    Replica.id(),
+                    secretKey,
+                    SecretOptions.previousKeys()),
+                db,
+                registry));
+  }
+
+  /** The ext_proc service with fleet-wide quotas and the usage ledger. */
+  static ExtProcServer extProc(
+      ServerOptions servers,
+      Database db,
+      Path dataDir,
+      byte[] secretKey,
+      PrometheusMeterRegistry registry) {
+    return Ports.bind(
+        servers.bindAddress,
+        servers.extProcPort,
+        ServerOptions.EXT_PROC_PORT,
+        () ->
+            ExtProcServer.startWithUsageLimiting(
+                new ExtProcSettings(
+                    servers.bindAddress,
+                    servers.extProcPort,
+                    dataDir,
+                    secretKey,
+                    SecretOptions.previousKeys()),
+                db,
+                registry));
+  }
+}
