@@ -17,7 +17,7 @@ final class Components {
     return Ports.bind(
         servers.bindAddress,
         servers.adminPort,
-        ServerOptions.ADMIN_PORT,
+        servers::settingOf,
         () ->
             ControlPlane.start(
                 new ControlPlaneSettings(
@@ -44,7 +44,7 @@ final class Components {
     return Ports.bind(
         servers.bindAddress,
         servers.extProcPort,
-        ServerOptions.EXT_PROC_PORT,
+        servers::settingOf,
         () ->
             ExtProcServer.startWithUsageLimiting(
                 new ExtProcSettings(

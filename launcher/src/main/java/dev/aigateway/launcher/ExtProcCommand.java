@@ -37,7 +37,7 @@ final class ExtProcCommand implements Callable<Integer> {
           Ports.bind(
               servers.bindAddress,
               servers.adminPort,
-              ServerOptions.ADMIN_PORT,
+              servers::settingOf,
               () ->
                   HttpServers.start(
                       servers.bindAddress,

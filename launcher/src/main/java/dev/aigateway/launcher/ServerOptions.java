@@ -52,7 +52,17 @@ final class ServerOptions {
     Settings.require(!bindAddress.isBlank(), "--bind / GATEWAY_BIND_ADDRESS must not be empty");
     Settings.port(adminPort, ADMIN_PORT);
     Settings.port(xdsPort, XDS_PORT);
-    Ports.xdsPort = xdsPort;
     Settings.port(extProcPort, EXT_PROC_PORT);
+  }
+
+  /** The setting that chooses {@code port}, for error messages. */
+  String settingOf(int port) {
+    if (port == adminPort) {
+      return ADMIN_PORT;
+    }
+    if (port == xdsPort) {
+      return XDS_PORT;
+    }
+    return port == extProcPort ? EXT_PROC_PORT : "its port setting";
   }
 }

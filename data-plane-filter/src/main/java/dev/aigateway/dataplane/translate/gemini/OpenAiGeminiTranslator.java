@@ -1,19 +1,15 @@
 package dev.aigateway.dataplane.translate.gemini;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.config.ProviderSchema;
-import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.translate.chat.ChatBodies;
 import dev.aigateway.dataplane.translate.chat.ChatRequest;
-import dev.aigateway.dataplane.translate.chat.ChatResult;
-import dev.aigateway.dataplane.translate.chat.ChatUsage;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -73,22 +69,10 @@ public final class OpenAiGeminiTranslator implements Translator {
   public BodyResult responseBody(byte[] body, boolean endOfStream) {
     GeminiStream s = stream;
     if (s != null) {
-      byte[] out = s.feed(body, endOfStream);
-      ChatUsage usage = endOfStream ? s.usage() : null;
-      return new BodyResult(
-          out == null ? new byte[0] : out, usage == null ? null : usage.toTokenUsage());
+      return ChatBodies.streamed(s.feed(body, endOfStream), endOfStream, s.usage());
     }
-    JsonNode response;
-    try {
-      response = Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      return new BodyResult(
-          GatewayError.badGateway("The upstream provider answered with malformed JSON.").body(),
-          null);
-    }
-    ChatResult result =
-        GeminiResponses.toChat(response, id, model, clock.instant().getEpochSecond());
-    return new BodyResult(result.toJson(), result.usage().toTokenUsage());
+    return ChatBodies.buffered(
+        body, r -> GeminiResponses.toChat(r, id, model, clock.instant().getEpochSecond()));
   }
 
   @Override
