@@ -12,30 +12,35 @@ import java.util.List;
  * and usage, {@code message_stop}; each as {@code event: <type>} plus {@code data: <json>}.
  */
 final class AnthropicEvents {
-  private final AnthropicResponder.Answer answer;
+  private final Answer answer;
+  private final String id;
+  private final String model;
   private final List<String> events = new ArrayList<>();
 
-  AnthropicEvents(AnthropicResponder.Answer answer) {
+  AnthropicEvents(Answer answer, String id, String model) {
     this.answer = answer;
+    this.id = id;
+    this.model = model;
   }
 
   List<String> events() {
-    ObjectNode message = messageHead(answer);
+    ObjectNode message = messageHead(id, model);
     message.putArray("content");
     message.putNull("stop_reason").putNull("stop_sequence");
     message.set("usage", usage(answer.inputTokens(), 1).put("service_tier", "standard"));
     add(event("message_start").set("message", message));
     ObjectNode start = event("content_block_start").put("index", 0);
-    if (answer.tool() != null) {
+    Answer.Call call = answer.call();
+    if (call != null) {
       start
           .putObject("content_block")
           .put("type", "tool_use")
-          .put("id", answer.toolUseId())
-          .put("name", answer.tool().path("name").asText())
+          .put("id", call.id())
+          .put("name", call.name())
           .putObject("input");
       add(start);
       add(event("ping"));
-      for (String fragment : Synth.fragments(answer.toolInput().toString())) {
+      for (String fragment : Synth.fragments(call.arguments().toString())) {
         ObjectNode delta = event("content_block_delta").put("index", 0);
         delta.putObject("delta").put("type", "input_json_delta").put("partial_json", fragment);
         add(delta);
@@ -54,7 +59,7 @@ final class AnthropicEvents {
     ObjectNode messageDelta = event("message_delta");
     messageDelta
         .putObject("delta")
-        .put("stop_reason", answer.stopReason())
+        .put("stop_reason", AnthropicResponder.stopReason(answer))
         .putNull("stop_sequence");
     messageDelta.set("usage", usage(answer.inputTokens(), answer.outputTokens()));
     add(messageDelta);
@@ -63,10 +68,10 @@ final class AnthropicEvents {
   }
 
   /** The fields a message starts with: model, id, type, role. */
-  static ObjectNode messageHead(AnthropicResponder.Answer answer) {
+  static ObjectNode messageHead(String id, String model) {
     return JSON.createObjectNode()
-        .put("model", answer.model())
-        .put("id", answer.id())
+        .put("model", model)
+        .put("id", id)
         .put("type", "message")
         .put("role", "assistant");
   }

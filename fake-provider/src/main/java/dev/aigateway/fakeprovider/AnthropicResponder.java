@@ -48,97 +48,76 @@ final class AnthropicResponder implements Responder {
   }
 
   private Reply reply(JsonNode body, JsonNode messages) {
-    long input = Synth.words(text(body.path("system")));
+    Answer answer = Answer.to(prompt(body, messages), "toolu_");
+    String id = Synth.id("msg_");
+    String model = body.path("model").asText();
+    if (body.path("stream").asBoolean(false)) {
+      return Reply.sse(new AnthropicEvents(answer, id, model).events(), answer.usage())
+          .withHeaders(requestId());
+    }
+    return Reply.json(200, message(answer, id, model).toString(), answer.usage())
+        .withHeaders(requestId());
+  }
+
+  private static Prompt prompt(JsonNode body, JsonNode messages) {
+    List<String> texts = new ArrayList<>();
     String lastUser = "";
     for (JsonNode message : messages) {
       String text = text(message.path("content"));
-      input += Synth.words(text) + Synth.MESSAGE_OVERHEAD;
+      texts.add(text);
       if (message.path("role").asText().equals("user")) {
         lastUser = text;
       }
     }
-    JsonNode tool = chooseTool(body, messages.get(messages.size() - 1));
-    String text = Synth.reply(lastUser);
-    String stopReason = tool != null ? "tool_use" : "end_turn";
-    int maxTokens = body.path("max_tokens").asInt();
-    if (tool == null && Synth.words(text) > maxTokens) {
-      text = String.join(" ", List.of(text.split("\\s+")).subList(0, Math.max(0, maxTokens)));
-      stopReason = "max_tokens";
+    boolean endsWithToolResult = false;
+    for (JsonNode block : messages.get(messages.size() - 1).path("content")) {
+      endsWithToolResult |= block.path("type").asText().equals("tool_result");
     }
-    long output = tool != null ? Synth.TOOL_CALL_TOKENS : Synth.words(text);
-    Answer answer =
-        new Answer(
-            Synth.id("msg_"),
-            body.path("model").asText(),
-            text,
-            tool,
-            tool == null ? null : Synth.id("toolu_"),
-            stopReason,
-            input,
-            output);
-    Reply.Usage usage = new Reply.Usage(input, output);
-    if (body.path("stream").asBoolean(false)) {
-      return Reply.sse(new AnthropicEvents(answer).events(), usage).withHeaders(requestId());
-    }
-    return Reply.json(200, message(answer).toString(), usage).withHeaders(requestId());
+    List<Prompt.Tool> tools = new ArrayList<>();
+    body.path("tools")
+        .forEach(t -> tools.add(new Prompt.Tool(t.path("name").asText(), t.path("input_schema"))));
+    JsonNode choice = body.path("tool_choice");
+    String type = choice.path("type").asText("auto");
+    return new Prompt(
+        text(body.path("system")),
+        texts,
+        lastUser,
+        endsWithToolResult,
+        tools,
+        switch (type) {
+          case "none" -> Prompt.Choice.NONE;
+          case "any", "tool" -> Prompt.Choice.REQUIRED;
+          default -> Prompt.Choice.AUTO;
+        },
+        type.equals("tool") ? choice.path("name").asText() : null,
+        body.path("max_tokens").asInt());
   }
 
-  /** What the fake model says: text, or a call of {@code tool} with arguments from its schema. */
-  record Answer(
-      String id,
-      String model,
-      String text,
-      @Nullable JsonNode tool,
-      @Nullable String toolUseId,
-      String stopReason,
-      long inputTokens,
-      long outputTokens) {
-
-    ObjectNode toolInput() {
-      return tool == null ? JSON.createObjectNode() : Synth.arguments(tool.path("input_schema"));
-    }
+  /** Anthropic's {@code stop_reason} for the answer. */
+  static String stopReason(Answer answer) {
+    return switch (answer.stop()) {
+      case END -> "end_turn";
+      case TOOL -> "tool_use";
+      case LENGTH -> "max_tokens";
+    };
   }
 
-  private static ObjectNode message(Answer answer) {
-    ObjectNode message = AnthropicEvents.messageHead(answer);
+  private static ObjectNode message(Answer answer, String id, String model) {
+    ObjectNode message = AnthropicEvents.messageHead(id, model);
     ObjectNode block = message.putArray("content").addObject();
-    if (answer.tool() != null) {
-      block.put("type", "tool_use").put("id", answer.toolUseId());
-      block.put("name", answer.tool().path("name").asText());
-      block.set("input", answer.toolInput());
+    Answer.Call call = answer.call();
+    if (call != null) {
+      block.put("type", "tool_use").put("id", call.id()).put("name", call.name());
+      block.set("input", call.arguments());
     } else {
       block.put("type", "text").put("text", answer.text());
     }
-    message.put("stop_reason", answer.stopReason()).putNull("stop_sequence");
+    message.put("stop_reason", stopReason(answer)).putNull("stop_sequence");
     message.set(
         "usage",
         AnthropicEvents.usage(answer.inputTokens(), answer.outputTokens())
             .put("service_tier", "standard"));
     return message;
-  }
-
-  /** The named tool, else the first; none when told so or when a tool result came last. */
-  private static @Nullable JsonNode chooseTool(JsonNode body, JsonNode last) {
-    JsonNode tools = body.path("tools");
-    if (!tools.isArray() || tools.isEmpty()) {
-      return null;
-    }
-    JsonNode choice = body.path("tool_choice");
-    if (choice.path("type").asText().equals("none")) {
-      return null;
-    }
-    for (JsonNode block : last.path("content")) {
-      if (block.path("type").asText().equals("tool_result")) {
-        return null;
-      }
-    }
-    String named = choice.path("type").asText().equals("tool") ? choice.path("name").asText() : "";
-    for (JsonNode tool : tools) {
-      if (tool.path("name").asText().equals(named)) {
-        return tool;
-      }
-    }
-    return tools.get(0);
   }
 
   /** The text of a string content or of its text and tool_result blocks. */
