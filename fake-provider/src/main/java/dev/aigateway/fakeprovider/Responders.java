@@ -7,10 +7,14 @@ package dev.aigateway.fakeprovider;
 final class Responders {
   private final OpenAiResponder openAi = new OpenAiResponder();
   private final AnthropicResponder anthropic = new AnthropicResponder();
+  private final BedrockResponder bedrock = new BedrockResponder();
 
   Responder forPath(String rawPath) {
     if (rawPath.endsWith("/v1/messages")) {
       return anthropic;
+    }
+    if (rawPath.contains("/model/")) {
+      return bedrock;
     }
     return openAi;
   }
