@@ -24,10 +24,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A local LLM provider for tests and the demo, speaking each provider schema's API on that schema's
- * paths (OpenAI and Azure's deployment paths, Anthropic's {@code /v1/messages}; see {@link
- * Responders}). It synthesizes answers, or replays recorded exchanges queued with {@link #replay},
- * can stream with a delay between chunks, and fails on demand ({@link #failNext} or the request
- * header {@code x-fake-fail: <status>}) in the error shape of the schema the path belongs to.
+ * paths (OpenAI, Azure, Anthropic, Bedrock, Gemini, Vertex AI and a Google OAuth token endpoint;
+ * see {@link Responders}). It synthesizes answers, or replays recorded exchanges queued with {@link
+ * #replay}, can stream with a delay between chunks, and fails on demand ({@link #failNext} or the
+ * request header {@code x-fake-fail: <status>}) in the error shape of the schema the path belongs
+ * to.
  */
 public final class FakeProvider implements AutoCloseable {
 
@@ -128,6 +129,11 @@ public final class FakeProvider implements AutoCloseable {
     synchronized (reportedUsage) {
       return reportedUsage.stream().map(u -> new Usage(u.inputTokens(), u.outputTokens())).toList();
     }
+  }
+
+  /** How many OAuth access tokens the fake's token endpoint ({@code /token}) issued. */
+  public int accessTokensIssued() {
+    return responders.tokensIssued();
   }
 
   /** Tokens one answer reported. */
