@@ -7,11 +7,15 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
-/** Service-account key files with a fresh RSA key, whose token_uri points at a fake provider. */
-final class ServiceAccountKeys {
+/**
+ * Service-account key files for Vertex AI tests: a fresh RSA key and a {@code token_uri} that
+ * points at a fake provider's token endpoint ({@code <base url>/token}).
+ */
+public final class ServiceAccountKeys {
   private ServiceAccountKeys() {}
 
-  static String json(String tokenUri) {
+  /** A key file (JSON text) like the one the Google Cloud console downloads. */
+  public static String json(String tokenUri) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
