@@ -1,6 +1,7 @@
 package dev.aigateway.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.RateLimitException;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -256,6 +259,24 @@ class MultiProviderEndToEndIT {
     JsonNode usage = admin.get(quota).path("usage");
     assertThat(usage.path("used").asLong()).isEqualTo(total);
     assertThat(usage.path("remaining").asLong()).isEqualTo(1_000_000 - total);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("upstreams")
+  @Order(7)
+  void anUpstreamErrorInTheProvidersShapeReachesTheSdkAsOpenAisError(Upstream upstream) {
+    fake.failNext(429, "upstream says slow down");
+
+    assertThatThrownBy(() -> client.chat().completions().create(chat(upstream, "x").build()))
+        .isInstanceOfSatisfying(
+            RateLimitException.class,
+            e -> assertThat(e.getMessage()).contains("upstream says slow down"));
+  }
+
+  @Test
+  @Order(8)
+  void vertexTokensAreCachedNotFetchedPerRequest() {
+    assertThat(fake.accessTokensIssued()).isEqualTo(1);
   }
 
   private static FakeProvider.Usage recordReported(Upstream upstream) {
