@@ -14,11 +14,13 @@ import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.completions.CompletionUsage;
 import dev.aigateway.fakeprovider.FakeProvider;
 import dev.aigateway.launcher.FakeUpstreams.Upstream;
@@ -217,6 +219,44 @@ class MultiProviderEndToEndIT {
     assertThat(call.function().name()).isEqualTo("get_weather");
     assertThat(JSON.readTree(call.function().arguments()))
         .isEqualTo(JSON.readTree("{\"city\":\"fake\",\"days\":1}"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("upstreams")
+  @Order(4)
+  void aToolResultIsAnsweredInText(Upstream upstream) {
+    fake.clearReceived();
+    ChatCompletion completion =
+        client
+            .chat()
+            .completions()
+            .create(
+                chat(upstream, "weather in Paris?")
+                    .addTool(weather())
+                    .addMessage(
+                        ChatCompletionAssistantMessageParam.builder()
+                            .addToolCall(
+                                ChatCompletionMessageFunctionToolCall.builder()
+                                    .id("call_1")
+                                    .function(
+                                        ChatCompletionMessageFunctionToolCall.Function.builder()
+                                            .name("get_weather")
+                                            .arguments("{\"city\":\"Paris\"}")
+                                            .build())
+                                    .build())
+                            .build())
+                    .addMessage(
+                        ChatCompletionToolMessageParam.builder()
+                            .toolCallId("call_1")
+                            .content("sunny and 18 degrees")
+                            .build())
+                    .build());
+    recordReported(upstream);
+
+    ChatCompletion.Choice choice = completion.choices().getFirst();
+    assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+    assertThat(choice.message().content().orElseThrow()).startsWith("You said: ");
+    assertThat(fake.received().getLast().body()).contains("sunny and 18 degrees", "get_weather");
   }
 
   @ParameterizedTest(name = "{0}")
