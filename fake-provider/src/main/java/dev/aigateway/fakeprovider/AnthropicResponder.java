@@ -60,29 +60,22 @@ final class AnthropicResponder implements Responder {
   }
 
   private static Prompt prompt(JsonNode body, JsonNode messages) {
-    List<String> texts = new ArrayList<>();
-    String lastUser = "";
+    Prompt.Turns turns = new Prompt.Turns();
     for (JsonNode message : messages) {
-      String text = text(message.path("content"));
-      texts.add(text);
-      if (message.path("role").asText().equals("user")) {
-        lastUser = text;
+      boolean toolResult = false;
+      for (JsonNode block : message.path("content")) {
+        toolResult |= block.path("type").asText().equals("tool_result");
       }
-    }
-    boolean endsWithToolResult = false;
-    for (JsonNode block : messages.get(messages.size() - 1).path("content")) {
-      endsWithToolResult |= block.path("type").asText().equals("tool_result");
+      turns.add(
+          message.path("role").asText().equals("user"), text(message.path("content")), toolResult);
     }
     List<Prompt.Tool> tools = new ArrayList<>();
     body.path("tools")
         .forEach(t -> tools.add(new Prompt.Tool(t.path("name").asText(), t.path("input_schema"))));
     JsonNode choice = body.path("tool_choice");
     String type = choice.path("type").asText("auto");
-    return new Prompt(
+    return turns.prompt(
         text(body.path("system")),
-        texts,
-        lastUser,
-        endsWithToolResult,
         tools,
         switch (type) {
           case "none" -> Prompt.Choice.NONE;

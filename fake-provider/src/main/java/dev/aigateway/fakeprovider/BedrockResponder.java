@@ -60,19 +60,14 @@ final class BedrockResponder implements Responder {
   }
 
   private static Prompt prompt(JsonNode body, JsonNode messages) {
-    List<String> texts = new ArrayList<>();
-    String lastUser = "";
-    boolean endsWithToolResult = false;
+    Prompt.Turns turns = new Prompt.Turns();
     for (JsonNode message : messages) {
-      String text = text(message.path("content"));
-      texts.add(text);
-      endsWithToolResult = false;
+      boolean toolResult = false;
       for (JsonNode block : message.path("content")) {
-        endsWithToolResult |= block.has("toolResult");
+        toolResult |= block.has("toolResult");
       }
-      if (message.path("role").asText().equals("user")) {
-        lastUser = text;
-      }
+      turns.add(
+          message.path("role").asText().equals("user"), text(message.path("content")), toolResult);
     }
     List<Prompt.Tool> tools = new ArrayList<>();
     JsonNode toolConfig = body.path("toolConfig");
@@ -82,11 +77,8 @@ final class BedrockResponder implements Responder {
     }
     JsonNode choice = toolConfig.path("toolChoice");
     JsonNode maxTokens = body.path("inferenceConfig").path("maxTokens");
-    return new Prompt(
+    return turns.prompt(
         text(body.path("system")),
-        texts,
-        lastUser,
-        endsWithToolResult,
         tools,
         choice.has("any") || choice.has("tool") ? Prompt.Choice.REQUIRED : Prompt.Choice.AUTO,
         choice.path("tool").path("name").asText(null),

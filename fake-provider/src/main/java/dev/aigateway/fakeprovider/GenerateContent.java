@@ -136,19 +136,16 @@ final class GenerateContent {
   }
 
   private static Prompt prompt(JsonNode body, JsonNode contents) {
-    List<String> texts = new ArrayList<>();
-    String lastUser = "";
-    boolean endsWithToolResult = false;
+    Prompt.Turns turns = new Prompt.Turns();
     for (JsonNode content : contents) {
-      String text = text(content.path("parts"));
-      texts.add(text);
-      endsWithToolResult = false;
+      boolean toolResult = false;
       for (JsonNode part : content.path("parts")) {
-        endsWithToolResult |= part.has("functionResponse");
+        toolResult |= part.has("functionResponse");
       }
-      if (content.path("role").asText("user").equals("user")) {
-        lastUser = text;
-      }
+      turns.add(
+          content.path("role").asText("user").equals("user"),
+          text(content.path("parts")),
+          toolResult);
     }
     List<Prompt.Tool> tools = new ArrayList<>();
     for (JsonNode tool : body.path("tools")) {
@@ -164,11 +161,8 @@ final class GenerateContent {
     String mode = config.path("mode").asText("AUTO").toUpperCase(Locale.ROOT);
     JsonNode allowed = config.path("allowedFunctionNames");
     JsonNode maxTokens = body.path("generationConfig").path("maxOutputTokens");
-    return new Prompt(
+    return turns.prompt(
         text(body.path("systemInstruction").path("parts")),
-        texts,
-        lastUser,
-        endsWithToolResult,
         tools,
         switch (mode) {
           case "NONE" -> Prompt.Choice.NONE;

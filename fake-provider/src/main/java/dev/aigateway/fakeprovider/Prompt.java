@@ -1,6 +1,7 @@
 package dev.aigateway.fakeprovider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -40,5 +41,30 @@ record Prompt(
   Prompt {
     messages = List.copyOf(messages);
     tools = List.copyOf(tools);
+  }
+
+  /** The conversation read one message at a time, oldest first. */
+  static final class Turns {
+    private final List<String> texts = new ArrayList<>();
+    private String lastUserText = "";
+    private boolean endsWithToolResult;
+
+    void add(boolean fromUser, String text, boolean carriesToolResult) {
+      texts.add(text);
+      if (fromUser) {
+        lastUserText = text;
+      }
+      endsWithToolResult = carriesToolResult;
+    }
+
+    Prompt prompt(
+        String system,
+        List<Tool> tools,
+        Choice choice,
+        @Nullable String namedTool,
+        @Nullable Integer maxTokens) {
+      return new Prompt(
+          system, texts, lastUserText, endsWithToolResult, tools, choice, namedTool, maxTokens);
+    }
   }
 }
