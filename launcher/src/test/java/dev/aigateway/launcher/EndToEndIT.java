@@ -1,5 +1,6 @@
 package dev.aigateway.launcher;
 
+import static dev.aigateway.launcher.Await.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,6 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
-import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.FunctionDefinition;
@@ -399,27 +399,5 @@ class EndToEndIT {
         .hasSize(1)
         .allSatisfy(item -> assertThat(item.path("output_tokens").asLong()).isPositive());
     assertThat(ledger.path("items").get(0).path("team").asText()).isEqualTo("e2e");
-  }
-
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void awaitTrue(Duration within, Check check) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    Throwable last = null;
-    while (true) {
-      try {
-        if (check.ok()) {
-          return;
-        }
-      } catch (OpenAIServiceException | IllegalStateException e) {
-        last = e;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + within, last);
-      }
-      Thread.sleep(50);
-    }
   }
 }

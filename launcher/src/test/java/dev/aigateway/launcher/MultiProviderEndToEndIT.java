@@ -1,5 +1,6 @@
 package dev.aigateway.launcher;
 
+import static dev.aigateway.launcher.Await.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -386,28 +387,5 @@ class MultiProviderEndToEndIT {
         .message()
         .content()
         .isPresent();
-  }
-
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void awaitTrue(Duration within, Check check) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    Throwable last = null;
-    while (true) {
-      try {
-        if (check.ok()) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        last = e;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "condition not met within " + within + "\n" + gateway.output(), last);
-      }
-      Thread.sleep(100);
-    }
   }
 }
