@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.eventstream.HeaderValue;
 import software.amazon.awssdk.eventstream.Message;
+import software.amazon.awssdk.eventstream.MessageDecoder;
 
 /**
  * One answer as ConverseStream sends it, each event one message of the AWS event-stream encoding
@@ -20,6 +21,8 @@ import software.amazon.awssdk.eventstream.Message;
  * padding field real Bedrock adds.
  */
 final class BedrockEvents {
+  static final String CONTENT_TYPE = "application/vnd.amazon.eventstream";
+
   private final List<byte[]> messages = new ArrayList<>();
 
   private BedrockEvents() {}
@@ -60,16 +63,30 @@ final class BedrockEvents {
         200, "application/vnd.amazon.eventstream", Map.of(), events.messages, true, answer.usage());
   }
 
+  /** A recorded event stream cut into its messages, so that a replay streams them one by one. */
+  static List<byte[]> split(byte[] recorded) {
+    MessageDecoder decoder = new MessageDecoder();
+    decoder.feed(ByteBuffer.wrap(recorded));
+    List<byte[]> messages = new ArrayList<>();
+    for (Message message : decoder.getDecodedMessages()) {
+      messages.add(bytes(message));
+    }
+    return messages;
+  }
+
+  private static byte[] bytes(Message message) {
+    ByteBuffer encoded = message.toByteBuffer();
+    byte[] bytes = new byte[encoded.remaining()];
+    encoded.get(bytes);
+    return bytes;
+  }
+
   private void add(String eventType, ObjectNode payload) {
     payload.put("p", "abcdefghijklmnopqrstuvwxyz".substring(0, 1 + messages.size() % 26));
     Map<String, HeaderValue> headers = new LinkedHashMap<>();
     headers.put(":event-type", HeaderValue.fromString(eventType));
     headers.put(":content-type", HeaderValue.fromString("application/json"));
     headers.put(":message-type", HeaderValue.fromString("event"));
-    ByteBuffer encoded =
-        new Message(headers, payload.toString().getBytes(StandardCharsets.UTF_8)).toByteBuffer();
-    byte[] bytes = new byte[encoded.remaining()];
-    encoded.get(bytes);
-    messages.add(bytes);
+    messages.add(bytes(new Message(headers, payload.toString().getBytes(StandardCharsets.UTF_8))));
   }
 }

@@ -185,20 +185,20 @@ public final class FakeProvider implements AutoCloseable {
   private void replay(HttpExchange exchange, Cassette.Interaction interaction) throws IOException {
     String contentType =
         interaction.responseHeaders().getOrDefault("content-type", "application/json");
-    if (contentType.startsWith("text/event-stream")) {
-      List<String> events = new ArrayList<>();
-      for (String block : interaction.responseBody().split("\n\n")) {
-        if (!block.isBlank()) {
-          events.add(block + "\n\n");
-        }
+    List<byte[]> parts = List.of(interaction.responseBytes());
+    boolean sse = contentType.startsWith("text/event-stream");
+    boolean eventStream = contentType.startsWith(BedrockEvents.CONTENT_TYPE);
+    if (sse) {
+      parts = new ArrayList<>();
+      for (String block : interaction.responseBody().split("(?<=\\r?\\n\\r?\\n)")) {
+        parts.add(block.getBytes(StandardCharsets.UTF_8));
       }
-      send(exchange, Reply.sse(events, null));
-    } else {
-      byte[] body = interaction.responseBody().getBytes(StandardCharsets.UTF_8);
-      send(
-          exchange,
-          new Reply(interaction.status(), contentType, Map.of(), List.of(body), false, null));
+    } else if (eventStream) {
+      parts = BedrockEvents.split(interaction.responseBytes());
     }
+    send(
+        exchange,
+        new Reply(interaction.status(), contentType, Map.of(), parts, sse || eventStream, null));
   }
 
   private void send(HttpExchange exchange, Reply reply) throws IOException {
