@@ -23,6 +23,7 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.completions.CompletionUsage;
+import dev.aigateway.fakeprovider.Cassette;
 import dev.aigateway.fakeprovider.FakeProvider;
 import dev.aigateway.launcher.FakeUpstreams.Upstream;
 import java.nio.file.Path;
@@ -318,6 +319,48 @@ class MultiProviderEndToEndIT {
   @Order(8)
   void vertexTokensAreCachedNotFetchedPerRequest() {
     assertThat(fake.accessTokensIssued()).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("upstreams")
+  @Order(9)
+  void aRecordedRealStreamComesThroughAsTheSdkExpects(Upstream upstream) throws Exception {
+    RecordedStreams.Recording recording = RecordedStreams.BY_SCHEMA.get(upstream.schema());
+    Cassette cassette =
+        Cassette.read(Path.of(System.getProperty("gateway.fixtures"), recording.cassette()));
+    fake.replay(new Cassette(List.of(cassette.interactions().getFirst())));
+    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    try (StreamResponse<ChatCompletionChunk> stream =
+        client
+            .chat()
+            .completions()
+            .createStreaming(
+                chat(upstream, "replay")
+                    .addTool(weather())
+                    .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                    .build())) {
+      stream.stream().peek(chunks::add).forEach(accumulator::accumulate);
+    }
+    ChatCompletion.Choice choice = accumulator.chatCompletion().choices().getFirst();
+
+    assertThat(choice.message().content().orElse(""))
+        .startsWith(recording.textStart())
+        .endsWith(recording.textEnd());
+    List<RecordedStreams.Call> calls = new ArrayList<>();
+    for (var call : choice.message().toolCalls().orElse(List.of())) {
+      var function = call.asFunction().function();
+      calls.add(RecordedStreams.Call.of(function.name(), function.arguments()));
+    }
+    assertThat(calls).containsExactlyElementsOf(recording.calls());
+    assertThat(choice.finishReason())
+        .isEqualTo(
+            recording.calls().isEmpty()
+                ? ChatCompletion.Choice.FinishReason.STOP
+                : ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+    CompletionUsage usage = chunks.getLast().usage().orElseThrow();
+    assertThat(usage.promptTokens()).isEqualTo(recording.promptTokens());
+    assertThat(usage.completionTokens()).isEqualTo(recording.completionTokens());
   }
 
   private static FakeProvider.Usage recordReported(Upstream upstream) {
