@@ -58,7 +58,7 @@ record Answer(String text, @Nullable Call call, Stop stop, long inputTokens, lon
     return prompt.tools().getFirst();
   }
 
-  Reply.Usage usage() {
-    return new Reply.Usage(inputTokens, outputTokens);
+  FakeProvider.Usage usage() {
+    return new FakeProvider.Usage(inputTokens, outputTokens);
   }
 }

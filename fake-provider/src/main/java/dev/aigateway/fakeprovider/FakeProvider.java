@@ -67,7 +67,7 @@ public final class FakeProvider implements AutoCloseable {
   private final Deque<Cassette.Interaction> replays = new ConcurrentLinkedDeque<>();
   private final Deque<Failure> failures = new ConcurrentLinkedDeque<>();
   private final List<ReceivedRequest> received = Collections.synchronizedList(new ArrayList<>());
-  private final List<Reply.Usage> reportedUsage = Collections.synchronizedList(new ArrayList<>());
+  private final List<Usage> reportedUsage = Collections.synchronizedList(new ArrayList<>());
   private volatile Duration chunkDelay;
 
   private FakeProvider(HttpServer server, Duration chunkDelay) {
@@ -127,7 +127,7 @@ public final class FakeProvider implements AutoCloseable {
    */
   public List<Usage> reportedUsage() {
     synchronized (reportedUsage) {
-      return reportedUsage.stream().map(u -> new Usage(u.inputTokens(), u.outputTokens())).toList();
+      return List.copyOf(reportedUsage);
     }
   }
 
@@ -136,7 +136,7 @@ public final class FakeProvider implements AutoCloseable {
     return responders.tokensIssued();
   }
 
-  /** Tokens one answer reported. */
+  /** Tokens one answer reported, in the schema's own usage fields. */
   public record Usage(long inputTokens, long outputTokens) {}
 
   private void handle(HttpExchange exchange) throws IOException {

@@ -80,7 +80,7 @@ final class OpenAiResponder implements Responder {
       boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
       return Reply.sse(
           streamChat(id, model, reply, tool, usage, includeUsage),
-          new Reply.Usage(promptTokens, completionTokens));
+          new FakeProvider.Usage(promptTokens, completionTokens));
     }
     ObjectNode message = JSON.createObjectNode().put("role", "assistant");
     if (tool != null) {
@@ -100,7 +100,8 @@ final class OpenAiResponder implements Responder {
             .put("model", model);
     response.set("choices", JSON.createArrayNode().add(choice));
     response.set("usage", usage);
-    return Reply.json(200, response.toString(), new Reply.Usage(promptTokens, completionTokens));
+    return Reply.json(
+        200, response.toString(), new FakeProvider.Usage(promptTokens, completionTokens));
   }
 
   private List<String> streamChat(

@@ -16,10 +16,7 @@ record Reply(
     Map<String, String> headers,
     List<byte[]> parts,
     boolean streamed,
-    @Nullable Usage usage) {
-
-  /** Token counts as the fake reported them in the schema's own usage fields. */
-  record Usage(long inputTokens, long outputTokens) {}
+    FakeProvider.@Nullable Usage usage) {
 
   Reply {
     headers = Map.copyOf(headers);
@@ -30,12 +27,12 @@ record Reply(
     return json(status, body, null);
   }
 
-  static Reply json(int status, String body, @Nullable Usage usage) {
+  static Reply json(int status, String body, FakeProvider.@Nullable Usage usage) {
     return new Reply(status, "application/json", Map.of(), List.of(utf8(body)), false, usage);
   }
 
   /** A {@code text/event-stream} answer; each event already ends with a blank line. */
-  static Reply sse(List<String> events, @Nullable Usage usage) {
+  static Reply sse(List<String> events, FakeProvider.@Nullable Usage usage) {
     return new Reply(
         200,
         "text/event-stream; charset=utf-8",
