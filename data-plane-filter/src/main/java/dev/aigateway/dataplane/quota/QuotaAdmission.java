@@ -7,6 +7,7 @@ import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
 import dev.aigateway.db.usage.CounterKey;
+import dev.aigateway.db.usage.QuotaMetric;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,6 +66,20 @@ public final class QuotaAdmission implements Admission {
     this.settings = requireNonNull(settings, "settings");
     this.clock = requireNonNull(clock, "clock");
     this.registry = registry;
+  }
+
+  /**
+   * Only quotas that count input tokens (input, total, cost) reserve the prompt estimate; without
+   * one, the jtokkit count would be the largest CPU cost of the request for nothing.
+   */
+  @Override
+  public boolean needsTokenEstimate(UUID keyId, UUID teamId, String model) {
+    for (QuotaRule rule : config.get().rules()) {
+      if (rule.metric() != QuotaMetric.OUTPUT_TOKENS && rule.appliesTo(keyId, teamId, model)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
