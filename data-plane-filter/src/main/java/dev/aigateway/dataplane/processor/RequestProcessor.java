@@ -73,7 +73,31 @@ final class RequestProcessor {
     this.startTime = deps.clock().instant();
   }
 
+  /**
+   * What {@link #process} returns when the message needs work that may block (a quota check in the
+   * database, a cloud token fetch): the caller runs {@link #processBlocking} with the same message
+   * on a thread that may block.
+   */
+  static final ProcessingResponse DEFERRED = ProcessingResponse.getDefaultInstance();
+
+  private boolean mayBlock;
+
+  /**
+   * Answers one message without blocking the calling thread, or returns {@link #DEFERRED}, having
+   * changed nothing that the same message processed again would not set anew.
+   */
   ProcessingResponse process(ProcessingRequest request) {
+    mayBlock = false;
+    return dispatch(request);
+  }
+
+  /** Answers one message, blocking for quota checks and credentials as needed. */
+  ProcessingResponse processBlocking(ProcessingRequest request) {
+    mayBlock = true;
+    return dispatch(request);
+  }
+
+  private ProcessingResponse dispatch(ProcessingRequest request) {
     return switch (request.getRequestCase()) {
       case REQUEST_HEADERS -> requestHeaders(request.getRequestHeaders());
       case REQUEST_BODY -> requestBody(request.getRequestBody());
@@ -232,18 +256,24 @@ final class RequestProcessor {
         deps.admission().needsTokenEstimate(k.id(), k.teamId(), requested)
             ? deps.estimator().estimate(chosen.upstreamModel(), body)
             : 0;
+    AdmissionRequest admissionRequest =
+        new AdmissionRequest(
+            requestId,
+            k.id(),
+            k.teamId(),
+            requested,
+            provider.name(),
+            chosen.upstreamModel(),
+            estimate,
+            maxOutputTokens(body));
     AdmissionDecision decision =
-        deps.admission()
-            .admit(
-                new AdmissionRequest(
-                    requestId,
-                    k.id(),
-                    k.teamId(),
-                    requested,
-                    provider.name(),
-                    chosen.upstreamModel(),
-                    estimate,
-                    maxOutputTokens(body)));
+        mayBlock
+            ? deps.admission().admit(admissionRequest)
+            : deps.admission().tryAdmit(admissionRequest);
+    if (decision == null || (!mayBlock && deps.credentials().mayBlock(provider))) {
+      // Nothing was reserved: the service runs this phase again where it may block.
+      return DEFERRED;
+    }
     switch (decision) {
       case AdmissionDecision.Rejected rejected -> {
         return reject(rejected.error());

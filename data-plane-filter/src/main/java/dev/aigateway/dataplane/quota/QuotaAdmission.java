@@ -84,6 +84,16 @@ public final class QuotaAdmission implements Admission {
 
   @Override
   public AdmissionDecision admit(AdmissionRequest request) {
+    return requireNonNull(admit(request, true));
+  }
+
+  /** Null when a reservation needs the database's exact check (nothing is reserved then). */
+  @Override
+  public @Nullable AdmissionDecision tryAdmit(AdmissionRequest request) {
+    return admit(request, false);
+  }
+
+  private @Nullable AdmissionDecision admit(AdmissionRequest request, boolean mayBlock) {
     QuotaConfig cfg = config.get();
     List<QuotaRule> rules = cfg.applicable(request.keyId(), request.teamId(), request.model());
     if (rules.isEmpty()) {
@@ -112,6 +122,9 @@ public final class QuotaAdmission implements Admission {
         } else {
           exact.add(hold);
         }
+      }
+      if (!exact.isEmpty() && !mayBlock) {
+        return null;
       }
       for (QuotaTicket.Hold h : local) {
         counter(h).pending.addAndGet(h.amount());

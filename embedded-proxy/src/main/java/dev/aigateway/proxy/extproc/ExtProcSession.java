@@ -125,9 +125,9 @@ final class ExtProcSession {
     for (var m : spec.proto().getGrpcService().getInitialMetadataList()) {
       md.put(Metadata.Key.of(m.getKey(), Metadata.ASCII_STRING_MARSHALLER), m.getValue());
     }
+    // The channel belongs to this loop and calls back directly on it (ExtProcChannels).
     var stub =
         ExternalProcessorGrpc.newStub(channel)
-            .withExecutor(loop)
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
     stub.process(new Observer());
     return stream != null;
@@ -159,6 +159,8 @@ final class ExtProcSession {
         return;
       }
       Outcome imm = immediate(r.getImmediateResponse());
+      // Mark the session done before cancelling, so the stream's own end is not a second outcome.
+      closed = true;
       closeStream();
       Pending head = pending.pollFirst();
       cancelTimers();
@@ -220,13 +222,14 @@ final class ExtProcSession {
 
   /** Ends processing with a failure, or lets the request go on under failure_mode_allow. */
   private void terminate(Outcome.Failure failure, boolean timeout) {
-    closeStream();
     if (spec.failureModeAllow()) {
       passthrough = true;
+      closeStream();
       drainPassthrough();
       return;
     }
     closed = true;
+    closeStream();
     Pending head = pending.pollFirst();
     cancelTimers();
     pending.clear();
