@@ -57,6 +57,7 @@ final class RequestProcessor {
   private String requestId = "";
   private @Nullable Endpoint endpoint;
   private Map<String, String> clientHeaders = Map.of();
+  private String clientPath = "";
   private @Nullable ClientKey key;
   private @Nullable String model;
   private @Nullable ModelTarget target;
@@ -122,6 +123,7 @@ final class RequestProcessor {
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
+    clientPath = path;
 
     ConfigSnapshot config = deps.config().get();
     if (config.revision() == 0) {
@@ -410,10 +412,18 @@ final class RequestProcessor {
     return Responses.error(error, errorShape());
   }
 
-  /** The error shape of the API the client called (OpenAI's until the path is known). */
+  /**
+   * The error shape of the API the client called: Anthropic's for its paths (also those this
+   * gateway does not serve, such as {@code /v1/messages/count_tokens}), else OpenAI's.
+   */
   private ErrorShape errorShape() {
     Endpoint e = endpoint;
-    return e == null ? ErrorShape.OPENAI : e.errorShape();
+    if (e != null) {
+      return e.errorShape();
+    }
+    return clientPath.startsWith(Endpoint.MESSAGES.clientPath() + "/")
+        ? ErrorShape.ANTHROPIC
+        : ErrorShape.OPENAI;
   }
 
   private void finish(int status) {

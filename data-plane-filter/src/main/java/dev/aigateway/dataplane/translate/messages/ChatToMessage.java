@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.Translator.TranslationException;
+import dev.aigateway.dataplane.translate.chat.ToolArguments;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
@@ -88,19 +90,12 @@ final class ChatToMessage {
 
   /** Tool arguments as an object; a model's malformed arguments are kept as a string value. */
   private static JsonNode input(String arguments) {
-    if (arguments.isBlank()) {
-      return Json.MAPPER.createObjectNode();
-    }
     try {
-      JsonNode node = Json.MAPPER.readTree(arguments);
-      if (node != null && node.isObject()) {
-        return node;
-      }
-    } catch (IOException e) {
-      // below
+      return ToolArguments.parse(arguments);
+    } catch (TranslationException e) {
+      ObjectNode wrapped = Json.MAPPER.createObjectNode();
+      wrapped.put("arguments", arguments);
+      return wrapped;
     }
-    ObjectNode wrapped = Json.MAPPER.createObjectNode();
-    wrapped.put("arguments", arguments);
-    return wrapped;
   }
 }
