@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.config.ProviderSchema;
+import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
 import java.util.Map;
@@ -171,9 +172,9 @@ final class MessagesToChat {
     if (anthropic == null) {
       return e;
     }
-    var error = e.error();
+    GatewayError error = e.error();
     return new TranslationException(
-        new dev.aigateway.dataplane.error.GatewayError(
+        new GatewayError(
             error.status(),
             error.type(),
             error.code(),
