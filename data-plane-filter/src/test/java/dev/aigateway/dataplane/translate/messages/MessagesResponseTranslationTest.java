@@ -163,6 +163,38 @@ class MessagesResponseTranslationTest {
 
   @ParameterizedTest
   @CsvSource({
+    "gemini-recordings/pydantic-ai/test_google_model_stream.yaml, GEMINI",
+    "gemini-recordings/opentelemetry-python-contrib/vertex-genai-test_streaming-logcontent-sync.yaml, GCP_VERTEX",
+  })
+  void geminiStreamsBecomeTheSameTextAsTheirChatTranslationGives(
+      String cassette, ProviderSchema schema) {
+    byte[] recorded = Fixtures.responseBody(Fixtures.interaction(cassette, 0));
+    Translator chat = Translators.create(schema, Endpoint.CHAT_COMPLETIONS);
+    chat.request(
+        json(
+            "{'model':'m','stream':true,'stream_options':{'include_usage':true},"
+                + "'messages':[{'role':'user','content':'hi'}]}"),
+        Providers.context(schema, Map.of("project", "p", "location", "l"), "upstream-model"));
+    chat.startResponse(200, "text/event-stream");
+    OpenAiStream expected = OpenAiStream.parse(feed(chat, recorded, 1 << 20, new TokenUsage[1]));
+    Translator messages = Translators.create(schema, Endpoint.MESSAGES);
+    messages.request(
+        json(HI_STREAM),
+        Providers.context(schema, Map.of("project", "p", "location", "l"), "upstream-model"));
+    assertThat(messages.startResponse(200, "text/event-stream")).isTrue();
+    TokenUsage[] usage = new TokenUsage[1];
+
+    AnthropicSse sse = AnthropicSse.parse(feed(messages, recorded, 41, usage));
+
+    assertThat(sse.text()).isNotBlank().isEqualTo(expected.content());
+    assertThat(sse.message().stopReason()).contains(StopReason.END_TURN);
+    assertThat(sse.message().usage().outputTokens())
+        .isEqualTo(expected.usage().path("completion_tokens").asLong())
+        .isEqualTo(usage[0].outputTokens());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
     "chat-bad-request.yaml, invalid_request_error",
     "chat-unknown-model.yaml, not_found_error",
     "chat-no-messages.yaml, invalid_request_error",
