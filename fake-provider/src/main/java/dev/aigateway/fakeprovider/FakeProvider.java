@@ -2,6 +2,8 @@ package dev.aigateway.fakeprovider;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -18,32 +20,58 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A local LLM provider speaking OpenAI's API (also under Azure's deployment paths), for tests and
- * the demo. It synthesizes answers, or replays recorded exchanges queued with {@link #replay}, can
- * stream with a delay between chunks, and fails on demand ({@link #failNext} or the request header
- * {@code x-fake-fail: <status>}).
+ * A local LLM provider for tests and the demo, speaking each provider schema's API on that schema's
+ * paths (OpenAI and Azure's deployment paths, Anthropic's {@code /v1/messages}; see {@link
+ * Responders}). It synthesizes answers, or replays recorded exchanges queued with {@link #replay},
+ * can stream with a delay between chunks, and fails on demand ({@link #failNext} or the request
+ * header {@code x-fake-fail: <status>}) in the error shape of the schema the path belongs to.
  */
 public final class FakeProvider implements AutoCloseable {
 
   /** A request as the provider received it; header names are lower-case. */
   public record ReceivedRequest(
-      String method, String path, Map<String, String> headers, String body) {}
+      String method, String path, Map<String, String> headers, String body) {
 
-  private record Failure(int status, String body) {}
+    /** The path without the query. */
+    public String rawPath() {
+      int query = path.indexOf('?');
+      return query < 0 ? path : path.substring(0, query);
+    }
+
+    /** The raw query string, empty when there is none. */
+    public String query() {
+      int query = path.indexOf('?');
+      return query < 0 ? "" : path.substring(query + 1);
+    }
+
+    /** The body as JSON, or null when it is not JSON. */
+    public @Nullable JsonNode json() {
+      try {
+        return BODY_JSON.readTree(body);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+  }
+
+  private record Failure(int status, String message) {}
+
+  private static final ObjectMapper BODY_JSON = new ObjectMapper();
 
   private final HttpServer server;
-  private final OpenAiResponder responder;
+  private final Responders responders = new Responders();
   private final Deque<Cassette.Interaction> replays = new ConcurrentLinkedDeque<>();
   private final Deque<Failure> failures = new ConcurrentLinkedDeque<>();
   private final List<ReceivedRequest> received = Collections.synchronizedList(new ArrayList<>());
+  private final List<Reply.Usage> reportedUsage = Collections.synchronizedList(new ArrayList<>());
   private volatile Duration chunkDelay;
 
   private FakeProvider(HttpServer server, Duration chunkDelay) {
     this.server = server;
     this.chunkDelay = chunkDelay;
-    this.responder = new OpenAiResponder();
   }
 
   /** Starts on {@code 127.0.0.1:port} (0 = any free port). */
@@ -70,9 +98,9 @@ public final class FakeProvider implements AutoCloseable {
     this.chunkDelay = requireNonNull(delay, "delay");
   }
 
-  /** The next request is answered with {@code status} and an OpenAI-style error body. */
+  /** The next request is answered with {@code status} in its schema's error shape. */
   public void failNext(int status, String message) {
-    failures.add(new Failure(status, OpenAiResponder.errorJson(message, status)));
+    failures.add(new Failure(status, requireNonNull(message, "message")));
   }
 
   /** Answers the next requests, in order, with these recorded responses. */
@@ -89,7 +117,21 @@ public final class FakeProvider implements AutoCloseable {
 
   public void clearReceived() {
     received.clear();
+    reportedUsage.clear();
   }
+
+  /**
+   * The input and output tokens each synthesized answer reported, oldest first, in the schema's own
+   * terms (for Anthropic and Bedrock input excludes cached tokens; the fake caches nothing).
+   */
+  public List<Usage> reportedUsage() {
+    synchronized (reportedUsage) {
+      return reportedUsage.stream().map(u -> new Usage(u.inputTokens(), u.outputTokens())).toList();
+    }
+  }
+
+  /** Tokens one answer reported. */
+  public record Usage(long inputTokens, long outputTokens) {}
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
@@ -100,36 +142,37 @@ public final class FakeProvider implements AutoCloseable {
           .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
       String path = exchange.getRequestURI().getRawPath();
       String query = exchange.getRequestURI().getRawQuery();
-      received.add(
+      ReceivedRequest request =
           new ReceivedRequest(
               exchange.getRequestMethod(),
               query == null ? path : path + "?" + query,
               headers,
-              body));
-
-      Failure failure = failures.poll();
-      String failHeader = headers.get("x-fake-fail");
-      if (failure == null && failHeader != null) {
-        int status = Integer.parseInt(failHeader.trim());
-        failure = new Failure(status, OpenAiResponder.errorJson("failure on demand", status));
+              body);
+      received.add(request);
+      Responder responder = responders.forPath(path);
+      try {
+        Failure failure = failures.poll();
+        String failHeader = headers.get("x-fake-fail");
+        if (failure == null && failHeader != null) {
+          failure = new Failure(Integer.parseInt(failHeader.trim()), "failure on demand");
+        }
+        if (failure != null) {
+          send(exchange, responder.error(failure.status(), failure.message()));
+          return;
+        }
+        Cassette.Interaction replay = replays.poll();
+        if (replay != null) {
+          replay(exchange, replay);
+          return;
+        }
+        Reply reply = responder.answer(request);
+        if (reply.usage() != null) {
+          reportedUsage.add(reply.usage());
+        }
+        send(exchange, reply);
+      } catch (RuntimeException e) {
+        send(exchange, responder.error(500, e.getClass().getSimpleName()));
       }
-      if (failure != null) {
-        send(exchange, failure.status(), "application/json", failure.body());
-        return;
-      }
-      Cassette.Interaction replay = replays.poll();
-      if (replay != null) {
-        replay(exchange, replay);
-        return;
-      }
-      OpenAiResponder.Reply reply = responder.answer(exchange.getRequestMethod(), path, body);
-      if (reply.stream()) {
-        stream(exchange, reply.events());
-      } else {
-        send(exchange, reply.status(), "application/json", reply.body());
-      }
-    } catch (RuntimeException e) {
-      send(exchange, 500, "application/json", OpenAiResponder.errorJson(e.toString(), 500));
     }
   }
 
@@ -143,31 +186,32 @@ public final class FakeProvider implements AutoCloseable {
           events.add(block + "\n\n");
         }
       }
-      stream(exchange, events);
+      send(exchange, Reply.sse(events, null));
     } else {
-      send(exchange, interaction.status(), contentType, interaction.responseBody());
+      byte[] body = interaction.responseBody().getBytes(StandardCharsets.UTF_8);
+      send(
+          exchange,
+          new Reply(interaction.status(), contentType, Map.of(), List.of(body), false, null));
     }
   }
 
-  private void stream(HttpExchange exchange, List<String> events) throws IOException {
-    exchange.getResponseHeaders().set("content-type", "text/event-stream; charset=utf-8");
-    exchange.getResponseHeaders().set("cache-control", "no-cache");
-    exchange.sendResponseHeaders(200, 0);
-    OutputStream out = exchange.getResponseBody();
-    for (String event : events) {
-      out.write(event.getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      sleep(chunkDelay);
+  private void send(HttpExchange exchange, Reply reply) throws IOException {
+    exchange.getResponseHeaders().set("content-type", reply.contentType());
+    reply.headers().forEach(exchange.getResponseHeaders()::set);
+    if (reply.streamed()) {
+      exchange.sendResponseHeaders(reply.status(), 0);
+      OutputStream out = exchange.getResponseBody();
+      for (byte[] part : reply.parts()) {
+        out.write(part);
+        out.flush();
+        sleep(chunkDelay);
+      }
+      return;
     }
-  }
-
-  private static void send(HttpExchange exchange, int status, String contentType, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("content-type", contentType);
-    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-    if (bytes.length > 0) {
-      exchange.getResponseBody().write(bytes);
+    int length = reply.parts().stream().mapToInt(part -> part.length).sum();
+    exchange.sendResponseHeaders(reply.status(), length == 0 ? -1 : length);
+    for (byte[] part : reply.parts()) {
+      exchange.getResponseBody().write(part);
     }
   }
 

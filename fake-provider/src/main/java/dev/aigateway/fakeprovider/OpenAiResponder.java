@@ -13,18 +13,22 @@ import java.util.UUID;
  * when tools are offered, embeddings, legacy completions and the model list. Token counts are words
  * plus a small per-message overhead: deterministic, not a real tokenizer.
  */
-final class OpenAiResponder {
-
-  record Reply(int status, String body, boolean stream, List<String> events) {
-    static Reply json(int status, String body) {
-      return new Reply(status, body, false, List.of());
-    }
-  }
+final class OpenAiResponder implements Responder {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long CREATED = 1_764_000_000L;
 
-  Reply answer(String method, String path, String body) {
+  @Override
+  public Reply answer(FakeProvider.ReceivedRequest received) {
+    return answer(received.method(), received.rawPath(), received.body());
+  }
+
+  @Override
+  public Reply error(int status, String message) {
+    return Reply.json(status, errorJson(message, status));
+  }
+
+  private Reply answer(String method, String path, String body) {
     if (method.equals("GET") && path.endsWith("/models")) {
       return Reply.json(200, models());
     }
@@ -74,7 +78,9 @@ final class OpenAiResponder {
     ObjectNode usage = usage(promptTokens, completionTokens);
     if (request.path("stream").asBoolean(false)) {
       boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
-      return new Reply(200, "", true, streamChat(id, model, reply, tool, usage, includeUsage));
+      return Reply.sse(
+          streamChat(id, model, reply, tool, usage, includeUsage),
+          new Reply.Usage(promptTokens, completionTokens));
     }
     ObjectNode message = JSON.createObjectNode().put("role", "assistant");
     if (tool != null) {
@@ -94,7 +100,7 @@ final class OpenAiResponder {
             .put("model", model);
     response.set("choices", JSON.createArrayNode().add(choice));
     response.set("usage", usage);
-    return Reply.json(200, response.toString());
+    return Reply.json(200, response.toString(), new Reply.Usage(promptTokens, completionTokens));
   }
 
   private List<String> streamChat(

@@ -13,6 +13,7 @@ import dev.aigateway.dataplane.config.ModelConfig;
 import dev.aigateway.dataplane.config.ModelTarget;
 import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.credential.CredentialInjector;
+import dev.aigateway.dataplane.error.ErrorShape;
 import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.Endpoint;
@@ -55,6 +56,8 @@ final class RequestProcessor {
   private final java.time.Instant startTime;
   private String requestId = "";
   private @Nullable Endpoint endpoint;
+  private Map<String, String> clientHeaders = Map.of();
+  private String clientPath = "";
   private @Nullable ClientKey key;
   private @Nullable String model;
   private @Nullable ModelTarget target;
@@ -134,6 +137,7 @@ final class RequestProcessor {
 
   private ProcessingResponse requestHeaders(HttpHeaders message) {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
+    clientHeaders = headers;
     String id = headers.get("x-request-id");
     requestId = id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
     String method = headers.getOrDefault(":method", "");
@@ -143,6 +147,7 @@ final class RequestProcessor {
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
+    clientPath = path;
 
     ConfigSnapshot config = deps.config().get();
     if (config.revision() == 0) {
@@ -283,7 +288,9 @@ final class RequestProcessor {
 
     UpstreamRequest upstream;
     try {
-      upstream = t.request(body, new RequestContext(provider, requested, chosen.upstreamModel()));
+      upstream =
+          t.request(
+              body, new RequestContext(provider, requested, chosen.upstreamModel(), clientHeaders));
     } catch (Translator.TranslationException ex) {
       return reject(ex.error());
     }
@@ -403,18 +410,23 @@ final class RequestProcessor {
     }
     if (responseContentType.startsWith("application/json")) {
       try {
-        if (Json.MAPPER.readTree(body).path("error").isObject()) {
+        JsonNode error = Json.MAPPER.readTree(body);
+        boolean anthropicShape = error.path("type").asText().equals("error");
+        if (error.path("error").isObject()
+            && anthropicShape == (errorShape() == ErrorShape.ANTHROPIC)) {
           return null;
         }
       } catch (IOException e) {
         // wrapped below
       }
     }
-    return GatewayError.body(
-        "The gateway could not reach an upstream (HTTP " + responseStatus + ").",
-        "upstream_error",
-        null,
-        "upstream_" + responseStatus);
+    return errorShape()
+        .body(
+            responseStatus,
+            "The gateway could not reach an upstream (HTTP " + responseStatus + ").",
+            "upstream_error",
+            null,
+            "upstream_" + responseStatus);
   }
 
   private void takeUsage(@Nullable TokenUsage seen) {
@@ -427,7 +439,21 @@ final class RequestProcessor {
   private ProcessingResponse reject(GatewayError error) {
     responseStatus = error.status();
     finish(error.status());
-    return Responses.error(error);
+    return Responses.error(error, errorShape());
+  }
+
+  /**
+   * The error shape of the API the client called: Anthropic's for its paths (also those this
+   * gateway does not serve, such as {@code /v1/messages/count_tokens}), else OpenAI's.
+   */
+  private ErrorShape errorShape() {
+    Endpoint e = endpoint;
+    if (e != null) {
+      return e.errorShape();
+    }
+    return clientPath.startsWith(Endpoint.MESSAGES.clientPath() + "/")
+        ? ErrorShape.ANTHROPIC
+        : ErrorShape.OPENAI;
   }
 
   private void finish(int status) {
