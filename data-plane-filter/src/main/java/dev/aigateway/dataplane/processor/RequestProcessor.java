@@ -332,6 +332,10 @@ final class RequestProcessor {
       replacement = result.body();
     } else if (responseStatus >= 200 && responseStatus < 300 && t != null) {
       BodyResult result = t.responseBody(body, end);
+      if (result.error() != null) {
+        // The headers are still held (BUFFERED), so a local reply can replace the upstream 2xx.
+        return reject(result.error());
+      }
       takeUsage(result.usage());
       replacement = result.body();
     } else if (responseStatus >= 400 || t == null) {

@@ -32,13 +32,19 @@ public final class AnthropicRequests {
   public record Translated(ObjectNode body, @Nullable JsonToolMode jsonMode) {}
 
   public static Translated build(ChatRequest request, String upstreamModel) {
-    request.rejectUnsupported(SCHEMA, Set.of("user"));
+    request.rejectUnsupported(SCHEMA, Set.of("user", "reasoning_effort"));
     Chat chat = ChatParser.parse(request, SCHEMA);
     JsonToolMode jsonMode = JsonToolMode.of(chat, SCHEMA);
+    AnthropicSupport.Thinking thinking = AnthropicSupport.thinking(request, chat, jsonMode, SCHEMA);
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("model", upstreamModel);
     Long maxTokens = request.maxTokens();
-    out.put("max_tokens", maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens);
+    if (thinking != null) {
+      out.put("max_tokens", thinking.maxTokens());
+      out.set("thinking", thinking.toJson());
+    } else {
+      out.put("max_tokens", maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens);
+    }
     if (!chat.system().isEmpty()) {
       ArrayNode system = out.putArray("system");
       for (String text : chat.system()) {

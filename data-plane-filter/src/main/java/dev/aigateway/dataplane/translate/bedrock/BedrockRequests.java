@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.anthropic.AnthropicSupport;
 import dev.aigateway.dataplane.translate.chat.ChatModel;
 import dev.aigateway.dataplane.translate.chat.ChatModel.Chat;
 import dev.aigateway.dataplane.translate.chat.ChatModel.Message;
@@ -11,6 +12,7 @@ import dev.aigateway.dataplane.translate.chat.ChatModel.Part;
 import dev.aigateway.dataplane.translate.chat.ChatParser;
 import dev.aigateway.dataplane.translate.chat.ChatRequest;
 import dev.aigateway.dataplane.translate.chat.JsonToolMode;
+import dev.aigateway.dataplane.translate.chat.ReasoningEffort;
 import dev.aigateway.dataplane.translate.chat.ToolArguments;
 import java.util.List;
 import java.util.Set;
@@ -24,10 +26,11 @@ public final class BedrockRequests {
 
   public record Translated(ObjectNode body, @Nullable JsonToolMode jsonMode) {}
 
-  public static Translated build(ChatRequest request) {
-    request.rejectUnsupported(SCHEMA, Set.of());
+  public static Translated build(ChatRequest request, String modelId) {
+    request.rejectUnsupported(SCHEMA, Set.of("reasoning_effort"));
     Chat chat = ChatParser.parse(request, SCHEMA);
     JsonToolMode jsonMode = JsonToolMode.of(chat, SCHEMA);
+    AnthropicSupport.Thinking thinking = thinking(request, chat, jsonMode, modelId);
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.set("messages", messages(chat.messages()));
     if (!chat.system().isEmpty()) {
@@ -35,7 +38,7 @@ public final class BedrockRequests {
       chat.system().forEach(text -> system.addObject().put("text", text));
     }
     ObjectNode inference = Json.MAPPER.createObjectNode();
-    Long maxTokens = request.maxTokens();
+    Long maxTokens = thinking != null ? Long.valueOf(thinking.maxTokens()) : request.maxTokens();
     if (maxTokens != null) {
       inference.put("maxTokens", maxTokens);
     }
@@ -55,6 +58,10 @@ public final class BedrockRequests {
     if (!inference.isEmpty()) {
       out.set("inferenceConfig", inference);
     }
+    if (thinking != null) {
+      // Converse has no thinking field of its own: Claude's goes through as a model field.
+      out.putObject("additionalModelRequestFields").set("thinking", thinking.toJson());
+    }
     if (jsonMode != null) {
       ObjectNode toolConfig = out.putObject("toolConfig");
       ObjectNode spec = toolConfig.putArray("tools").addObject().putObject("toolSpec");
@@ -66,6 +73,23 @@ public final class BedrockRequests {
       tools(chat, request, out);
     }
     return new Translated(out, jsonMode);
+  }
+
+  /**
+   * Claude's extended thinking for {@code reasoning_effort} (Bedrock documents it for Claude models
+   * as {@code additionalModelRequestFields.thinking}); other models on Bedrock have no equivalent
+   * this translator can send, so the field is a 400 for them.
+   */
+  private static AnthropicSupport.@Nullable Thinking thinking(
+      ChatRequest request, Chat chat, @Nullable JsonToolMode jsonMode, String modelId) {
+    ReasoningEffort effort = ReasoningEffort.of(request);
+    if (effort != null && effort != ReasoningEffort.NONE && !modelId.contains("anthropic.claude")) {
+      throw ChatRequest.unsupported(
+          "reasoning_effort",
+          "aws_bedrock maps reasoning_effort only for Anthropic Claude models (model ids containing"
+              + " 'anthropic.claude').");
+    }
+    return AnthropicSupport.thinking(request, chat, jsonMode, SCHEMA);
   }
 
   private static void tools(Chat chat, ChatRequest request, ObjectNode out) {

@@ -95,9 +95,8 @@ public final class BedrockStream {
       // exception messages: :exception-type names the error, the payload has its message
       writer.start(id, model, created);
       String type = header(headers, ":exception-type");
-      int status =
-          "throttlingException".equals(type) ? 429 : type.equals("validationException") ? 400 : 500;
-      writer.error(BedrockSupport.errorBody(status, payloadBytes(payload)));
+      writer.error(
+          BedrockSupport.errorBody(BedrockSupport.exceptionStatus(type), payloadBytes(payload)));
       return;
     }
     switch (header(headers, ":event-type")) {

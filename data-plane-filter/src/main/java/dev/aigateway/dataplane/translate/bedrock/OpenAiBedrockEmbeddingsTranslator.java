@@ -9,7 +9,6 @@ import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
-import dev.aigateway.dataplane.translate.chat.ChatRequest;
 import dev.aigateway.dataplane.translate.chat.EmbeddingsRequest;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import java.io.IOException;
@@ -20,31 +19,21 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * OpenAI embeddings in, Bedrock InvokeModel with Amazon Titan Text Embeddings out ({@code
- * {"inputText","dimensions"}} to {@code {"embedding","inputTextTokenCount"}}, per the Bedrock
- * model-parameters reference). Titan embeds one text per call, so a batch is a 400.
- *
- * <p>UNFINISHED: Cohere Embed on Bedrock (a different body, and usage only in response headers,
- * which the translator interface does not see).
+ * OpenAI embeddings in, Bedrock InvokeModel out, for Amazon Titan Text Embeddings and Cohere Embed
+ * models (chosen by the model id; bodies in {@link BedrockEmbeddingBodies}).
  */
 public final class OpenAiBedrockEmbeddingsTranslator implements Translator {
   private @Nullable EmbeddingsRequest request;
+  private BedrockEmbeddingBodies bodies = new BedrockEmbeddingBodies.Titan();
   private String model = "";
 
   @Override
   public UpstreamRequest request(ObjectNode body, RequestContext context) {
     EmbeddingsRequest parsed = EmbeddingsRequest.parse(body, "aws_bedrock");
-    if (parsed.inputs().size() != 1) {
-      throw ChatRequest.unsupported(
-          "input", "Titan embedding models on aws_bedrock embed one input per request.");
-    }
-    request = parsed;
     model = context.upstreamModel();
-    ObjectNode out = Json.MAPPER.createObjectNode();
-    out.put("inputText", parsed.inputs().getFirst());
-    if (parsed.dimensions() != null) {
-      out.put("dimensions", parsed.dimensions());
-    }
+    bodies = BedrockEmbeddingBodies.of(model);
+    ObjectNode out = bodies.request(parsed);
+    request = parsed;
     try {
       return new UpstreamRequest(
           context.provider().pathPrefix()
@@ -72,15 +61,18 @@ public final class OpenAiBedrockEmbeddingsTranslator implements Translator {
     } catch (IOException e) {
       response = null;
     }
-    if (r == null || response == null || !response.path("embedding").isArray()) {
-      return new BodyResult(
-          GatewayError.badGateway("The upstream provider answered with an unexpected body.").body(),
-          null);
+    List<JsonNode> vectors = response == null ? null : bodies.vectors(response);
+    if (r == null
+        || vectors == null
+        || vectors.size() != r.inputs().size()
+        || vectors.stream().anyMatch(v -> !v.isArray())) {
+      return BodyResult.failed(
+          GatewayError.badGateway("The upstream provider answered with an unexpected body."));
     }
-    long tokens = response.path("inputTextTokenCount").asLong(0);
+    Long tokens = bodies.inputTokens(response);
     return new BodyResult(
-        r.response(List.of(response.get("embedding")), model, tokens),
-        new TokenUsage(tokens, 0, 0));
+        r.response(vectors, model, tokens == null ? 0 : tokens),
+        tokens == null ? null : new TokenUsage(tokens, 0, 0));
   }
 
   @Override

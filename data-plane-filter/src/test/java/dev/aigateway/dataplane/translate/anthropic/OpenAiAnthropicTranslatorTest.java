@@ -13,6 +13,7 @@ import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.translate.chat.Expect;
 import dev.aigateway.dataplane.translate.chat.Fixtures;
 import dev.aigateway.dataplane.translate.chat.OpenAiStream;
 import dev.aigateway.dataplane.translate.chat.Providers;
@@ -134,7 +135,6 @@ class OpenAiAnthropicTranslatorTest {
         "'presence_penalty':0.5           | presence_penalty",
         "'audio':{'voice':'alloy'}        | audio",
         "'temperature':1.5                | temperature",
-        "'reasoning_effort':'high'        | reasoning_effort",
         "'response_format':{'type':'json_object'},'tools':[{'type':'function','function':{'name':'f'}}] | response_format",
       })
   void fieldsAnthropicCannotHonourAreRejectedByName(String field, String param) {
@@ -344,5 +344,150 @@ class OpenAiAnthropicTranslatorTest {
     JsonNode error = tree(events[events.length - 2].substring(6).getBytes()).path("error");
     assertThat(error.path("message").asText()).isEqualTo("Overloaded");
     assertThat(error.path("code").asText()).isEqualTo("overloaded_error");
+  }
+
+  /**
+   * The feature table: one row per OpenAI request feature, the fields that ask for it, and where it
+   * must land in the Messages request. Every translated body is also parsed and validated with the
+   * official Anthropic Java SDK's request model.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "system and developer messages | 'messages':[{'role':'system','content':'A'},{'role':'developer','content':'B'},{'role':'user','content':'hi'}] | /system = [{'type':'text','text':'A'},{'type':'text','text':'B'}]; /messages/0/role = 'user'",
+        "multi-turn history            | 'messages':[{'role':'user','content':'hi'},{'role':'assistant','content':'hello'},{'role':'user','content':'again'}] | /messages/1 = {'role':'assistant','content':[{'type':'text','text':'hello'}]}; /messages/2/content/0/text = 'again'",
+        "tool definitions              | 'tools':[{'type':'function','function':{'name':'f','description':'d','parameters':{'type':'object'}}}] | /tools/0 = {'name':'f','description':'d','input_schema':{'type':'object'}}; /tool_choice = MISSING",
+        "tool choice required          | 'tools':[{'type':'function','function':{'name':'f'}}],'tool_choice':'required' | /tool_choice = {'type':'any'}",
+        "parallel tool calls, results  | 'messages':[{'role':'user','content':'hi'},{'role':'assistant','tool_calls':[{'id':'c1','type':'function','function':{'name':'f','arguments':'{}'}},{'id':'c2','type':'function','function':{'name':'f','arguments':'{\\'a\\':1}'}}]},{'role':'tool','tool_call_id':'c1','content':'r1'},{'role':'tool','tool_call_id':'c2','content':'r2'}] | /messages/1/content/1 = {'type':'tool_use','id':'c2','name':'f','input':{'a':1}}; /messages/2/content/1 = {'type':'tool_result','tool_use_id':'c2','content':'r2'}",
+        "base64 image                  | 'messages':[{'role':'user','content':[{'type':'image_url','image_url':{'url':'data:image/jpeg;base64,/9j/'}}]}] | /messages/0/content/0/source = {'type':'base64','media_type':'image/jpeg','data':'/9j/'}",
+        "image URL                     | 'messages':[{'role':'user','content':[{'type':'image_url','image_url':{'url':'https://example.com/a.png'}}]}] | /messages/0/content/0/source = {'type':'url','url':'https://example.com/a.png'}",
+        "json mode                     | 'response_format':{'type':'json_object'} | /tool_choice = {'type':'tool','name':'json_response'}; /tools/0/input_schema = {'type':'object'}",
+        "json schema                   | 'response_format':{'type':'json_schema','json_schema':{'name':'person','schema':{'type':'object','properties':{'n':{'type':'string'}}}}} | /tools/0/name = 'person'; /tools/0/input_schema/properties/n = {'type':'string'}",
+        "stop as a string              | 'stop':'END' | /stop_sequences = ['END']",
+        "max_tokens (deprecated name)  | 'max_tokens':50 | /max_tokens = 50",
+        "max_completion_tokens wins    | 'max_tokens':50,'max_completion_tokens':70 | /max_tokens = 70",
+        "temperature and top_p         | 'temperature':0.2,'top_p':0.8 | /temperature = 0.2; /top_p = 0.8",
+        "reasoning_effort low          | 'reasoning_effort':'low' | /thinking = {'type':'enabled','budget_tokens':2048}; /max_tokens = 6144",
+        "reasoning_effort with a limit | 'reasoning_effort':'medium','max_completion_tokens':10000 | /thinking/budget_tokens = 8192; /max_tokens = 10000",
+        "reasoning_effort minimal      | 'reasoning_effort':'minimal','temperature':1,'top_p':0.95 | /thinking/budget_tokens = 1024; /temperature = 1",
+        "reasoning_effort none         | 'reasoning_effort':'none' | /thinking = MISSING; /max_tokens = 4096",
+        "reasoning with tool choice    | 'reasoning_effort':'high','tools':[{'type':'function','function':{'name':'f'}}],'tool_choice':'auto' | /thinking/budget_tokens = 24576; /tool_choice = {'type':'auto'}",
+        "user                          | 'user':'u-7' | /metadata/user_id = 'u-7'",
+      })
+  void requestFeatureTable(String feature, String fields, String expected) throws Exception {
+    String messages =
+        fields.contains("'messages'") ? "" : "'messages':[{'role':'user','content':'hi'}],";
+    UpstreamRequest upstream = translate("{'model':'m'," + messages + fields + "}");
+
+    Expect.of(expected).check(tree(upstream.body()));
+    MessageCreateParams.Body parsed =
+        ObjectMappers.jsonMapper().readValue(upstream.body(), MessageCreateParams.Body.class);
+    parsed.validate();
+    if (fields.contains("reasoning_effort") && !fields.contains("'none'")) {
+      assertThat(parsed.thinking().orElseThrow().isEnabled()).isTrue();
+    }
+  }
+
+  /** Reasoning constraints Anthropic documents for extended thinking, each a 400 naming a field. */
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "'reasoning_effort':'low','temperature':0.5                       | temperature",
+        "'reasoning_effort':'low','top_p':0.5                             | top_p",
+        "'reasoning_effort':'low','response_format':{'type':'json_object'} | response_format",
+        "'reasoning_effort':'low','tools':[{'type':'function','function':{'name':'f'}}],'tool_choice':'required' | tool_choice",
+        "'reasoning_effort':'high','max_completion_tokens':1000            | max_completion_tokens",
+        "'reasoning_effort':'low','max_tokens':2048                        | max_tokens",
+        "'reasoning_effort':'extreme'                                      | reasoning_effort",
+      })
+  void reasoningConstraintsAreRejectedByName(String fields, String param) {
+    assertThatThrownBy(
+            () ->
+                translate(
+                    "{'model':'m','messages':[{'role':'user','content':'hi'}]," + fields + "}"))
+        .isInstanceOfSatisfying(
+            TranslationException.class,
+            e -> {
+              assertThat(e.error().status()).isEqualTo(400);
+              assertThat(e.error().param()).isEqualTo(param);
+              assertThat(e.error().message()).contains(param);
+            });
+  }
+
+  /**
+   * Recorded buffered replies: finish reason, usage in OpenAI's terms (cache reads and writes in
+   * the prompt count) and what the gateway meters.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "pydantic-ai/test_anthropic_model_instructions.yaml#0      | /choices/0/finish_reason = 'stop'; /choices/0/message/tool_calls = MISSING",
+        "pydantic-ai/test_multiple_parallel_tool_calls.yaml#0      | /choices/0/finish_reason = 'tool_calls'; /choices/0/message/tool_calls/1/type = 'function'",
+        "pydantic-ai/test_anthropic_tool_with_thinking.yaml#0      | /choices/0/finish_reason = 'tool_calls'; /choices/0/message/tool_calls/0/function/name = 'get_user_country'",
+        "pydantic-ai/test_anthropic_model_thinking_part.yaml#0     | /choices/0/finish_reason = 'stop'; /choices/0/message/role = 'assistant'",
+        "pydantic-ai/test_anthropic_cache_real_api.yaml#1          | /usage/prompt_tokens = 1532; /usage/prompt_tokens_details/cached_tokens = 1111",
+      })
+  void recordedRepliesBecomeChatCompletions(String source, String expected) {
+    String[] at = source.split("#");
+    JsonNode interaction =
+        Fixtures.interaction("anthropic-recordings/" + at[0], Integer.parseInt(at[1]));
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    translator.request(json("{'model':'m','messages':[{'role':'user','content':'hi'}]}"), CONTEXT);
+    assertThat(translator.startResponse(200, "application/json")).isFalse();
+    BodyResult result = translator.responseBody(Fixtures.responseBody(interaction), true);
+
+    assertThat(result.error()).isNull();
+    JsonNode completion = tree(result.body());
+    Expect.of(expected).check(completion);
+    // what the gateway meters is what the client is told
+    assertThat(result.usage().inputTokens())
+        .isEqualTo(completion.path("usage").path("prompt_tokens").asLong());
+    assertThat(result.usage().outputTokens())
+        .isPositive()
+        .isEqualTo(completion.path("usage").path("completion_tokens").asLong());
+  }
+
+  /**
+   * Error bodies as Anthropic's errors reference documents them: the status stays, the body is
+   * OpenAI's error shape with Anthropic's type kept as the code.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "429 | rate_limit_error      | rate_limit_error",
+        "529 | overloaded_error      | server_error",
+        "500 | api_error             | server_error",
+        "401 | authentication_error  | authentication_error",
+        "413 | request_too_large     | request_too_large",
+      })
+  void documentedErrorsKeepTheirStatusAndType(int status, String anthropicType, String openAiType) {
+    byte[] body =
+        ("{\"type\":\"error\",\"error\":{\"type\":\"" + anthropicType + "\",\"message\":\"m\"}}")
+            .getBytes();
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    assertThat(translator.startResponse(status, "application/json")).isFalse();
+    JsonNode error = tree(translator.responseError(status, "application/json", body)).path("error");
+    assertThat(error.path("type").asText()).isEqualTo(openAiType);
+    assertThat(error.path("code").asText()).isEqualTo(anthropicType);
+    assertThat(error.path("message").asText()).isEqualTo("m");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {"<html>proxy</html>", "{\"type\":\"error\",\"error\":{\"type\":\"api_error\"}}"})
+  void a2xxBodyThatIsNoMessageBecomesA502NotA200(String body) {
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    translator.request(json("{'model':'m','messages':[{'role':'user','content':'hi'}]}"), CONTEXT);
+    translator.startResponse(200, "application/json");
+    BodyResult result = translator.responseBody(body.getBytes(), true);
+    assertThat(result.error()).isNotNull();
+    assertThat(result.error().status()).isEqualTo(502);
+    assertThat(tree(result.body()).path("error").path("code").asText()).isEqualTo("bad_gateway");
   }
 }
