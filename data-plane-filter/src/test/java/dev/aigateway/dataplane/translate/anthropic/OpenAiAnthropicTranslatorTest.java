@@ -490,4 +490,67 @@ class OpenAiAnthropicTranslatorTest {
     assertThat(result.error().status()).isEqualTo(502);
     assertThat(tree(result.body()).path("error").path("code").asText()).isEqualTo("bad_gateway");
   }
+
+  /**
+   * Recorded Anthropic SSE streams, fed in small pieces: the OpenAI ordering is checked by
+   * OpenAiStream.parse; content, tool calls, finish reason and the metered usage by the row.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "pydantic-ai/test_request_stream_fallback_for_high_max_tokens.yaml#0 | none | stop       | 0",
+        "pydantic-ai/test_anthropic_model_thinking_part_redacted_stream.yaml#0 | none | stop     | 0",
+        "openllmetry/test_anthropic_message_streaming_legacy.yaml#0        | none | stop       | 0",
+        "openllmetry/test_anthropic_tools_streaming_legacy.yaml#0          | none | tool_calls | 2",
+        "openllmetry/test_anthropic_prompt_caching_stream_legacy.yaml#1    | none | stop       | 0",
+        "vercel-ai/anthropic-tool-no-args.chunks.txt                       | none | tool_calls | 1",
+        "vercel-ai/anthropic-json-tool.1.chunks.txt                        | json | stop       | 0",
+      })
+  void recordedStreamsBecomeOrderedChunksWithUsage(
+      String source, String format, String finish, int toolCalls) {
+    byte[] upstream =
+        source.endsWith(".txt")
+            ? Providers.sseOfLines(Fixtures.read("anthropic-recordings/" + source))
+            : Fixtures.responseBody(
+                Fixtures.interaction(
+                    "anthropic-recordings/" + source.split("#")[0],
+                    Integer.parseInt(source.split("#")[1])));
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    translator.request(
+        json(
+            "{'model':'m','stream':true,'stream_options':{'include_usage':true},"
+                + "'messages':[{'role':'user','content':'hi'}]"
+                + (format.equals("json")
+                    ? ",'response_format':{'type':'json_schema','json_schema':{'name':'json','schema':{'type':'object'}}}"
+                    : "")
+                + "}"),
+        CONTEXT);
+    assertThat(translator.startResponse(200, "text/event-stream; charset=utf-8")).isTrue();
+    TokenUsage[] usage = new TokenUsage[1];
+    byte[] out =
+        OpenAiStream.feedInPieces(
+            upstream,
+            23,
+            (piece, end) -> {
+              BodyResult r = translator.responseBody(piece, end);
+              if (r.usage() != null) {
+                usage[0] = r.usage();
+              }
+              return r.body();
+            });
+    OpenAiStream stream = OpenAiStream.parse(out);
+    assertThat(stream.finishReason()).isEqualTo(finish);
+    assertThat(stream.toolCalls()).hasSize(toolCalls);
+    for (String[] call : stream.toolCalls().values()) {
+      assertThat(call[2].isEmpty() || tree(call[2].getBytes()).isObject()).isTrue();
+    }
+    if (format.equals("json")) {
+      assertThat(tree(stream.content().getBytes()).isObject()).isTrue();
+    }
+    assertThat(usage[0].outputTokens()).isPositive();
+    assertThat(stream.usage().path("prompt_tokens").asLong()).isEqualTo(usage[0].inputTokens());
+    assertThat(stream.usage().path("prompt_tokens_details").path("cached_tokens").asLong())
+        .isEqualTo(usage[0].cachedInputTokens());
+  }
 }

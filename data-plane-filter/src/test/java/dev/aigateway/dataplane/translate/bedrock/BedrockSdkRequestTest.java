@@ -160,6 +160,57 @@ class BedrockSdkRequestTest {
     assertThat(response.output().message().content().getFirst().text()).isEqualTo("ok");
   }
 
+  @Test
+  void reasoningEffortEqualsWhatTheAwsSdkSendsForClaudeThinking() {
+    RequestContext context =
+        Providers.context(ProviderSchema.AWS_BEDROCK, Map.of("region", "us-east-1"), MODEL);
+    UpstreamRequest ours =
+        new OpenAiBedrockTranslator()
+            .request(
+                Providers.json(
+                    "{'model':'m','reasoning_effort':'medium','max_completion_tokens':12000,"
+                        + "'messages':[{'role':'user','content':'Think.'}]}"),
+                context);
+
+    ConverseRequest sdkRequest =
+        ConverseRequest.builder()
+            .modelId(MODEL)
+            .messages(
+                Message.builder()
+                    .role(ConversationRole.USER)
+                    .content(ContentBlock.fromText("Think."))
+                    .build())
+            .inferenceConfig(c -> c.maxTokens(12000))
+            .additionalModelRequestFields(
+                Document.mapBuilder()
+                    .putDocument(
+                        "thinking",
+                        Document.mapBuilder()
+                            .putString("type", "enabled")
+                            .putNumber("budget_tokens", 8192)
+                            .build())
+                    .build())
+            .build();
+    try (BedrockRuntimeClient client = client()) {
+      client.converse(sdkRequest);
+    }
+
+    JsonNode sdkJson = Providers.tree(body.get());
+    JsonNode ourJson = Providers.tree(ours.body());
+    assertThat(ourJson.equals(new NumericComparator(), sdkJson))
+        .as("ours %s%nSDK  %s", ourJson, sdkJson)
+        .isTrue();
+  }
+
+  private BedrockRuntimeClient client() {
+    return BedrockRuntimeClient.builder()
+        .region(Region.US_EAST_1)
+        .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")))
+        .build();
+  }
+
   private static ContentBlock toolUse(String id, String city) {
     return ContentBlock.fromToolUse(
         ToolUseBlock.builder()
