@@ -202,6 +202,18 @@ class BedrockSdkRequestTest {
         .isTrue();
   }
 
+  @Test
+  void theSdkRoundTripLosesAFieldTheSdkModelDoesNotHave() {
+    byte[] misnamed =
+        "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"hi\"}]}],\"inferenceConfig\":{\"maxToken\":5,\"topP\":0.5}}"
+            .getBytes(StandardCharsets.UTF_8);
+    JsonNode sdk = ConverseSdk.resend(misnamed, MODEL);
+    assertThat(sdk.path("inferenceConfig").has("maxToken")).isFalse();
+    assertThat(sdk.path("inferenceConfig").path("topP").floatValue()).isEqualTo(0.5f);
+    assertThat(sdk.path("messages").get(0).path("content").get(0).path("text").asText())
+        .isEqualTo("hi");
+  }
+
   private BedrockRuntimeClient client() {
     return BedrockRuntimeClient.builder()
         .region(Region.US_EAST_1)
@@ -227,6 +239,8 @@ class BedrockSdkRequestTest {
             .content(ToolResultContentBlock.fromText(text))
             .build());
   }
+
+  static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = new NumericComparator();
 
   /** Numbers compare by value: the SDK writes floats, the translator keeps the client's digits. */
   private static final class NumericComparator implements java.util.Comparator<JsonNode> {

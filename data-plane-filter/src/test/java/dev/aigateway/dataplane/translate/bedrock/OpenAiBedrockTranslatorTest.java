@@ -320,7 +320,13 @@ class OpenAiBedrockTranslatorTest {
     UpstreamRequest upstream =
         new OpenAiBedrockTranslator()
             .request(json("{'model':'m'," + messages + fields + "}"), CONTEXT);
-    Expect.of(expected).check(tree(upstream.body()));
+    JsonNode ours = tree(upstream.body());
+    Expect.of(expected).check(ours);
+    // read into the AWS SDK's ConverseRequest model and sent by its client: nothing may be lost
+    JsonNode sdk = ConverseSdk.resend(upstream.body(), CONTEXT.upstreamModel());
+    assertThat(ours.equals(BedrockSdkRequestTest.NUMBERS_BY_VALUE, sdk))
+        .as("ours %s%nSDK  %s", ours, sdk)
+        .isTrue();
   }
 
   @ParameterizedTest(name = "{1}")
