@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.chat.CarriedBlocks;
 import dev.aigateway.dataplane.translate.chat.ChatModel;
 import dev.aigateway.dataplane.translate.chat.ChatModel.Chat;
 import dev.aigateway.dataplane.translate.chat.ChatModel.Message;
@@ -51,7 +52,7 @@ public final class AnthropicRequests {
         system.addObject().put("type", "text").put("text", text);
       }
     }
-    out.set("messages", messages(chat.messages()));
+    out.set("messages", messages(chat.messages(), thinking != null));
     JsonNode temperature = request.number("temperature");
     if (temperature != null) {
       if (temperature.asDouble() > 1) {
@@ -117,8 +118,13 @@ public final class AnthropicRequests {
     }
   }
 
-  /** Messages in Anthropic's alternating form: tool results are user turns, same roles merge. */
-  private static ArrayNode messages(List<Message> messages) {
+  /**
+   * Messages in Anthropic's alternating form: tool results are user turns, same roles merge. With
+   * thinking on, the thinking blocks that tool call ids carry ({@link CarriedBlocks}) go back where
+   * Claude requires them: those of the first call open the assistant turn, later ones precede their
+   * call. Tool use ids lose the carried part.
+   */
+  private static ArrayNode messages(List<Message> messages, boolean thinking) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     String lastRole = "";
     @Nullable ArrayNode content = null;
@@ -137,15 +143,22 @@ public final class AnthropicRequests {
           }
         }
         case ChatModel.Assistant a -> {
+          List<ChatModel.ToolCall> calls = a.toolCalls();
+          if (thinking && !calls.isEmpty()) {
+            content.addAll(CarriedBlocks.blocks(calls.getFirst().id(), "messages"));
+          }
           for (Part p : a.parts()) {
             if (!(p instanceof ChatModel.Text t && t.text().isEmpty())) {
               part(p, content);
             }
           }
-          for (ChatModel.ToolCall call : a.toolCalls()) {
+          for (ChatModel.ToolCall call : calls) {
+            if (thinking && call != calls.getFirst()) {
+              content.addAll(CarriedBlocks.blocks(call.id(), "messages"));
+            }
             ObjectNode block = content.addObject();
             block.put("type", "tool_use");
-            block.put("id", call.id());
+            block.put("id", CarriedBlocks.providerId(call.id()));
             block.put("name", call.name());
             block.set("input", ToolArguments.parse(call.arguments()));
           }
@@ -153,7 +166,7 @@ public final class AnthropicRequests {
         case ChatModel.ToolResult r -> {
           ObjectNode block = content.addObject();
           block.put("type", "tool_result");
-          block.put("tool_use_id", r.toolCallId());
+          block.put("tool_use_id", CarriedBlocks.providerId(r.toolCallId()));
           block.put("content", r.content());
         }
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.anthropic.AnthropicSupport;
+import dev.aigateway.dataplane.translate.chat.CarriedBlocks;
 import dev.aigateway.dataplane.translate.chat.ChatModel;
 import dev.aigateway.dataplane.translate.chat.ChatModel.Chat;
 import dev.aigateway.dataplane.translate.chat.ChatModel.Message;
@@ -30,9 +31,9 @@ public final class BedrockRequests {
     request.rejectUnsupported(SCHEMA, Set.of("reasoning_effort"));
     Chat chat = ChatParser.parse(request, SCHEMA);
     JsonToolMode jsonMode = JsonToolMode.of(chat, SCHEMA);
-    AnthropicSupport.Thinking thinking = thinking(request, chat, jsonMode, modelId);
     ObjectNode out = Json.MAPPER.createObjectNode();
-    out.set("messages", messages(chat.messages()));
+    AnthropicSupport.Thinking thinking = thinking(request, chat, jsonMode, modelId);
+    out.set("messages", messages(chat.messages(), thinking != null));
     if (!chat.system().isEmpty()) {
       ArrayNode system = out.putArray("system");
       chat.system().forEach(text -> system.addObject().put("text", text));
@@ -124,8 +125,12 @@ public final class BedrockRequests {
     }
   }
 
-  /** Converse messages: tool results are user turns and consecutive same-role turns merge. */
-  private static ArrayNode messages(List<Message> messages) {
+  /**
+   * Converse messages: tool results are user turns and consecutive same-role turns merge. With
+   * Claude thinking on, the {@code reasoningContent} blocks that tool call ids carry ({@link
+   * CarriedBlocks}) go back before their calls (those of the first call open the turn).
+   */
+  private static ArrayNode messages(List<Message> messages, boolean thinking) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     String lastRole = "";
     ArrayNode content = Json.MAPPER.createArrayNode();
@@ -144,21 +149,28 @@ public final class BedrockRequests {
           }
         }
         case ChatModel.Assistant a -> {
+          List<ChatModel.ToolCall> calls = a.toolCalls();
+          if (thinking && !calls.isEmpty()) {
+            content.addAll(CarriedBlocks.blocks(calls.getFirst().id(), "messages"));
+          }
           for (Part p : a.parts()) {
             if (!(p instanceof ChatModel.Text t && t.text().isEmpty())) {
               part(p, content);
             }
           }
-          for (ChatModel.ToolCall call : a.toolCalls()) {
+          for (ChatModel.ToolCall call : calls) {
+            if (thinking && call != calls.getFirst()) {
+              content.addAll(CarriedBlocks.blocks(call.id(), "messages"));
+            }
             ObjectNode use = content.addObject().putObject("toolUse");
-            use.put("toolUseId", call.id());
+            use.put("toolUseId", CarriedBlocks.providerId(call.id()));
             use.put("name", call.name());
             use.set("input", ToolArguments.parse(call.arguments()));
           }
         }
         case ChatModel.ToolResult r -> {
           ObjectNode result = content.addObject().putObject("toolResult");
-          result.put("toolUseId", r.toolCallId());
+          result.put("toolUseId", CarriedBlocks.providerId(r.toolCallId()));
           result.putArray("content").addObject().put("text", r.content());
         }
       }

@@ -10,6 +10,7 @@ import com.anthropic.models.messages.MessageCreateParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.BodyResult;
+import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
@@ -28,7 +29,11 @@ class OpenAiAnthropicTranslatorTest {
       Providers.context(ProviderSchema.ANTHROPIC, Map.of(), "claude-haiku-4-5");
 
   private static UpstreamRequest translate(String request) {
-    return new OpenAiAnthropicTranslator().request(json(request), CONTEXT);
+    return translate(json(request));
+  }
+
+  private static UpstreamRequest translate(com.fasterxml.jackson.databind.node.ObjectNode request) {
+    return new OpenAiAnthropicTranslator().request(request, CONTEXT);
   }
 
   @Test
@@ -552,5 +557,161 @@ class OpenAiAnthropicTranslatorTest {
     assertThat(stream.usage().path("prompt_tokens").asLong()).isEqualTo(usage[0].inputTokens());
     assertThat(stream.usage().path("prompt_tokens_details").path("cached_tokens").asLong())
         .isEqualTo(usage[0].cachedInputTokens());
+  }
+
+  /**
+   * With reasoning_effort, Claude needs the turn's thinking block back with the tool results. The
+   * block rides in the tool call id, and the follow-up the OpenAI client sends (its assistant
+   * message echoed as received) becomes exactly the assistant turn recorded in the same
+   * conversation's follow-up request.
+   */
+  @Test
+  void thinkingBlockComesBackWhereClaudeRequiresItInTheToolLoop() throws Exception {
+    String cassette = "anthropic-recordings/pydantic-ai/test_anthropic_tool_with_thinking.yaml";
+    String question = "What is the largest city in the user country?";
+    OpenAiAnthropicTranslator first = new OpenAiAnthropicTranslator();
+    first.request(
+        json(
+            "{'model':'m','reasoning_effort':'low','messages':[{'role':'user','content':'"
+                + question
+                + "'}]}"),
+        CONTEXT);
+    JsonNode message =
+        tree(first
+                .responseBody(Fixtures.responseBody(Fixtures.interaction(cassette, 0)), true)
+                .body())
+            .at("/choices/0/message");
+    String id = message.at("/tool_calls/0/id").asText();
+    assertThat(id).startsWith("toolu_01YGzqpRE16Vricda3Aqcejo.th.");
+
+    UpstreamRequest followUp = translate(followUp(question, message, id, "Mexico"));
+
+    JsonNode recorded = Fixtures.requestBody(Fixtures.interaction(cassette, 1));
+    JsonNode ours = tree(followUp.body());
+    assertThat(ours.at("/messages/1")).isEqualTo(recorded.at("/messages/1"));
+    assertThat(ours.at("/messages/2/content/0/tool_use_id"))
+        .isEqualTo(recorded.at("/messages/2/content/0/tool_use_id"));
+    MessageCreateParams.Body parsed =
+        ObjectMappers.jsonMapper().readValue(followUp.body(), MessageCreateParams.Body.class);
+    parsed.validate();
+    assertThat(parsed.messages().get(1).content().asContentBlockParams().get(0).isThinking())
+        .isTrue();
+  }
+
+  /**
+   * The same conversation streamed: the recorded thinking block and tool call sent as Anthropic's
+   * streaming reference shows them (thinking_delta and signature_delta fragments), fed in pieces.
+   */
+  @Test
+  void streamedThinkingBlockIsRebuiltFromItsDeltasAndCarried() {
+    String cassette = "anthropic-recordings/pydantic-ai/test_anthropic_tool_with_thinking.yaml";
+    JsonNode recorded = tree(Fixtures.responseBody(Fixtures.interaction(cassette, 0)));
+    JsonNode thinkingBlock = recorded.path("content").get(0);
+    String text = thinkingBlock.path("thinking").asText();
+    String signature = thinkingBlock.path("signature").asText();
+    StringBuilder sse = new StringBuilder();
+    sse.append(
+        event(
+            "{'type':'message_start','message':{'id':'msg_1','model':'claude','usage':{'input_tokens':5,'output_tokens':1}}}"));
+    sse.append(
+        event(
+            "{'type':'content_block_start','index':0,'content_block':{'type':'thinking','thinking':'','signature':''}}"));
+    for (int at = 0; at < text.length(); at += 40) {
+      sse.append(
+          "event: content_block_delta\ndata: "
+              + Json.MAPPER
+                  .createObjectNode()
+                  .put("type", "content_block_delta")
+                  .put("index", 0)
+                  .set(
+                      "delta",
+                      Json.MAPPER
+                          .createObjectNode()
+                          .put("type", "thinking_delta")
+                          .put("thinking", text.substring(at, Math.min(text.length(), at + 40))))
+              + "\n\n");
+    }
+    sse.append(
+        event(
+            "{'type':'content_block_delta','index':0,'delta':{'type':'signature_delta','signature':'"
+                + signature
+                + "'}}"));
+    sse.append(event("{'type':'content_block_stop','index':0}"));
+    sse.append(
+        event(
+            "{'type':'content_block_start','index':1,'content_block':{'type':'tool_use','id':'toolu_01YGzqpRE16Vricda3Aqcejo','name':'get_user_country','input':{}}}"));
+    sse.append(
+        event(
+            "{'type':'content_block_delta','index':1,'delta':{'type':'input_json_delta','partial_json':'{}'}}"));
+    sse.append(event("{'type':'content_block_stop','index':1}"));
+    sse.append(
+        event(
+            "{'type':'message_delta','delta':{'stop_reason':'tool_use'},'usage':{'output_tokens':90}}"));
+    sse.append(event("{'type':'message_stop'}"));
+    OpenAiAnthropicTranslator translator = new OpenAiAnthropicTranslator();
+    translator.request(
+        json(
+            "{'model':'m','stream':true,'reasoning_effort':'low','messages':[{'role':'user','content':'hi'}]}"),
+        CONTEXT);
+    translator.startResponse(200, "text/event-stream");
+    OpenAiStream stream =
+        OpenAiStream.parse(
+            OpenAiStream.feedInPieces(
+                sse.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                31,
+                (piece, end) -> translator.responseBody(piece, end).body()));
+    String id = stream.toolCall(0)[0];
+
+    JsonNode followUp =
+        tree(
+            translate(
+                    followUp(
+                        "hi",
+                        json(
+                            "{'role':'assistant','content':null,'tool_calls':[{'id':'"
+                                + id
+                                + "','type':'function','function':{'name':'get_user_country','arguments':'{}'}}]}"),
+                        id,
+                        "Mexico"))
+                .body());
+    JsonNode turn = followUp.at("/messages/1/content");
+    assertThat(turn.get(0)).isEqualTo(thinkingBlock);
+    assertThat(turn.get(1).path("id").asText()).isEqualTo("toolu_01YGzqpRE16Vricda3Aqcejo");
+    assertThat(followUp.at("/messages/2/content/0/tool_use_id").asText())
+        .isEqualTo("toolu_01YGzqpRE16Vricda3Aqcejo");
+  }
+
+  @Test
+  void aToolCallIdWhoseCarriedBlocksWereChangedIsA400() {
+    assertThatThrownBy(
+            () ->
+                translate(
+                    followUp(
+                        "hi",
+                        json(
+                            "{'role':'assistant','tool_calls':[{'id':'toolu_1.th.bm90IGpzb24','type':'function','function':{'name':'f','arguments':'{}'}}]}"),
+                        "toolu_1.th.bm90IGpzb24",
+                        "r")))
+        .isInstanceOfSatisfying(
+            TranslationException.class, e -> assertThat(e.error().param()).isEqualTo("messages"));
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode followUp(
+      String question, JsonNode assistant, String id, String result) {
+    com.fasterxml.jackson.databind.node.ObjectNode body =
+        json(
+            "{'model':'m','reasoning_effort':'low','messages':[{'role':'user','content':'"
+                + question
+                + "'}]}");
+    com.fasterxml.jackson.databind.node.ArrayNode messages =
+        (com.fasterxml.jackson.databind.node.ArrayNode) body.get("messages");
+    messages.add(assistant);
+    messages.addObject().put("role", "tool").put("tool_call_id", id).put("content", result);
+    return body;
+  }
+
+  private static String event(String json) {
+    JsonNode node = json(json);
+    return "event: " + node.path("type").asText() + "\ndata: " + node + "\n\n";
   }
 }

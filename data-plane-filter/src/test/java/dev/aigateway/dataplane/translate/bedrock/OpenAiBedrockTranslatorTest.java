@@ -477,4 +477,140 @@ class OpenAiBedrockTranslatorTest {
     assertThat(result.error().status()).isEqualTo(502);
     assertThat(result.usage()).isNull();
   }
+
+  /**
+   * With reasoning_effort on Claude, the turn's reasoningContent goes back with the tool results:
+   * the recorded reasoning block (before a tool call) rides in the tool call id and opens the
+   * assistant turn of the follow-up, which the AWS SDK reads back unchanged.
+   */
+  @Test
+  void reasoningBlockComesBackBeforeTheToolCallInTheToolLoop() {
+    com.fasterxml.jackson.databind.node.ObjectNode recorded =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            tree(
+                Fixtures.read("bedrock-recordings/vercel-ai/amazon-bedrock-reasoning.json")
+                    .getBytes());
+    JsonNode reasoning = recorded.at("/output/message/content/0");
+    assertThat(reasoning.has("reasoningContent")).isTrue();
+    com.fasterxml.jackson.databind.node.ArrayNode content =
+        (com.fasterxml.jackson.databind.node.ArrayNode) recorded.at("/output/message/content");
+    content
+        .addObject()
+        .putObject("toolUse")
+        .put("toolUseId", "tooluse_abc-1")
+        .put("name", "count")
+        .putObject("input")
+        .put("letter", "r");
+    recorded.put("stopReason", "tool_use");
+    OpenAiBedrockTranslator first = translator("{'model':'m','reasoning_effort':'low'," + HI + "}");
+    JsonNode message =
+        tree(first.responseBody(recorded.toString().getBytes(), true).body())
+            .at("/choices/0/message");
+    String id = message.at("/tool_calls/0/id").asText();
+    assertThat(id).startsWith("tooluse_abc-1.th.");
+
+    UpstreamRequest followUp =
+        new OpenAiBedrockTranslator().request(followUp(message, id), CONTEXT);
+
+    JsonNode ours = tree(followUp.body());
+    assertThat(ours.at("/messages/1/content/0")).isEqualTo(reasoning);
+    assertThat(ours.at("/messages/1/content/2/toolUse/toolUseId").asText())
+        .isEqualTo("tooluse_abc-1");
+    assertThat(ours.at("/messages/2/content/0/toolResult/toolUseId").asText())
+        .isEqualTo("tooluse_abc-1");
+    JsonNode sdk = ConverseSdk.resend(followUp.body(), CONTEXT.upstreamModel());
+    assertThat(ours.equals(BedrockSdkRequestTest.NUMBERS_BY_VALUE, sdk))
+        .as("ours %s%nSDK  %s", ours, sdk)
+        .isTrue();
+  }
+
+  /** The recorded reasoning stream (decoded events, re-framed) followed by a tool call. */
+  @Test
+  void streamedReasoningIsRebuiltFromItsDeltasAndCarried() {
+    java.io.ByteArrayOutputStream upstream = new java.io.ByteArrayOutputStream();
+    StringBuilder text = new StringBuilder();
+    String signature = null;
+    for (String line :
+        Fixtures.read("bedrock-recordings/vercel-ai/amazon-bedrock-reasoning.chunks.txt")
+            .split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode event = tree(line.getBytes());
+      String type = event.fieldNames().next();
+      if (type.equals("messageStop") || type.equals("metadata")) {
+        continue; // the tool call below ends this turn
+      }
+      JsonNode reasoning = event.at("/" + type + "/delta/reasoningContent");
+      if (event.at("/" + type + "/contentBlockIndex").asInt() == 0 && reasoning.isObject()) {
+        text.append(reasoning.path("text").asText(""));
+        if (reasoning.has("signature")) {
+          signature = reasoning.get("signature").asText();
+        }
+      }
+      upstream.writeBytes(frame(type, event.get(type).toString()));
+    }
+    upstream.writeBytes(
+        frame(
+            "contentBlockStart",
+            "{\"contentBlockIndex\":5,\"start\":{\"toolUse\":{\"toolUseId\":\"tooluse_x\",\"name\":\"count\"}}}"));
+    upstream.writeBytes(
+        frame(
+            "contentBlockDelta",
+            "{\"contentBlockIndex\":5,\"delta\":{\"toolUse\":{\"input\":\"{}\"}}}"));
+    upstream.writeBytes(frame("contentBlockStop", "{\"contentBlockIndex\":5}"));
+    upstream.writeBytes(frame("messageStop", "{\"stopReason\":\"tool_use\"}"));
+    upstream.writeBytes(
+        frame(
+            "metadata",
+            "{\"usage\":{\"inputTokens\":3,\"outputTokens\":9,\"totalTokens\":12},\"metrics\":{\"latencyMs\":1}}"));
+    OpenAiBedrockTranslator t =
+        translator("{'model':'m','stream':true,'reasoning_effort':'low'," + HI + "}");
+    t.startResponse(200, OpenAiBedrockTranslator.EVENT_STREAM);
+    OpenAiStream stream =
+        OpenAiStream.parse(
+            OpenAiStream.feedInPieces(
+                upstream.toByteArray(), 61, (piece, end) -> t.responseBody(piece, end).body()));
+    assertThat(stream.finishReason()).isEqualTo("tool_calls");
+    String id = stream.toolCall(0)[0];
+
+    JsonNode followUp =
+        tree(
+            new OpenAiBedrockTranslator()
+                .request(
+                    followUp(
+                        json(
+                            "{'role':'assistant','tool_calls':[{'id':'"
+                                + id
+                                + "','type':'function','function':{'name':'count','arguments':'{}'}}]}"),
+                        id),
+                    CONTEXT)
+                .body());
+    JsonNode block = followUp.at("/messages/1/content/0/reasoningContent/reasoningText");
+    assertThat(block.path("text").asText()).isEqualTo(text.toString()).isNotEmpty();
+    assertThat(block.path("signature").asText()).isEqualTo(signature).isNotEmpty();
+    assertThat(followUp.at("/messages/1/content/1/toolUse/toolUseId").asText())
+        .isEqualTo("tooluse_x");
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode followUp(
+      JsonNode assistant, String id) {
+    com.fasterxml.jackson.databind.node.ObjectNode body =
+        json("{'model':'m','reasoning_effort':'low'," + HI + "}");
+    com.fasterxml.jackson.databind.node.ArrayNode messages =
+        (com.fasterxml.jackson.databind.node.ArrayNode) body.get("messages");
+    messages.add(assistant);
+    messages.addObject().put("role", "tool").put("tool_call_id", id).put("content", "3");
+    return body;
+  }
+
+  private static byte[] frame(String eventType, String payload) {
+    Map<String, HeaderValue> headers = new LinkedHashMap<>();
+    headers.put(":message-type", HeaderValue.fromString("event"));
+    headers.put(":event-type", HeaderValue.fromString(eventType));
+    headers.put(":content-type", HeaderValue.fromString("application/json"));
+    return new Message(headers, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toByteBuffer()
+        .array();
+  }
 }
