@@ -15,6 +15,7 @@ import dev.aigateway.dataplane.translate.chat.JsonToolMode;
 import dev.aigateway.dataplane.translate.chat.ToolArguments;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /** Builds an Anthropic Messages API request from an OpenAI chat completions request. */
@@ -26,6 +27,12 @@ public final class AnthropicRequests {
    * ceiling applies (every current Claude model accepts it).
    */
   public static final long DEFAULT_MAX_TOKENS = 4096;
+
+  /** The blocks tool call ids may carry: Claude's thinking, nothing else. */
+  private static final Predicate<JsonNode> THINKING =
+      block ->
+          Set.of("thinking", "redacted_thinking").contains(block.path("type").asText())
+              && block.size() <= 3;
 
   private AnthropicRequests() {}
 
@@ -145,7 +152,7 @@ public final class AnthropicRequests {
         case ChatModel.Assistant a -> {
           List<ChatModel.ToolCall> calls = a.toolCalls();
           if (thinking && !calls.isEmpty()) {
-            content.addAll(CarriedBlocks.blocks(calls.getFirst().id(), "messages"));
+            content.addAll(CarriedBlocks.blocks(calls.getFirst().id(), "messages", THINKING));
           }
           for (Part p : a.parts()) {
             if (!(p instanceof ChatModel.Text t && t.text().isEmpty())) {
@@ -154,7 +161,7 @@ public final class AnthropicRequests {
           }
           for (ChatModel.ToolCall call : calls) {
             if (thinking && call != calls.getFirst()) {
-              content.addAll(CarriedBlocks.blocks(call.id(), "messages"));
+              content.addAll(CarriedBlocks.blocks(call.id(), "messages", THINKING));
             }
             ObjectNode block = content.addObject();
             block.put("type", "tool_use");

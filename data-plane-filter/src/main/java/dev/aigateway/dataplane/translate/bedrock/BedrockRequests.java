@@ -17,11 +17,16 @@ import dev.aigateway.dataplane.translate.chat.ReasoningEffort;
 import dev.aigateway.dataplane.translate.chat.ToolArguments;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /** Builds a Bedrock Converse / ConverseStream request body from an OpenAI chat request. */
 public final class BedrockRequests {
   static final String SCHEMA = "aws_bedrock";
+
+  /** The blocks tool call ids may carry: Converse reasoning content, nothing else. */
+  private static final Predicate<JsonNode> REASONING =
+      block -> block.size() == 1 && block.path("reasoningContent").isObject();
 
   private BedrockRequests() {}
 
@@ -151,7 +156,7 @@ public final class BedrockRequests {
         case ChatModel.Assistant a -> {
           List<ChatModel.ToolCall> calls = a.toolCalls();
           if (thinking && !calls.isEmpty()) {
-            content.addAll(CarriedBlocks.blocks(calls.getFirst().id(), "messages"));
+            content.addAll(CarriedBlocks.blocks(calls.getFirst().id(), "messages", REASONING));
           }
           for (Part p : a.parts()) {
             if (!(p instanceof ChatModel.Text t && t.text().isEmpty())) {
@@ -160,7 +165,7 @@ public final class BedrockRequests {
           }
           for (ChatModel.ToolCall call : calls) {
             if (thinking && call != calls.getFirst()) {
-              content.addAll(CarriedBlocks.blocks(call.id(), "messages"));
+              content.addAll(CarriedBlocks.blocks(call.id(), "messages", REASONING));
             }
             ObjectNode use = content.addObject().putObject("toolUse");
             use.put("toolUseId", CarriedBlocks.providerId(call.id()));

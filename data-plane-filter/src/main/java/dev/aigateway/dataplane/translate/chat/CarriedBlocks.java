@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.aigateway.dataplane.translate.Json;
 import java.io.IOException;
 import java.util.Base64;
+import java.util.function.Predicate;
 
 /**
  * Carries provider content blocks that must come back verbatim in the next request (Claude's {@code
@@ -44,11 +45,12 @@ public final class CarriedBlocks {
   }
 
   /**
-   * The blocks a tool call id carries (empty when none); an id whose carried part is not what this
-   * gateway wrote is a 400 naming {@code at}, since sending the turn without them would be refused
-   * by the provider anyway.
+   * The blocks a tool call id carries (empty when none). An id whose carried part is not what this
+   * gateway wrote is a 400 naming {@code at}: sending the turn without them would be refused by the
+   * provider anyway, and only blocks of the kind the gateway carries ({@code carried}) may pass, so
+   * a client cannot slip other content past the translation.
    */
-  public static ArrayNode blocks(String toolCallId, String at) {
+  public static ArrayNode blocks(String toolCallId, String at, Predicate<JsonNode> carried) {
     int marker = toolCallId.indexOf(MARKER);
     if (marker < 0) {
       return Json.MAPPER.createArrayNode();
@@ -57,12 +59,21 @@ public final class CarriedBlocks {
       JsonNode blocks =
           Json.MAPPER.readTree(
               Base64.getUrlDecoder().decode(toolCallId.substring(marker + MARKER.length())));
-      if (blocks instanceof ArrayNode array) {
+      if (blocks instanceof ArrayNode array && allCarried(array, carried)) {
         return array;
       }
     } catch (IOException | IllegalArgumentException e) {
       // reported below
     }
     throw ChatRequest.invalid(at, "This tool call id was changed after the gateway issued it.");
+  }
+
+  private static boolean allCarried(ArrayNode blocks, Predicate<JsonNode> carried) {
+    for (JsonNode block : blocks) {
+      if (!carried.test(block)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

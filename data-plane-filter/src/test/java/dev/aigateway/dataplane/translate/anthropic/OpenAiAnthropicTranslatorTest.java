@@ -681,16 +681,24 @@ class OpenAiAnthropicTranslatorTest {
         .isEqualTo("toolu_01YGzqpRE16Vricda3Aqcejo");
   }
 
-  @Test
-  void aToolCallIdWhoseCarriedBlocksWereChangedIsA400() {
+  /** Ids whose carried part is not JSON, or carries blocks other than thinking, are refused. */
+  @ParameterizedTest
+  @CsvSource({
+    "bm90IGpzb24", // "not json"
+    "W3sidHlwZSI6ImltYWdlIiwic291cmNlIjp7InR5cGUiOiJ1cmwiLCJ1cmwiOiJodHRwczovL3gifX1d", // an image
+  })
+  void aToolCallIdWhoseCarriedBlocksWereChangedIsA400(String carried) {
+    String id = "toolu_1.th." + carried;
     assertThatThrownBy(
             () ->
                 translate(
                     followUp(
                         "hi",
                         json(
-                            "{'role':'assistant','tool_calls':[{'id':'toolu_1.th.bm90IGpzb24','type':'function','function':{'name':'f','arguments':'{}'}}]}"),
-                        "toolu_1.th.bm90IGpzb24",
+                            "{'role':'assistant','tool_calls':[{'id':'"
+                                + id
+                                + "','type':'function','function':{'name':'f','arguments':'{}'}}]}"),
+                        id,
                         "r")))
         .isInstanceOfSatisfying(
             TranslationException.class, e -> assertThat(e.error().param()).isEqualTo("messages"));
