@@ -298,7 +298,7 @@ final class RequestProcessor {
     Translator t = translator;
     HeadersResponse.Builder answer = HeadersResponse.newBuilder();
     ProcessingResponse.Builder response = ProcessingResponse.newBuilder();
-    if (t != null && t.startResponse(responseStatus, responseContentType)) {
+    if (t != null && t.startResponse(responseStatus, responseContentType, headers)) {
       streamingResponse = true;
       // The length was kept when the headers arrived (mode BUFFERED then), and chunks may change.
       mutation.addRemoveHeaders("content-length");

@@ -63,9 +63,8 @@ sealed interface BedrockEmbeddingBodies {
 
   /**
    * Cohere Embed. {@code input_type} is required by Cohere and has no OpenAI counterpart: {@code
-   * search_document} is sent (the type for embedding a corpus). Token counts are only in the {@code
-   * X-Amzn-Bedrock-Input-Token-Count} response header, which translators do not see, so usage stays
-   * unknown.
+   * search_document} is sent (the type for embedding a corpus). The body has no token count; the
+   * translator reads it from InvokeModel's {@code x-amzn-bedrock-input-token-count} header.
    */
   record Cohere(String modelId) implements BedrockEmbeddingBodies {
     static final int MAX_TEXTS = 96;

@@ -23,7 +23,11 @@ import org.jspecify.annotations.Nullable;
  * models (chosen by the model id; bodies in {@link BedrockEmbeddingBodies}).
  */
 public final class OpenAiBedrockEmbeddingsTranslator implements Translator {
+  /** Where InvokeModel reports the input token count of every model. */
+  static final String INPUT_TOKENS_HEADER = "x-amzn-bedrock-input-token-count";
+
   private @Nullable EmbeddingsRequest request;
+  private @Nullable Long headerInputTokens;
   private BedrockEmbeddingBodies bodies = new BedrockEmbeddingBodies.Titan();
   private String model = "";
 
@@ -53,6 +57,17 @@ public final class OpenAiBedrockEmbeddingsTranslator implements Translator {
   }
 
   @Override
+  public boolean startResponse(int status, String contentType, Map<String, String> headers) {
+    String count = headers.get(INPUT_TOKENS_HEADER);
+    try {
+      headerInputTokens = count == null ? null : Long.valueOf(count.trim());
+    } catch (NumberFormatException e) {
+      headerInputTokens = null;
+    }
+    return false;
+  }
+
+  @Override
   public BodyResult responseBody(byte[] body, boolean endOfStream) {
     EmbeddingsRequest r = request;
     JsonNode response;
@@ -70,6 +85,9 @@ public final class OpenAiBedrockEmbeddingsTranslator implements Translator {
           GatewayError.badGateway("The upstream provider answered with an unexpected body."));
     }
     Long tokens = bodies.inputTokens(response);
+    if (tokens == null) {
+      tokens = headerInputTokens;
+    }
     return new BodyResult(
         r.response(vectors, model, tokens == null ? 0 : tokens),
         tokens == null ? null : new TokenUsage(tokens, 0, 0));

@@ -114,12 +114,13 @@ class OpenAiBedrockEmbeddingsTranslatorTest {
   /** Documented Cohere answers (see src/test/resources/fixtures/bedrock/NOTICE.md). */
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-    "cohere.embed-english-v3, cohere-embed-v3-floats.json, 'hello,world', false",
-    "cohere.embed-v4:0, cohere-embed-v4-by-type.json, hello, false",
-    "cohere.embed-v4:0, cohere-embed-v4-by-type.json, hello, true",
+    "cohere.embed-english-v3, cohere-embed-v3-floats.json, 'hello,world', false, 4",
+    "cohere.embed-v4:0, cohere-embed-v4-by-type.json, hello, false, 2",
+    "cohere.embed-v4:0, cohere-embed-v4-by-type.json, hello, true, ",
   })
   void cohereAnswersBecomeOpenAiEmbeddingLists(
-      String model, String fixture, String inputs, boolean base64) throws Exception {
+      String model, String fixture, String inputs, boolean base64, Long headerTokens)
+      throws Exception {
     OpenAiBedrockEmbeddingsTranslator t = new OpenAiBedrockEmbeddingsTranslator();
     String input = "['" + String.join("','", inputs.split(",")) + "']";
     t.request(
@@ -129,6 +130,14 @@ class OpenAiBedrockEmbeddingsTranslatorTest {
     try (var in = getClass().getResourceAsStream("/fixtures/bedrock/" + fixture)) {
       body = in.readAllBytes();
     }
+    assertThat(
+            t.startResponse(
+                200,
+                "application/json",
+                headerTokens == null
+                    ? Map.of()
+                    : Map.of("x-amzn-bedrock-input-token-count", headerTokens.toString())))
+        .isFalse();
     BodyResult result = t.responseBody(body, true);
 
     JsonNode recorded = tree(body).path("embeddings");
@@ -149,8 +158,13 @@ class OpenAiBedrockEmbeddingsTranslatorTest {
         assertThat(item.path("embedding")).isEqualTo(vectors.get(i));
       }
     }
-    // Bedrock reports Cohere token counts only in a response header: usage is unknown, not zero.
-    assertThat(result.usage()).isNull();
+    // Bedrock reports Cohere token counts only in a response header; without it usage is unknown.
+    if (headerTokens == null) {
+      assertThat(result.usage()).isNull();
+    } else {
+      assertThat(result.usage()).isEqualTo(new TokenUsage(headerTokens, 0, 0));
+      assertThat(list.path("usage").path("prompt_tokens").asLong()).isEqualTo(headerTokens);
+    }
     assertThat(result.error()).isNull();
   }
 
