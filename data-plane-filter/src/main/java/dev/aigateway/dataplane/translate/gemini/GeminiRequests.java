@@ -95,10 +95,9 @@ public final class GeminiRequests {
   }
 
   /**
-   * Gemini 3 models take a {@code thinkingLevel} (MINIMAL and MEDIUM only on Flash models; the
-   * upstream rejects what a model lacks) and cannot turn thinking off; earlier models take a {@code
-   * thinkingBudget} (0 turns it off where the model allows). Google documents that the two must not
-   * be combined, so exactly one is sent.
+   * Gemini 3 models take a {@code thinkingLevel} (not every model every level; the upstream rejects
+   * what a model lacks) and cannot turn thinking off; earlier models take a {@code thinkingBudget}
+   * (0 turns it off where the model allows). The two must not be combined, so exactly one is sent.
    */
   private static ObjectNode thinkingConfig(ReasoningEffort effort, String model, String schema) {
     ObjectNode config = Json.MAPPER.createObjectNode();
