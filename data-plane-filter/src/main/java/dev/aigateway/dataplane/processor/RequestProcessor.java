@@ -335,7 +335,7 @@ final class RequestProcessor {
     Translator t = translator;
     HeadersResponse.Builder answer = HeadersResponse.newBuilder();
     ProcessingResponse.Builder response = ProcessingResponse.newBuilder();
-    if (t != null && t.startResponse(responseStatus, responseContentType)) {
+    if (t != null && t.startResponse(responseStatus, responseContentType, headers)) {
       streamingResponse = true;
       // The length was kept when the headers arrived (mode BUFFERED then), and chunks may change.
       mutation.addRemoveHeaders("content-length");
@@ -369,6 +369,10 @@ final class RequestProcessor {
       replacement = result.body();
     } else if (responseStatus >= 200 && responseStatus < 300 && t != null) {
       BodyResult result = t.responseBody(body, end);
+      if (result.error() != null) {
+        // The headers are still held (BUFFERED), so a local reply can replace the upstream 2xx.
+        return reject(result.error());
+      }
       takeUsage(result.usage());
       replacement = result.body();
     } else if (responseStatus >= 400 || t == null) {
