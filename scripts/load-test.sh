@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Latency the gateway adds over calling the upstream directly, side by side in one run.
-#   scripts/load-test.sh [seconds-per-step]      (default 15)
+#   scripts/load-test.sh [seconds-per-step] [rounds] [rates]      (defaults: 10, 3, 200,500,1000)
 # Starts a zero-latency fake OpenAI upstream and the packaged gateway (`gateway run`: embedded
-# PostgreSQL, control plane, ext_proc, embedded proxy) on free loopback ports with a temporary data
-# directory, configures a provider/model/key through the admin API, then drives the same 1 KB
-# chat completion at 200, 500 and 1,000 requests per second with `hey` (apt-get install hey), first
-# straight at the upstream, then through the gateway. Loopback only; every step stops by itself.
+# PostgreSQL, control plane, ext_proc with quotas and the usage ledger, embedded proxy) on free
+# loopback ports with a temporary data directory, configures a provider/model/team/key/quota
+# through the admin API, then runs scripts/LoadGen.java: an open-loop client that sends the same
+# ~1 KB chat completion at evenly spaced instants, warms both paths up, and for each rate runs
+# every round once straight at the upstream and once through the gateway (alternating which goes
+# first). It prints the medians over the rounds, the added latency, the ratio, and the CPU that the
+# gateway process and PostgreSQL spent per request. Loopback only; every step stops by itself.
+# LOAD_TEST_WARMUP_SECONDS (default 30) sets the warm-up per path.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/jdk.sh"
-seconds=${1:-15}
+seconds=${1:-10}
+rounds=${2:-3}
+rates=${3:-200,500,1000}
+warmup=${LOAD_TEST_WARMUP_SECONDS:-30}
 jar="$root/launcher/target/gateway.jar"
 [ -f "$jar" ] || { echo "build first: ./gateway --version" >&2; exit 1; }
-command -v hey >/dev/null || { echo "needs hey: apt-get install -y hey" >&2; exit 1; }
 
 work=$(mktemp -d)
 pids=()
@@ -22,8 +28,8 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 
 upstream=$(port); admin=$(port); xds=$(port); ext=$(port); proxy=$(port)
 token=load-test-admin-token-$(date +%s)-0123456789abcdef
-java -cp "$jar" dev.aigateway.fakeprovider.FakeProviderMain "$upstream" 0 >"$work/upstream.log" 2>&1 & pids+=($!)
-GATEWAY_ADMIN_TOKEN=$token java -Xmx512m -jar "$jar" run --data-dir "$work/data" --admin-port "$admin" \
+"$JAVA_HOME/bin/java" -cp "$jar" dev.aigateway.fakeprovider.FakeProviderMain "$upstream" 0 >"$work/upstream.log" 2>&1 & pids+=($!)
+GATEWAY_ADMIN_TOKEN=$token "$JAVA_HOME/bin/java" -Xmx512m -jar "$jar" run --data-dir "$work/data" --admin-port "$admin" \
   --xds-port "$xds" --ext-proc-port "$ext" --proxy-port "$proxy" >"$work/gateway.log" 2>&1 & gw=$!; pids+=($gw)
 until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null; do sleep 0.2; kill -0 "$gw" || { cat "$work/gateway.log"; exit 1; }; done
 
@@ -32,32 +38,25 @@ api POST /providers "{\"name\":\"load\",\"schema\":\"openai_compatible\",\"base_
 api POST /models '{"name":"load-model","targets":[{"provider":"load","model":"fake-model","weight":1,"priority":0}]}' >/dev/null
 api POST /teams '{"name":"load"}' >/dev/null
 key=$(api POST /keys '{"name":"load","team":"load","allowed_models":[]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+# A quota that applies to every request and is never reached: the gateway does the work it does
+# in production (the prompt's token estimate, the fleet counters), not a fast path without quotas.
+api POST /quotas '{"scope":"global","metric":"total_tokens","window":"day","limit":1000000000000}' >/dev/null
 
 # A ~1 KB chat completion request.
 filler=$(python3 -c 'print(("lorem ipsum dolor sit amet " * 34)[:900])')
 body="{\"model\":\"load-model\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"$filler\"}]}"
 echo "$body" > "$work/body.json"
-direct_body=$(sed 's/"load-model"/"fake-model"/' "$work/body.json"); echo "$direct_body" > "$work/direct.json"
+sed 's/"load-model"/"fake-model"/' "$work/body.json" > "$work/direct.json"
 
 until curl -sf "http://127.0.0.1:$proxy/v1/chat/completions" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d @"$work/body.json" >/dev/null; do sleep 0.2; done
-# Warm up both paths (JIT, connection pools).
-hey -z 5s -q 20 -c 20 -m POST -T application/json -D "$work/direct.json" "http://127.0.0.1:$upstream/v1/chat/completions" >/dev/null
-hey -z 5s -q 20 -c 20 -m POST -T application/json -H "Authorization: Bearer $key" -D "$work/body.json" "http://127.0.0.1:$proxy/v1/chat/completions" >/dev/null
-
-pct() { awk -v p="$2" '$1==p"%" && $2=="in" {printf "%.2f", $3*1000}' "$1"; }
-ok() { awk '/\[200\]/ {print $2}' "$1"; }
-other() { awk '/Status code distribution/ {f=1; next} f && /\[/ && !/\[200\]/ {n+=$2} END {print n+0}' "$1"; }
-printf '| rate (req/s) | direct p50 | gateway p50 | added p50 | direct p99 | gateway p99 | added p99 | gateway 200s / non-200 |\n'
-printf '|---|---|---|---|---|---|---|---|\n'
-for rate in 200 500 1000; do
-  workers=50; q=$((rate / workers))
-  hey -z "${seconds}s" -q "$q" -c "$workers" -m POST -T application/json -D "$work/direct.json" \
-    "http://127.0.0.1:$upstream/v1/chat/completions" > "$work/direct-$rate.txt"
-  hey -z "${seconds}s" -q "$q" -c "$workers" -m POST -T application/json -H "Authorization: Bearer $key" \
-    -D "$work/body.json" "http://127.0.0.1:$proxy/v1/chat/completions" > "$work/gateway-$rate.txt"
-  d50=$(pct "$work/direct-$rate.txt" 50); g50=$(pct "$work/gateway-$rate.txt" 50)
-  d99=$(pct "$work/direct-$rate.txt" 99); g99=$(pct "$work/gateway-$rate.txt" 99)
-  printf '| %s | %s ms | %s ms | %.2f ms | %s ms | %s ms | %.2f ms | %s / %s |\n' "$rate" "$d50" "$g50" \
-    "$(echo "$g50 - $d50" | bc)" "$d99" "$g99" "$(echo "$g99 - $d99" | bc)" "$(ok "$work/gateway-$rate.txt")" "$(other "$work/gateway-$rate.txt")"
-done
-rss=$(ps -o rss= -p "$gw"); echo; echo "gateway process (all-in-one) resident memory after the run: $((rss / 1024)) MiB"
+"$JAVA_HOME/bin/javac" -d "$work/loadgen" "$root/scripts/LoadGen.java"
+postmaster=$(pgrep -f -- "-D $work/data/postgres")
+"$JAVA_HOME/bin/java" -cp "$work/loadgen" LoadGen \
+  "http://127.0.0.1:$upstream/v1/chat/completions" "$work/direct.json" \
+  "http://127.0.0.1:$proxy/v1/chat/completions" "$work/body.json" "Bearer $key" "$gw" \
+  "$rates" "$seconds" "$rounds" "$warmup" $postmaster $(pgrep -P "$postmaster")
+rss=$(ps -o rss= -p "$gw")
+echo
+echo "gateway process (all-in-one, -Xmx512m) resident memory after the run: $((rss / 1024)) MiB"
+echo "$rounds rounds of ${seconds} s per path and rate, 64 connections; medians over the rounds;" \
+  "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"

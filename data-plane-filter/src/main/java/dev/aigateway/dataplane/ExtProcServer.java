@@ -28,6 +28,8 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,14 +127,22 @@ public final class ExtProcServer implements AutoCloseable {
           metrics.record(record);
           recorder.record(record);
         };
+    ExecutorService blocking =
+        Executors.newCachedThreadPool(Thread.ofPlatform().name("ext-proc-blocking-", 0).factory());
+    owned = new ArrayList<>(owned);
+    owned.add(blocking::shutdownNow);
     ExtProcService service =
         new ExtProcService(
             ProcessorDependencies.of(
-                config::current, admission, both, settings.maxRequestBodyBytes()));
+                config::current, admission, both, settings.maxRequestBodyBytes()),
+            blocking);
     Server server =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(settings.bindAddress(), settings.port()))
             .addService(service)
+            // Messages are answered on the transport's event loop; work that may block is handed
+            // to the pool above by ExtProcService.
+            .directExecutor()
             // Request bodies arrive whole in one message (BUFFERED): allow the configured size.
             .maxInboundMessageSize(
                 (int) Math.min(Integer.MAX_VALUE, settings.maxRequestBodyBytes() + (1 << 20)))
@@ -141,6 +151,7 @@ public final class ExtProcServer implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       config.close();
+      blocking.shutdownNow();
       throw new UncheckedIOException(
           "ext_proc server could not listen on " + settings.bindAddress() + ":" + settings.port(),
           e);

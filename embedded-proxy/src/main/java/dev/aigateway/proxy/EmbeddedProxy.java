@@ -107,7 +107,8 @@ public final class EmbeddedProxy implements AutoCloseable {
       }
     }
     services.upstream().closeIdle();
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    // ext_proc channels run on the group's event loops: close them while the loops still run.
     services.extProc().close();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -1,6 +1,7 @@
 package dev.aigateway.dataplane.admission;
 
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The quota pre-check, called after the model is resolved and before anything goes upstream. The
@@ -11,6 +12,15 @@ public interface Admission {
   Admission ADMIT_ALL = request -> new AdmissionDecision.Admitted(AdmissionTicket.NONE);
 
   AdmissionDecision admit(AdmissionRequest request);
+
+  /**
+   * Decides without blocking the calling thread, or returns null when the decision needs a database
+   * round trip; the caller then calls {@link #admit} on a thread that may block. The ext_proc
+   * service answers on gRPC transport threads, so only this variant is called there.
+   */
+  default @Nullable AdmissionDecision tryAdmit(AdmissionRequest request) {
+    return admit(request);
+  }
 
   /**
    * Whether this request's {@link AdmissionRequest#estimatedInputTokens} is needed. Counting a 1 KB

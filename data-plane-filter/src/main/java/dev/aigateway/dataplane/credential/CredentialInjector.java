@@ -43,6 +43,14 @@ public final class CredentialInjector {
   }
 
   /**
+   * Whether {@link #headersFor} may block on the network: a Vertex AI access token is fetched from
+   * Google when none is cached or it has expired (refreshes ahead of expiry do not block).
+   */
+  public boolean mayBlock(ProviderConfig provider) {
+    return provider.schema() == ProviderSchema.GCP_VERTEX;
+  }
+
+  /**
    * The credential headers for {@code request}, the final translated request (SigV4 signs its path
    * and body, so nothing may change them afterwards).
    */

@@ -125,7 +125,7 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
           LedgerEntry first = queue.poll(settings.maxDelay().toMillis(), TimeUnit.MILLISECONDS);
           if (first != null) {
             batch.add(first);
-            queue.drainTo(batch, settings.maxBatch() - 1);
+            fill(batch);
           }
         }
         maintain();
@@ -153,6 +153,27 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
         log.error("cannot write the usage spool; retrying", e);
         sleepQuietly();
       }
+    }
+  }
+
+  /**
+   * Lets the batch fill for up to {@code maxDelay} after its first entry: one insert of many rows
+   * costs the database far less than many inserts of a few (at 1,000 requests/s, a few transactions
+   * a second instead of hundreds).
+   */
+  private void fill(List<LedgerEntry> batch) throws InterruptedException {
+    long deadline = System.nanoTime() + settings.maxDelay().toNanos();
+    while (true) {
+      queue.drainTo(batch, settings.maxBatch() - batch.size());
+      long left = deadline - System.nanoTime();
+      if (batch.size() >= settings.maxBatch() || left <= 0 || !running) {
+        return;
+      }
+      LedgerEntry next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
     }
   }
 

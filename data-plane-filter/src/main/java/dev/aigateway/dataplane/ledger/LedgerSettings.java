@@ -36,9 +36,9 @@ public record LedgerSettings(
     }
   }
 
-  /** 500 per batch, 200 ms, 50,000 queued, 90 days of raw rows, replay every second. */
+  /** 500 per batch, 100 ms, 50,000 queued, 90 days of raw rows, replay every second. */
   public static LedgerSettings defaults() {
     return new LedgerSettings(
-        500, Duration.ofMillis(200), 50_000, Duration.ofDays(90), Duration.ofSeconds(1));
+        500, Duration.ofMillis(100), 50_000, Duration.ofDays(90), Duration.ofSeconds(1));
   }
 }

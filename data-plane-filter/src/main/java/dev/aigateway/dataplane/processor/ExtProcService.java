@@ -7,51 +7,153 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The gRPC ExternalProcessor: one {@link RequestProcessor} per stream (one HTTP request). */
+/**
+ * The gRPC ExternalProcessor: one {@link RequestProcessor} per stream (one HTTP request).
+ *
+ * <p>Messages are answered on the thread that delivers them (the server runs with a direct
+ * executor, so that is the gRPC transport's event loop): a thread hand-off per message would cost
+ * more than processing it. The rare message that needs to block (a quota checked in the database, a
+ * cloud token fetched) is processed again on {@code blocking}; messages of the same stream that
+ * arrive meanwhile wait their turn, so each stream is still handled one message at a time.
+ */
 public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcessorImplBase {
   private static final Logger log = LoggerFactory.getLogger(ExtProcService.class);
 
   private final ProcessorDependencies dependencies;
+  private final Executor blocking;
 
-  public ExtProcService(ProcessorDependencies dependencies) {
+  /**
+   * @param blocking runs the work that may block; it must not be the gRPC transport's executor
+   */
+  public ExtProcService(ProcessorDependencies dependencies, Executor blocking) {
     this.dependencies = requireNonNull(dependencies, "dependencies");
+    this.blocking = requireNonNull(blocking, "blocking");
   }
 
   @Override
   public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
-    RequestProcessor processor = new RequestProcessor(dependencies);
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(ProcessingRequest request) {
+    return new Stream(new RequestProcessor(dependencies), responses);
+  }
+
+  /** One stream's messages, in order; at most one of them in processing at any time. */
+  private final class Stream implements StreamObserver<ProcessingRequest> {
+    /** Stands for the end of the stream in {@link #backlog}. */
+    private static final ProcessingRequest END = ProcessingRequest.getDefaultInstance();
+
+    private final RequestProcessor processor;
+    private final StreamObserver<ProcessingResponse> responses;
+    private final ArrayDeque<ProcessingRequest> backlog = new ArrayDeque<>();
+    private boolean offloaded;
+    private boolean completed;
+
+    Stream(RequestProcessor processor, StreamObserver<ProcessingResponse> responses) {
+      this.processor = processor;
+      this.responses = responses;
+    }
+
+    @Override
+    public void onNext(ProcessingRequest request) {
+      synchronized (this) {
+        if (offloaded) {
+          backlog.addLast(request);
+          return;
+        }
+      }
+      ProcessingResponse response;
+      synchronized (processor) {
+        response = answer(request, false);
+      }
+      if (response == RequestProcessor.DEFERRED) {
+        synchronized (this) {
+          offloaded = true;
+          backlog.addFirst(request);
+        }
+        blocking.execute(this::drainBlocking);
+        return;
+      }
+      responses.onNext(response);
+    }
+
+    /** Processes the backlog where blocking is allowed, then hands the stream back. */
+    private void drainBlocking() {
+      while (true) {
+        ProcessingRequest next;
+        synchronized (this) {
+          next = backlog.pollFirst();
+          if (next == null) {
+            offloaded = false;
+            return;
+          }
+        }
+        if (next == END) {
+          end();
+          continue;
+        }
         ProcessingResponse response;
+        synchronized (processor) {
+          response = answer(next, true);
+        }
         try {
-          response = processor.process(request);
+          responses.onNext(response);
         } catch (RuntimeException e) {
-          // A bug here must not leak request content: log the type and where, not the message.
-          log.error("ext_proc failed on {} ({})", request.getRequestCase(), e.getClass().getName());
-          log.debug("ext_proc failure", e);
-          response = processor.internalError();
+          // The call was cancelled meanwhile; the end of the stream follows in the backlog.
+          log.debug("ext_proc answer not sent: {}", e.toString());
         }
-        responses.onNext(response);
       }
+    }
 
-      @Override
-      public void onError(Throwable t) {
-        // Envoy cancels the stream when the HTTP exchange ends early; that is a normal end.
-        if (Status.fromThrowable(t).getCode() != Status.Code.CANCELLED) {
-          log.debug("ext_proc stream ended with {}", Status.fromThrowable(t).getCode());
+    private ProcessingResponse answer(ProcessingRequest request, boolean mayBlock) {
+      try {
+        return mayBlock ? processor.processBlocking(request) : processor.process(request);
+      } catch (RuntimeException e) {
+        // A bug here must not leak request content: log the type and where, not the message.
+        log.error("ext_proc failed on {} ({})", request.getRequestCase(), e.getClass().getName());
+        log.debug("ext_proc failure", e);
+        return processor.internalError();
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      // Envoy cancels the stream when the HTTP exchange ends early; that is a normal end.
+      if (Status.fromThrowable(t).getCode() != Status.Code.CANCELLED) {
+        log.debug("ext_proc stream ended with {}", Status.fromThrowable(t).getCode());
+      }
+      close(false);
+    }
+
+    @Override
+    public void onCompleted() {
+      close(true);
+    }
+
+    private void close(boolean complete) {
+      synchronized (this) {
+        completed = complete;
+        if (offloaded) {
+          backlog.addLast(END);
+          return;
         }
+      }
+      end();
+    }
+
+    private void end() {
+      synchronized (processor) {
         processor.streamClosed();
       }
-
-      @Override
-      public void onCompleted() {
-        processor.streamClosed();
-        responses.onCompleted();
+      if (completed) {
+        try {
+          responses.onCompleted();
+        } catch (RuntimeException e) {
+          log.debug("ext_proc completion not sent: {}", e.toString());
+        }
       }
-    };
+    }
   }
 }

@@ -13,6 +13,7 @@ import dev.aigateway.dataplane.config.ModelConfig;
 import dev.aigateway.dataplane.config.ModelTarget;
 import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.credential.CredentialInjector;
+import dev.aigateway.dataplane.error.ErrorShape;
 import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.Endpoint;
@@ -55,6 +56,8 @@ final class RequestProcessor {
   private final java.time.Instant startTime;
   private String requestId = "";
   private @Nullable Endpoint endpoint;
+  private Map<String, String> clientHeaders = Map.of();
+  private String clientPath = "";
   private @Nullable ClientKey key;
   private @Nullable String model;
   private @Nullable ModelTarget target;
@@ -73,7 +76,31 @@ final class RequestProcessor {
     this.startTime = deps.clock().instant();
   }
 
+  /**
+   * What {@link #process} returns when the message needs work that may block (a quota check in the
+   * database, a cloud token fetch): the caller runs {@link #processBlocking} with the same message
+   * on a thread that may block.
+   */
+  static final ProcessingResponse DEFERRED = ProcessingResponse.getDefaultInstance();
+
+  private boolean mayBlock;
+
+  /**
+   * Answers one message without blocking the calling thread, or returns {@link #DEFERRED}, having
+   * changed nothing that the same message processed again would not set anew.
+   */
   ProcessingResponse process(ProcessingRequest request) {
+    mayBlock = false;
+    return dispatch(request);
+  }
+
+  /** Answers one message, blocking for quota checks and credentials as needed. */
+  ProcessingResponse processBlocking(ProcessingRequest request) {
+    mayBlock = true;
+    return dispatch(request);
+  }
+
+  private ProcessingResponse dispatch(ProcessingRequest request) {
     return switch (request.getRequestCase()) {
       case REQUEST_HEADERS -> requestHeaders(request.getRequestHeaders());
       case REQUEST_BODY -> requestBody(request.getRequestBody());
@@ -110,6 +137,7 @@ final class RequestProcessor {
 
   private ProcessingResponse requestHeaders(HttpHeaders message) {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
+    clientHeaders = headers;
     String id = headers.get("x-request-id");
     requestId = id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
     String method = headers.getOrDefault(":method", "");
@@ -119,6 +147,7 @@ final class RequestProcessor {
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
+    clientPath = path;
 
     ConfigSnapshot config = deps.config().get();
     if (config.revision() == 0) {
@@ -232,18 +261,24 @@ final class RequestProcessor {
         deps.admission().needsTokenEstimate(k.id(), k.teamId(), requested)
             ? deps.estimator().estimate(chosen.upstreamModel(), body)
             : 0;
+    AdmissionRequest admissionRequest =
+        new AdmissionRequest(
+            requestId,
+            k.id(),
+            k.teamId(),
+            requested,
+            provider.name(),
+            chosen.upstreamModel(),
+            estimate,
+            maxOutputTokens(body));
     AdmissionDecision decision =
-        deps.admission()
-            .admit(
-                new AdmissionRequest(
-                    requestId,
-                    k.id(),
-                    k.teamId(),
-                    requested,
-                    provider.name(),
-                    chosen.upstreamModel(),
-                    estimate,
-                    maxOutputTokens(body)));
+        mayBlock
+            ? deps.admission().admit(admissionRequest)
+            : deps.admission().tryAdmit(admissionRequest);
+    if (decision == null || (!mayBlock && deps.credentials().mayBlock(provider))) {
+      // Nothing was reserved: the service runs this phase again where it may block.
+      return DEFERRED;
+    }
     switch (decision) {
       case AdmissionDecision.Rejected rejected -> {
         return reject(rejected.error());
@@ -253,7 +288,9 @@ final class RequestProcessor {
 
     UpstreamRequest upstream;
     try {
-      upstream = t.request(body, new RequestContext(provider, requested, chosen.upstreamModel()));
+      upstream =
+          t.request(
+              body, new RequestContext(provider, requested, chosen.upstreamModel(), clientHeaders));
     } catch (Translator.TranslationException ex) {
       return reject(ex.error());
     }
@@ -298,7 +335,7 @@ final class RequestProcessor {
     Translator t = translator;
     HeadersResponse.Builder answer = HeadersResponse.newBuilder();
     ProcessingResponse.Builder response = ProcessingResponse.newBuilder();
-    if (t != null && t.startResponse(responseStatus, responseContentType)) {
+    if (t != null && t.startResponse(responseStatus, responseContentType, headers)) {
       streamingResponse = true;
       // The length was kept when the headers arrived (mode BUFFERED then), and chunks may change.
       mutation.addRemoveHeaders("content-length");
@@ -332,6 +369,10 @@ final class RequestProcessor {
       replacement = result.body();
     } else if (responseStatus >= 200 && responseStatus < 300 && t != null) {
       BodyResult result = t.responseBody(body, end);
+      if (result.error() != null) {
+        // The headers are still held (BUFFERED), so a local reply can replace the upstream 2xx.
+        return reject(result.error());
+      }
       takeUsage(result.usage());
       replacement = result.body();
     } else if (responseStatus >= 400 || t == null) {
@@ -373,18 +414,23 @@ final class RequestProcessor {
     }
     if (responseContentType.startsWith("application/json")) {
       try {
-        if (Json.MAPPER.readTree(body).path("error").isObject()) {
+        JsonNode error = Json.MAPPER.readTree(body);
+        boolean anthropicShape = error.path("type").asText().equals("error");
+        if (error.path("error").isObject()
+            && anthropicShape == (errorShape() == ErrorShape.ANTHROPIC)) {
           return null;
         }
       } catch (IOException e) {
         // wrapped below
       }
     }
-    return GatewayError.body(
-        "The gateway could not reach an upstream (HTTP " + responseStatus + ").",
-        "upstream_error",
-        null,
-        "upstream_" + responseStatus);
+    return errorShape()
+        .body(
+            responseStatus,
+            "The gateway could not reach an upstream (HTTP " + responseStatus + ").",
+            "upstream_error",
+            null,
+            "upstream_" + responseStatus);
   }
 
   private void takeUsage(@Nullable TokenUsage seen) {
@@ -397,7 +443,21 @@ final class RequestProcessor {
   private ProcessingResponse reject(GatewayError error) {
     responseStatus = error.status();
     finish(error.status());
-    return Responses.error(error);
+    return Responses.error(error, errorShape());
+  }
+
+  /**
+   * The error shape of the API the client called: Anthropic's for its paths (also those this
+   * gateway does not serve, such as {@code /v1/messages/count_tokens}), else OpenAI's.
+   */
+  private ErrorShape errorShape() {
+    Endpoint e = endpoint;
+    if (e != null) {
+      return e.errorShape();
+    }
+    return clientPath.startsWith(Endpoint.MESSAGES.clientPath() + "/")
+        ? ErrorShape.ANTHROPIC
+        : ErrorShape.OPENAI;
   }
 
   private void finish(int status) {

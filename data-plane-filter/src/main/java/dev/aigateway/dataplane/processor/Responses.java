@@ -1,6 +1,7 @@
 package dev.aigateway.dataplane.processor;
 
 import com.google.protobuf.ByteString;
+import dev.aigateway.dataplane.error.ErrorShape;
 import dev.aigateway.dataplane.error.GatewayError;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
@@ -38,12 +39,12 @@ final class Responses {
 
   private Responses() {}
 
-  /** A local reply in OpenAI's error shape. */
-  static ProcessingResponse error(GatewayError error) {
+  /** A local reply in the error shape of the API the client called. */
+  static ProcessingResponse error(GatewayError error, ErrorShape shape) {
     HeaderMutation.Builder headers =
         HeaderMutation.newBuilder().addSetHeaders(Headers.set("content-type", "application/json"));
     error.headers().forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
-    return immediate(error.status(), headers, error.body(), "ai_gateway_" + error.type());
+    return immediate(error.status(), headers, shape.body(error), "ai_gateway_" + error.type());
   }
 
   /** A local JSON reply (for example the model list). */

@@ -7,6 +7,7 @@ import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
 import dev.aigateway.db.usage.CounterKey;
+import dev.aigateway.db.usage.QuotaMetric;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,8 +68,32 @@ public final class QuotaAdmission implements Admission {
     this.registry = registry;
   }
 
+  /**
+   * Only quotas that count input tokens (input, total, cost) reserve the prompt estimate; without
+   * one, the jtokkit count would be the largest CPU cost of the request for nothing.
+   */
+  @Override
+  public boolean needsTokenEstimate(UUID keyId, UUID teamId, String model) {
+    for (QuotaRule rule : config.get().rules()) {
+      if (rule.metric() != QuotaMetric.OUTPUT_TOKENS && rule.appliesTo(keyId, teamId, model)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public AdmissionDecision admit(AdmissionRequest request) {
+    return requireNonNull(admit(request, true));
+  }
+
+  /** Null when a reservation needs the database's exact check (nothing is reserved then). */
+  @Override
+  public @Nullable AdmissionDecision tryAdmit(AdmissionRequest request) {
+    return admit(request, false);
+  }
+
+  private @Nullable AdmissionDecision admit(AdmissionRequest request, boolean mayBlock) {
     QuotaConfig cfg = config.get();
     List<QuotaRule> rules = cfg.applicable(request.keyId(), request.teamId(), request.model());
     if (rules.isEmpty()) {
@@ -97,6 +122,9 @@ public final class QuotaAdmission implements Admission {
         } else {
           exact.add(hold);
         }
+      }
+      if (!exact.isEmpty() && !mayBlock) {
+        return null;
       }
       for (QuotaTicket.Hold h : local) {
         counter(h).pending.addAndGet(h.amount());

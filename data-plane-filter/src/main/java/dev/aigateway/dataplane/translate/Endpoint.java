@@ -1,19 +1,32 @@
 package dev.aigateway.dataplane.translate;
 
+import dev.aigateway.dataplane.error.ErrorShape;
 import org.jspecify.annotations.Nullable;
 
-/** The client-facing OpenAI endpoints that carry a model and go upstream. */
+/**
+ * The client-facing endpoints that carry a model and go upstream: OpenAI's, and Anthropic's
+ * Messages API.
+ */
 public enum Endpoint {
-  CHAT_COMPLETIONS("/v1/chat/completions", "/chat/completions"),
-  COMPLETIONS("/v1/completions", "/completions"),
-  EMBEDDINGS("/v1/embeddings", "/embeddings");
+  CHAT_COMPLETIONS("/v1/chat/completions", "/chat/completions", ErrorShape.OPENAI),
+  COMPLETIONS("/v1/completions", "/completions", ErrorShape.OPENAI),
+  EMBEDDINGS("/v1/embeddings", "/embeddings", ErrorShape.OPENAI),
+  /** Anthropic's Messages API as an input API (docs/providers.md). */
+  MESSAGES("/v1/messages", "/messages", ErrorShape.ANTHROPIC);
 
   private final String clientPath;
   private final String suffix;
+  private final ErrorShape errorShape;
 
-  Endpoint(String clientPath, String suffix) {
+  Endpoint(String clientPath, String suffix, ErrorShape errorShape) {
     this.clientPath = clientPath;
     this.suffix = suffix;
+    this.errorShape = errorShape;
+  }
+
+  /** The shape the client's API gives its errors. */
+  public ErrorShape errorShape() {
+    return errorShape;
   }
 
   /** The path clients call, for example {@code /v1/chat/completions}. */

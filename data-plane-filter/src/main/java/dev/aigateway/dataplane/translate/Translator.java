@@ -2,6 +2,7 @@ package dev.aigateway.dataplane.translate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.error.GatewayError;
+import java.util.Map;
 
 /**
  * Translates one request between the client's OpenAI API and one provider schema. Created per
@@ -21,6 +22,15 @@ public interface Translator {
    * stream of events (answered chunk by chunk) rather than one buffered body.
    */
   boolean startResponse(int status, String contentType);
+
+  /**
+   * {@link #startResponse(int, String)} with the response headers (lower-case names), for the
+   * translators that read usage from a header (Bedrock's InvokeModel reports Cohere Embed token
+   * counts only in {@code x-amzn-bedrock-input-token-count}).
+   */
+  default boolean startResponse(int status, String contentType, Map<String, String> headers) {
+    return startResponse(status, contentType);
+  }
 
   /**
    * Translates a buffered successful body, or one streamed chunk; reports usage once known (for

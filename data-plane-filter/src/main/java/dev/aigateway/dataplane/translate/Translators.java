@@ -1,6 +1,8 @@
 package dev.aigateway.dataplane.translate;
 
 import dev.aigateway.dataplane.config.ProviderSchema;
+import dev.aigateway.dataplane.translate.messages.MessagesNativeTranslator;
+import dev.aigateway.dataplane.translate.messages.MessagesViaChatTranslator;
 import org.jspecify.annotations.Nullable;
 
 /** The one place that maps a provider schema and endpoint to its translator. */
@@ -9,6 +11,13 @@ public final class Translators {
 
   /** A new translator for one request, or null when this build cannot serve the schema yet. */
   public static @Nullable Translator create(ProviderSchema schema, Endpoint endpoint) {
+    if (endpoint == Endpoint.MESSAGES) {
+      if (schema == ProviderSchema.ANTHROPIC) {
+        return new MessagesNativeTranslator();
+      }
+      Translator chat = create(schema, Endpoint.CHAT_COMPLETIONS);
+      return chat == null ? null : new MessagesViaChatTranslator(chat);
+    }
     return switch (schema) {
       case OPENAI, OPENAI_COMPATIBLE, AZURE_OPENAI -> new OpenAiTranslator(endpoint);
       case ANTHROPIC ->
@@ -22,7 +31,7 @@ public final class Translators {
                 new dev.aigateway.dataplane.translate.bedrock.OpenAiBedrockTranslator();
             case EMBEDDINGS ->
                 new dev.aigateway.dataplane.translate.bedrock.OpenAiBedrockEmbeddingsTranslator();
-            case COMPLETIONS -> null;
+            case COMPLETIONS, MESSAGES -> null;
           };
       case GEMINI, GCP_VERTEX ->
           switch (endpoint) {
@@ -31,7 +40,7 @@ public final class Translators {
             case EMBEDDINGS ->
                 new dev.aigateway.dataplane.translate.gemini.OpenAiGeminiEmbeddingsTranslator(
                     schema);
-            case COMPLETIONS -> null;
+            case COMPLETIONS, MESSAGES -> null;
           };
     };
   }

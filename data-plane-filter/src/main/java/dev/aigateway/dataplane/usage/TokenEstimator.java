@@ -53,6 +53,8 @@ public final class TokenEstimator {
     if (tools != null && tools.isArray()) {
       tokens += encoding.countTokens(tools.toString());
     }
+    // Anthropic Messages requests carry the system prompt outside the messages.
+    tokens += content(encoding, body.get("system"));
     tokens += content(encoding, body.get("prompt"));
     tokens += content(encoding, body.get("input"));
     return tokens;
@@ -75,7 +77,7 @@ public final class TokenEstimator {
           JsonNode text = part.get("text");
           if (text != null && text.isTextual()) {
             tokens += encoding.countTokens(text.asText());
-          } else if (part.has("image_url")) {
+          } else if (part.has("image_url") || "image".equals(part.path("type").asText())) {
             tokens += PER_IMAGE;
           }
         } else {

@@ -381,6 +381,59 @@ class ExtProcServerTest {
   }
 
   @Test
+  void translatedUpstream2xxThatIsNoAnswerReachesTheClientAs502NotAs200() throws Exception {
+    try (FakeUpstream claude =
+        new FakeUpstream(
+            new Cassette.Response(
+                200,
+                Map.of("content-type", "text/html"),
+                "<html>captive portal</html>".getBytes(StandardCharsets.UTF_8)))) {
+      UUID anthropic =
+          gateway.config.provider(
+              "anthropic-main", "anthropic", claude.baseUri().toString(), "{}", "sk-ant-test");
+      gateway.config.model("claude", TestConfig.target(anthropic, "claude-haiku-4-5"));
+      gateway.route("anthropic-main", claude.baseUri());
+      gateway.awaitConfig();
+      Exchange exchange =
+          send(
+              ClientRequest.postJson(
+                  "/v1/chat/completions", key.secret(), CHAT.replace("\"chat\"", "\"claude\"")));
+      assertError(exchange, 502, "bad_gateway");
+      assertThat(exchange.headers()).containsEntry("content-type", "application/json");
+    }
+  }
+
+  @Test
+  void anthropicOverloadedErrorKeepsItsStatusInOpenAisErrorShape() throws Exception {
+    // The body as Anthropic's errors reference shows it for HTTP 529.
+    try (FakeUpstream claude =
+        new FakeUpstream(
+            new Cassette.Response(
+                529,
+                Map.of("content-type", "application/json"),
+                "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"
+                    .getBytes(StandardCharsets.UTF_8)))) {
+      UUID anthropic =
+          gateway.config.provider(
+              "anthropic-busy", "anthropic", claude.baseUri().toString(), "{}", "sk-ant-test");
+      gateway.config.model("claude-busy", TestConfig.target(anthropic, "claude-haiku-4-5"));
+      gateway.route("anthropic-busy", claude.baseUri());
+      gateway.awaitConfig();
+      Exchange exchange =
+          send(
+              ClientRequest.postJson(
+                  "/v1/chat/completions",
+                  key.secret(),
+                  CHAT.replace("\"chat\"", "\"claude-busy\"")));
+      assertError(exchange, 529, "overloaded_error");
+      assertThat(JSON.readTree(exchange.body()).path("error").path("type").asText())
+          .isEqualTo("server_error");
+      assertThat(exchange.headers().get("content-length"))
+          .isEqualTo(Integer.toString(exchange.body().length));
+    }
+  }
+
+  @Test
   void severalCredentialsAreUsedInTurnAndAzureGetsItsPathAndApiKey() throws Exception {
     Cassette.Response ok = Cassette.openAi("azure-chat-basic.yaml").first().response();
     try (FakeUpstream azure = new FakeUpstream(ok)) {

@@ -9,6 +9,7 @@ import com.openai.errors.RateLimitException;
 import com.openai.models.ChatModel;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.sun.net.httpserver.HttpServer;
+import dev.aigateway.dataplane.error.ErrorShape;
 import dev.aigateway.dataplane.quota.QuotaRule;
 import dev.aigateway.dataplane.quota.RateLimits;
 import dev.aigateway.db.usage.QuotaMetric;
@@ -43,7 +44,8 @@ class RateLimitSdkTest {
                 RateLimits.exceeded(
                     rule,
                     Instant.parse("2026-11-25T10:00:30Z"),
-                    Map.of("x-ratelimit-limit-tokens", "1000")))
+                    Map.of("x-ratelimit-limit-tokens", "1000")),
+                ErrorShape.OPENAI)
             .getImmediateResponse();
 
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -91,6 +91,26 @@ class QuotaAdmissionTest {
   }
 
   @Test
+  void promptIsCountedOnlyWhenAQuotaOnInputTokensOrCostApplies() {
+    KeyAndTeam outputOnly = QuotaFixtures.keyAndTeam(db);
+    QuotaFixtures.quota(db, "key", outputOnly.keyId(), null, "output_tokens", "day", "1000");
+    KeyAndTeam teamTotal = QuotaFixtures.keyAndTeam(db);
+    QuotaFixtures.quota(db, "team", teamTotal.teamId(), "m", "total_tokens", "day", "1000");
+    KeyAndTeam cost = QuotaFixtures.keyAndTeam(db);
+    QuotaFixtures.quota(db, "key", cost.keyId(), null, "cost_usd", "month", "5");
+    KeyAndTeam none = QuotaFixtures.keyAndTeam(db);
+    QuotaAdmission admission = admission(new TestClock(Instant.parse("2026-11-25T10:00:00Z")));
+
+    assertThat(admission.needsTokenEstimate(outputOnly.keyId(), outputOnly.teamId(), "m"))
+        .isFalse();
+    assertThat(admission.needsTokenEstimate(teamTotal.keyId(), teamTotal.teamId(), "m")).isTrue();
+    assertThat(admission.needsTokenEstimate(teamTotal.keyId(), teamTotal.teamId(), "other"))
+        .isFalse();
+    assertThat(admission.needsTokenEstimate(cost.keyId(), cost.teamId(), "m")).isTrue();
+    assertThat(admission.needsTokenEstimate(none.keyId(), none.teamId(), "m")).isFalse();
+  }
+
+  @Test
   void minuteQuotaRollsOverExactlyAtTheBoundary() {
     KeyAndTeam k = QuotaFixtures.keyAndTeam(db);
     QuotaFixtures.quota(db, "key", k.keyId(), null, "input_tokens", "minute", "100");

@@ -251,6 +251,10 @@ public final class EnvoyLikeClient implements AutoCloseable {
                             .setBody(ByteString.copyFrom(body))
                             .setEndOfStream(true))
                     .build());
+        if (answer.hasImmediateResponse()) {
+          // Accepted in any phase; the held response headers are replaced by the local reply.
+          return immediate(answer, held);
+        }
         if (!answer.hasResponseBody()) {
           return spurious("response_body", answer, held);
         }

@@ -3,10 +3,12 @@ package dev.aigateway.proxy.extproc;
 import dev.aigateway.proxy.cluster.ClusterSpec;
 import dev.aigateway.proxy.cluster.Endpoint;
 import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -15,10 +17,15 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
-/** gRPC channels to ext_proc clusters, one per endpoint, kept across config updates. */
+/**
+ * gRPC channels to ext_proc clusters, kept across config updates: one per endpoint and proxy event
+ * loop, like Envoy's per-worker connections. A channel's transport runs on the event loop of the
+ * requests that use it and delivers its callbacks there directly, so an ext_proc message costs no
+ * thread hand-off on the proxy's side.
+ */
 public final class ExtProcChannels implements AutoCloseable {
 
-  private record Key(Endpoint endpoint, @Nullable String sni) {}
+  private record Key(Endpoint endpoint, @Nullable String sni, EventLoop loop) {}
 
   private final Map<Key, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final @Nullable TrustManagerFactory trust;
@@ -27,12 +34,15 @@ public final class ExtProcChannels implements AutoCloseable {
     this.trust = trust;
   }
 
-  /** The channel for the cluster's first endpoint, or null when it has none. */
-  public @Nullable ManagedChannel channelFor(@Nullable ClusterSpec cluster) {
+  /**
+   * The channel on {@code loop} for the cluster's first endpoint, or null when it has none. Calls
+   * on it must be started on {@code loop}; their callbacks run there.
+   */
+  public @Nullable ManagedChannel channelFor(@Nullable ClusterSpec cluster, EventLoop loop) {
     if (cluster == null || cluster.endpoints().isEmpty()) {
       return null;
     }
-    Key key = new Key(cluster.endpoints().getFirst(), cluster.sni());
+    Key key = new Key(cluster.endpoints().getFirst(), cluster.sni(), loop);
     return channels.computeIfAbsent(key, this::open);
   }
 
@@ -49,7 +59,12 @@ public final class ExtProcChannels implements AutoCloseable {
         throw new UncheckedIOException(new IOException("ext_proc TLS setup failed", e));
       }
     }
-    var b = Grpc.newChannelBuilderForAddress(key.endpoint().host(), key.endpoint().port(), creds);
+    var b =
+        NettyChannelBuilder.forAddress(key.endpoint().host(), key.endpoint().port(), creds)
+            .eventLoopGroup(key.loop())
+            .channelType(NioSocketChannel.class)
+            // Every callback is non-blocking and confined to the loop the transport runs on.
+            .directExecutor();
     if (key.sni() != null && !key.sni().isEmpty()) {
       b.overrideAuthority(key.sni());
     }

@@ -42,6 +42,7 @@ final class ExtProcSession {
   private boolean closed;
   private boolean passthrough;
   private boolean streamEnded;
+  private @Nullable ScheduledFuture<?> deferredClose;
 
   /** Like Envoy's deferred_close_timeout: how long a half-closed stream may stay open. */
   private static final long DEFERRED_CLOSE_SECONDS = 5;
@@ -95,14 +96,19 @@ final class ExtProcSession {
       } catch (RuntimeException e) {
         log.debug("ext_proc half-close failed", e);
       }
-      loop.schedule(
-          () -> {
-            if (!streamEnded) {
-              s.cancel("ext_proc deferred close timeout", null);
-            }
-          },
-          DEFERRED_CLOSE_SECONDS,
-          TimeUnit.SECONDS);
+      if (!streamEnded) {
+        // Cancelled as soon as the server ends the stream (usually microseconds later), so the
+        // loop's timer queue holds only streams that are really late, not one per recent request.
+        deferredClose =
+            loop.schedule(
+                () -> {
+                  if (!streamEnded) {
+                    s.cancel("ext_proc deferred close timeout", null);
+                  }
+                },
+                DEFERRED_CLOSE_SECONDS,
+                TimeUnit.SECONDS);
+      }
     }
     closed = true;
   }
@@ -125,9 +131,9 @@ final class ExtProcSession {
     for (var m : spec.proto().getGrpcService().getInitialMetadataList()) {
       md.put(Metadata.Key.of(m.getKey(), Metadata.ASCII_STRING_MARSHALLER), m.getValue());
     }
+    // The channel belongs to this loop and calls back directly on it (ExtProcChannels).
     var stub =
         ExternalProcessorGrpc.newStub(channel)
-            .withExecutor(loop)
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
     stub.process(new Observer());
     return stream != null;
@@ -159,6 +165,8 @@ final class ExtProcSession {
         return;
       }
       Outcome imm = immediate(r.getImmediateResponse());
+      // Mark the session done before cancelling, so the stream's own end is not a second outcome.
+      closed = true;
       closeStream();
       Pending head = pending.pollFirst();
       cancelTimers();
@@ -220,13 +228,14 @@ final class ExtProcSession {
 
   /** Ends processing with a failure, or lets the request go on under failure_mode_allow. */
   private void terminate(Outcome.Failure failure, boolean timeout) {
-    closeStream();
     if (spec.failureModeAllow()) {
       passthrough = true;
+      closeStream();
       drainPassthrough();
       return;
     }
     closed = true;
+    closeStream();
     Pending head = pending.pollFirst();
     cancelTimers();
     pending.clear();
@@ -288,6 +297,14 @@ final class ExtProcSession {
         status, headers, ir.getBody().toByteArray(), ir.getDetails().replaceAll("\\s", "_"));
   }
 
+  private void ended() {
+    streamEnded = true;
+    if (deferredClose != null) {
+      deferredClose.cancel(false);
+      deferredClose = null;
+    }
+  }
+
   private final class Observer
       implements ClientResponseObserver<ProcessingRequest, ProcessingResponse> {
 
@@ -303,7 +320,7 @@ final class ExtProcSession {
 
     @Override
     public void onError(Throwable t) {
-      streamEnded = true;
+      ended();
       Status s = Status.fromThrowable(t);
       if (s.getCode() == Status.Code.CANCELLED && closed) {
         return;
@@ -313,7 +330,7 @@ final class ExtProcSession {
 
     @Override
     public void onCompleted() {
-      streamEnded = true;
+      ended();
       onGrpcClosedOk();
     }
   }

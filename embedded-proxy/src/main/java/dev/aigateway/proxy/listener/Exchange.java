@@ -79,7 +79,9 @@ final class Exchange implements UpstreamListener {
     ExtProcFilter f =
         new ExtProcFilter(
             spec,
-            services.extProc().channelFor(view.clusters().get(spec.cluster())),
+            services
+                .extProc()
+                .channelFor(view.clusters().get(spec.cluster()), ctx.channel().eventLoop()),
             ctx.channel().eventLoop(),
             this::onUnsolicited);
     filter = f;

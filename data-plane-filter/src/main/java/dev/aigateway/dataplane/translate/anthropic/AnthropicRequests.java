@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.chat.CarriedBlocks;
 import dev.aigateway.dataplane.translate.chat.ChatModel;
 import dev.aigateway.dataplane.translate.chat.ChatModel.Chat;
 import dev.aigateway.dataplane.translate.chat.ChatModel.Message;
@@ -14,6 +15,7 @@ import dev.aigateway.dataplane.translate.chat.JsonToolMode;
 import dev.aigateway.dataplane.translate.chat.ToolArguments;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /** Builds an Anthropic Messages API request from an OpenAI chat completions request. */
@@ -26,26 +28,38 @@ public final class AnthropicRequests {
    */
   public static final long DEFAULT_MAX_TOKENS = 4096;
 
+  /** The blocks tool call ids may carry: Claude's thinking, nothing else. */
+  private static final Predicate<JsonNode> THINKING =
+      block ->
+          Set.of("thinking", "redacted_thinking").contains(block.path("type").asText())
+              && block.size() <= 3;
+
   private AnthropicRequests() {}
 
   /** The Anthropic body, and the JSON mode (null for none) the response must undo. */
   public record Translated(ObjectNode body, @Nullable JsonToolMode jsonMode) {}
 
   public static Translated build(ChatRequest request, String upstreamModel) {
-    request.rejectUnsupported(SCHEMA, Set.of("user"));
+    request.rejectUnsupported(SCHEMA, Set.of("user", "reasoning_effort"));
     Chat chat = ChatParser.parse(request, SCHEMA);
     JsonToolMode jsonMode = JsonToolMode.of(chat, SCHEMA);
+    AnthropicSupport.Thinking thinking = AnthropicSupport.thinking(request, chat, jsonMode, SCHEMA);
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("model", upstreamModel);
     Long maxTokens = request.maxTokens();
-    out.put("max_tokens", maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens);
+    if (thinking != null) {
+      out.put("max_tokens", thinking.maxTokens());
+      out.set("thinking", thinking.toJson());
+    } else {
+      out.put("max_tokens", maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens);
+    }
     if (!chat.system().isEmpty()) {
       ArrayNode system = out.putArray("system");
       for (String text : chat.system()) {
         system.addObject().put("type", "text").put("text", text);
       }
     }
-    out.set("messages", messages(chat.messages()));
+    out.set("messages", messages(chat.messages(), thinking != null));
     JsonNode temperature = request.number("temperature");
     if (temperature != null) {
       if (temperature.asDouble() > 1) {
@@ -111,8 +125,13 @@ public final class AnthropicRequests {
     }
   }
 
-  /** Messages in Anthropic's alternating form: tool results are user turns, same roles merge. */
-  private static ArrayNode messages(List<Message> messages) {
+  /**
+   * Messages in Anthropic's alternating form: tool results are user turns, same roles merge. With
+   * thinking on, the thinking blocks that tool call ids carry ({@link CarriedBlocks}) go back where
+   * Claude requires them: those of the first call open the assistant turn, later ones precede their
+   * call. Tool use ids lose the carried part.
+   */
+  private static ArrayNode messages(List<Message> messages, boolean thinking) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     String lastRole = "";
     @Nullable ArrayNode content = null;
@@ -131,15 +150,22 @@ public final class AnthropicRequests {
           }
         }
         case ChatModel.Assistant a -> {
+          List<ChatModel.ToolCall> calls = a.toolCalls();
+          if (thinking && !calls.isEmpty()) {
+            content.addAll(CarriedBlocks.blocks(calls.getFirst().id(), "messages", THINKING));
+          }
           for (Part p : a.parts()) {
             if (!(p instanceof ChatModel.Text t && t.text().isEmpty())) {
               part(p, content);
             }
           }
-          for (ChatModel.ToolCall call : a.toolCalls()) {
+          for (ChatModel.ToolCall call : calls) {
+            if (thinking && call != calls.getFirst()) {
+              content.addAll(CarriedBlocks.blocks(call.id(), "messages", THINKING));
+            }
             ObjectNode block = content.addObject();
             block.put("type", "tool_use");
-            block.put("id", call.id());
+            block.put("id", CarriedBlocks.providerId(call.id()));
             block.put("name", call.name());
             block.set("input", ToolArguments.parse(call.arguments()));
           }
@@ -147,7 +173,7 @@ public final class AnthropicRequests {
         case ChatModel.ToolResult r -> {
           ObjectNode block = content.addObject();
           block.put("type", "tool_result");
-          block.put("tool_use_id", r.toolCallId());
+          block.put("tool_use_id", CarriedBlocks.providerId(r.toolCallId()));
           block.put("content", r.content());
         }
       }

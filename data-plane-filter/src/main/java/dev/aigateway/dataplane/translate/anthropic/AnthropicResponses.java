@@ -1,6 +1,9 @@
 package dev.aigateway.dataplane.translate.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.chat.CarriedBlocks;
 import dev.aigateway.dataplane.translate.chat.ChatModel.ToolCall;
 import dev.aigateway.dataplane.translate.chat.ChatResult;
 import dev.aigateway.dataplane.translate.chat.JsonToolMode;
@@ -14,17 +17,20 @@ public final class AnthropicResponses {
   private AnthropicResponses() {}
 
   /**
-   * Text blocks are concatenated, {@code tool_use} blocks become tool calls in order, {@code
-   * thinking} and {@code redacted_thinking} blocks are left out (OpenAI's chat completion has no
-   * place for them; their tokens are still in the usage).
+   * Text blocks are concatenated, {@code tool_use} blocks become tool calls in order. {@code
+   * thinking} and {@code redacted_thinking} blocks are not shown (OpenAI's chat completion has no
+   * place for them; their tokens are in the usage), but those before a tool call ride in its id
+   * ({@link CarriedBlocks}), since Claude needs them back with the tool results.
    */
   public static ChatResult toChat(
       JsonNode message, @Nullable JsonToolMode jsonMode, String fallbackModel, long created) {
     StringBuilder text = new StringBuilder();
     boolean hasText = false;
     List<ToolCall> calls = new ArrayList<>();
+    ArrayNode thinking = Json.MAPPER.createArrayNode();
     for (JsonNode block : message.path("content")) {
       switch (block.path("type").asText()) {
+        case "thinking", "redacted_thinking" -> thinking.add(block);
         case "text" -> {
           text.append(block.path("text").asText());
           hasText = true;
@@ -36,13 +42,14 @@ public final class AnthropicResponses {
           } else {
             calls.add(
                 new ToolCall(
-                    block.path("id").asText(),
+                    CarriedBlocks.attach(block.path("id").asText(), thinking),
                     block.path("name").asText(),
                     ToolArguments.write(block.get("input"))));
+            thinking = Json.MAPPER.createArrayNode();
           }
         }
         default -> {
-          // thinking, redacted_thinking, server tool blocks: nothing to show in chat completions
+          // server tool blocks: nothing to show in chat completions
         }
       }
     }

@@ -1,8 +1,10 @@
 package dev.aigateway.dataplane.translate.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.chat.CarriedBlocks;
 import dev.aigateway.dataplane.translate.chat.ChatUsage;
 import dev.aigateway.dataplane.translate.chat.ChunkWriter;
 import dev.aigateway.dataplane.translate.chat.JsonToolMode;
@@ -29,6 +31,12 @@ public final class AnthropicStream {
   private final Map<Integer, Integer> toolIndex = new HashMap<>();
 
   private int toolCount;
+
+  /** Thinking blocks since the last tool call, rebuilt from their deltas (see CarriedBlocks). */
+  private ArrayNode thinking = Json.MAPPER.createArrayNode();
+
+  private final Map<Integer, ObjectNode> thinkingByIndex = new HashMap<>();
+  private final Map<Integer, StringBuilder> thinkingText = new HashMap<>();
   private JsonNode startUsage = Json.MAPPER.createObjectNode();
   private @Nullable String stopReason;
   private ChatUsage usage = ChatUsage.NONE;
@@ -82,14 +90,25 @@ public final class AnthropicStream {
       case "content_block_start" -> {
         JsonNode block = event.path("content_block");
         int index = event.path("index").asInt();
-        if ("tool_use".equals(block.path("type").asText())) {
+        String type = block.path("type").asText();
+        if ("thinking".equals(type) || "redacted_thinking".equals(type)) {
+          ObjectNode copy = ((ObjectNode) block).deepCopy();
+          thinking.add(copy);
+          thinkingByIndex.put(index, copy);
+          if ("thinking".equals(type)) {
+            thinkingText.put(index, new StringBuilder(block.path("thinking").asText("")));
+          }
+        } else if ("tool_use".equals(type)) {
           if (jsonMode != null && jsonMode.toolName().equals(block.path("name").asText())) {
             toolIndex.put(index, -1);
           } else {
             int openAiIndex = toolCount++;
             toolIndex.put(index, openAiIndex);
             writer.toolCallStart(
-                openAiIndex, block.path("id").asText(), block.path("name").asText());
+                openAiIndex,
+                CarriedBlocks.attach(block.path("id").asText(), thinking),
+                block.path("name").asText());
+            thinking = Json.MAPPER.createArrayNode();
           }
         } else if ("text".equals(block.path("type").asText())) {
           writer.content(block.path("text").asText(""));
@@ -108,9 +127,29 @@ public final class AnthropicStream {
               writer.toolCallArguments(index, fragment);
             }
           }
-          default -> {
-            // thinking_delta, signature_delta, citations_delta: no place in chat chunks
+          case "thinking_delta" -> {
+            StringBuilder text = thinkingText.get(event.path("index").asInt());
+            if (text != null) {
+              text.append(delta.path("thinking").asText(""));
+            }
           }
+          case "signature_delta" -> {
+            ObjectNode block = thinkingByIndex.get(event.path("index").asInt());
+            if (block != null) {
+              block.put("signature", delta.path("signature").asText(""));
+            }
+          }
+          default -> {
+            // citations_delta and others: no place in chat chunks
+          }
+        }
+      }
+      case "content_block_stop" -> {
+        // a thinking block is complete: its text goes into the block carried with the next call
+        StringBuilder text = thinkingText.remove(event.path("index").asInt());
+        ObjectNode block = thinkingByIndex.get(event.path("index").asInt());
+        if (text != null && block != null) {
+          block.put("thinking", text.toString());
         }
       }
       case "message_delta" -> {

@@ -1,10 +1,16 @@
 package dev.aigateway.dataplane.translate.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.chat.ChatModel;
+import dev.aigateway.dataplane.translate.chat.ChatModel.Chat;
+import dev.aigateway.dataplane.translate.chat.ChatRequest;
 import dev.aigateway.dataplane.translate.chat.ChatUsage;
+import dev.aigateway.dataplane.translate.chat.JsonToolMode;
+import dev.aigateway.dataplane.translate.chat.ReasoningEffort;
 import java.io.IOException;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +33,73 @@ public final class AnthropicSupport {
         provider.setting("anthropic_version", DEFAULT_VERSION),
         "content-type",
         "application/json");
+  }
+
+  /**
+   * Claude's extended thinking for an OpenAI {@code reasoning_effort} (Anthropic's Messages API,
+   * and Claude models on Bedrock through {@code additionalModelRequestFields}).
+   *
+   * @param budgetTokens {@code thinking.budget_tokens}
+   * @param maxTokens the request's token limit: the client's, or the budget plus the default answer
+   *     allowance when it sent none
+   */
+  public record Thinking(long budgetTokens, long maxTokens) {
+    public ObjectNode toJson() {
+      ObjectNode thinking = Json.MAPPER.createObjectNode();
+      thinking.put("type", "enabled").put("budget_tokens", budgetTokens);
+      return thinking;
+    }
+  }
+
+  /**
+   * The thinking for a request, or null when it asks for none; checks the constraints Anthropic
+   * documents for extended thinking (budget at least 1024 and below {@code max_tokens}; no
+   * temperature other than 1; top_p only from 0.95 to 1; no forced tool use, so neither a required
+   * or named tool_choice nor JSON output through a forced tool) as 400s that name the field.
+   */
+  public static @Nullable Thinking thinking(
+      ChatRequest request, Chat chat, @Nullable JsonToolMode jsonMode, String schema) {
+    ReasoningEffort effort = ReasoningEffort.of(request);
+    if (effort == null || effort == ReasoningEffort.NONE) {
+      return null;
+    }
+    String because = " with reasoning_effort (Claude's extended thinking) on " + schema + ".";
+    JsonNode temperature = request.number("temperature");
+    if (temperature != null && temperature.asDouble() != 1) {
+      throw ChatRequest.unsupported("temperature", "temperature must be unset or 1" + because);
+    }
+    JsonNode topP = request.number("top_p");
+    if (topP != null && topP.asDouble() < 0.95) {
+      throw ChatRequest.unsupported("top_p", "top_p must be from 0.95 to 1" + because);
+    }
+    if (jsonMode != null) {
+      throw ChatRequest.unsupported(
+          "response_format",
+          "response_format with JSON output needs a forced tool call, which is not allowed"
+              + because);
+    }
+    if (chat.toolChoice() instanceof ChatModel.Required
+        || chat.toolChoice() instanceof ChatModel.Named) {
+      throw ChatRequest.unsupported("tool_choice", "tool_choice must be auto or none" + because);
+    }
+    long budget = effort.budgetTokens();
+    Long max = request.maxTokens();
+    if (max == null) {
+      return new Thinking(budget, budget + AnthropicRequests.DEFAULT_MAX_TOKENS);
+    }
+    if (max <= budget) {
+      String field = request.maxTokensField();
+      throw ChatRequest.invalid(
+          field,
+          field
+              + " must be greater than the thinking budget of reasoning_effort '"
+              + effort.wireName()
+              + "' ("
+              + budget
+              + " tokens)"
+              + because);
+    }
+    return new Thinking(budget, max);
   }
 
   /** Anthropic's {@code stop_reason} as OpenAI's {@code finish_reason}. */

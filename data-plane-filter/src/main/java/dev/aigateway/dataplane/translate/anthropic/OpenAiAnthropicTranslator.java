@@ -63,7 +63,9 @@ public final class OpenAiAnthropicTranslator implements Translator {
       return ChatBodies.streamed(s.feed(body, endOfStream), endOfStream, s.usage());
     }
     return ChatBodies.buffered(
-        body, r -> AnthropicResponses.toChat(r, jsonMode, model, clock.instant().getEpochSecond()));
+        body,
+        r -> r.path("content").isArray(),
+        r -> AnthropicResponses.toChat(r, jsonMode, model, clock.instant().getEpochSecond()));
   }
 
   @Override

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.anthropic.AnthropicSupport;
+import dev.aigateway.dataplane.translate.chat.CarriedBlocks;
 import dev.aigateway.dataplane.translate.chat.ChatModel;
 import dev.aigateway.dataplane.translate.chat.ChatModel.Chat;
 import dev.aigateway.dataplane.translate.chat.ChatModel.Message;
@@ -11,31 +13,38 @@ import dev.aigateway.dataplane.translate.chat.ChatModel.Part;
 import dev.aigateway.dataplane.translate.chat.ChatParser;
 import dev.aigateway.dataplane.translate.chat.ChatRequest;
 import dev.aigateway.dataplane.translate.chat.JsonToolMode;
+import dev.aigateway.dataplane.translate.chat.ReasoningEffort;
 import dev.aigateway.dataplane.translate.chat.ToolArguments;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /** Builds a Bedrock Converse / ConverseStream request body from an OpenAI chat request. */
 public final class BedrockRequests {
   static final String SCHEMA = "aws_bedrock";
 
+  /** The blocks tool call ids may carry: Converse reasoning content, nothing else. */
+  private static final Predicate<JsonNode> REASONING =
+      block -> block.size() == 1 && block.path("reasoningContent").isObject();
+
   private BedrockRequests() {}
 
   public record Translated(ObjectNode body, @Nullable JsonToolMode jsonMode) {}
 
-  public static Translated build(ChatRequest request) {
-    request.rejectUnsupported(SCHEMA, Set.of());
+  public static Translated build(ChatRequest request, String modelId) {
+    request.rejectUnsupported(SCHEMA, Set.of("reasoning_effort"));
     Chat chat = ChatParser.parse(request, SCHEMA);
     JsonToolMode jsonMode = JsonToolMode.of(chat, SCHEMA);
     ObjectNode out = Json.MAPPER.createObjectNode();
-    out.set("messages", messages(chat.messages()));
+    AnthropicSupport.Thinking thinking = thinking(request, chat, jsonMode, modelId);
+    out.set("messages", messages(chat.messages(), thinking != null));
     if (!chat.system().isEmpty()) {
       ArrayNode system = out.putArray("system");
       chat.system().forEach(text -> system.addObject().put("text", text));
     }
     ObjectNode inference = Json.MAPPER.createObjectNode();
-    Long maxTokens = request.maxTokens();
+    Long maxTokens = thinking != null ? Long.valueOf(thinking.maxTokens()) : request.maxTokens();
     if (maxTokens != null) {
       inference.put("maxTokens", maxTokens);
     }
@@ -55,6 +64,10 @@ public final class BedrockRequests {
     if (!inference.isEmpty()) {
       out.set("inferenceConfig", inference);
     }
+    if (thinking != null) {
+      // Converse has no thinking field of its own: Claude's goes through as a model field.
+      out.putObject("additionalModelRequestFields").set("thinking", thinking.toJson());
+    }
     if (jsonMode != null) {
       ObjectNode toolConfig = out.putObject("toolConfig");
       ObjectNode spec = toolConfig.putArray("tools").addObject().putObject("toolSpec");
@@ -66,6 +79,23 @@ public final class BedrockRequests {
       tools(chat, request, out);
     }
     return new Translated(out, jsonMode);
+  }
+
+  /**
+   * Claude's extended thinking for {@code reasoning_effort} (Bedrock documents it for Claude models
+   * as {@code additionalModelRequestFields.thinking}); other models on Bedrock have no equivalent
+   * this translator can send, so the field is a 400 for them.
+   */
+  private static AnthropicSupport.@Nullable Thinking thinking(
+      ChatRequest request, Chat chat, @Nullable JsonToolMode jsonMode, String modelId) {
+    ReasoningEffort effort = ReasoningEffort.of(request);
+    if (effort != null && effort != ReasoningEffort.NONE && !modelId.contains("anthropic.claude")) {
+      throw ChatRequest.unsupported(
+          "reasoning_effort",
+          "aws_bedrock maps reasoning_effort only for Anthropic Claude models (model ids containing"
+              + " 'anthropic.claude').");
+    }
+    return AnthropicSupport.thinking(request, chat, jsonMode, SCHEMA);
   }
 
   private static void tools(Chat chat, ChatRequest request, ObjectNode out) {
@@ -100,8 +130,12 @@ public final class BedrockRequests {
     }
   }
 
-  /** Converse messages: tool results are user turns and consecutive same-role turns merge. */
-  private static ArrayNode messages(List<Message> messages) {
+  /**
+   * Converse messages: tool results are user turns and consecutive same-role turns merge. With
+   * Claude thinking on, the {@code reasoningContent} blocks that tool call ids carry ({@link
+   * CarriedBlocks}) go back before their calls (those of the first call open the turn).
+   */
+  private static ArrayNode messages(List<Message> messages, boolean thinking) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     String lastRole = "";
     ArrayNode content = Json.MAPPER.createArrayNode();
@@ -120,21 +154,28 @@ public final class BedrockRequests {
           }
         }
         case ChatModel.Assistant a -> {
+          List<ChatModel.ToolCall> calls = a.toolCalls();
+          if (thinking && !calls.isEmpty()) {
+            content.addAll(CarriedBlocks.blocks(calls.getFirst().id(), "messages", REASONING));
+          }
           for (Part p : a.parts()) {
             if (!(p instanceof ChatModel.Text t && t.text().isEmpty())) {
               part(p, content);
             }
           }
-          for (ChatModel.ToolCall call : a.toolCalls()) {
+          for (ChatModel.ToolCall call : calls) {
+            if (thinking && call != calls.getFirst()) {
+              content.addAll(CarriedBlocks.blocks(call.id(), "messages", REASONING));
+            }
             ObjectNode use = content.addObject().putObject("toolUse");
-            use.put("toolUseId", call.id());
+            use.put("toolUseId", CarriedBlocks.providerId(call.id()));
             use.put("name", call.name());
             use.set("input", ToolArguments.parse(call.arguments()));
           }
         }
         case ChatModel.ToolResult r -> {
           ObjectNode result = content.addObject().putObject("toolResult");
-          result.put("toolUseId", r.toolCallId());
+          result.put("toolUseId", CarriedBlocks.providerId(r.toolCallId()));
           result.putArray("content").addObject().put("text", r.content());
         }
       }

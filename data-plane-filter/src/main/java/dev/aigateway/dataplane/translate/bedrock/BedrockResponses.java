@@ -1,6 +1,9 @@
 package dev.aigateway.dataplane.translate.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.chat.CarriedBlocks;
 import dev.aigateway.dataplane.translate.chat.ChatModel.ToolCall;
 import dev.aigateway.dataplane.translate.chat.ChatResult;
 import dev.aigateway.dataplane.translate.chat.JsonToolMode;
@@ -14,16 +17,20 @@ public final class BedrockResponses {
   private BedrockResponses() {}
 
   /**
-   * Converse responses carry no id, so the caller supplies one; {@code reasoningContent} blocks are
-   * left out (no place in chat completions).
+   * Converse responses carry no id, so the caller supplies one. {@code reasoningContent} blocks are
+   * not shown (no place in chat completions), but those before a tool call ride in its id ({@link
+   * CarriedBlocks}): Claude needs them back with the tool results.
    */
   public static ChatResult toChat(
       JsonNode response, @Nullable JsonToolMode jsonMode, String id, String model, long created) {
     StringBuilder text = new StringBuilder();
     boolean hasText = false;
     List<ToolCall> calls = new ArrayList<>();
+    ArrayNode reasoning = Json.MAPPER.createArrayNode();
     for (JsonNode block : response.path("output").path("message").path("content")) {
-      if (block.has("text")) {
+      if (block.has("reasoningContent")) {
+        reasoning.add(block);
+      } else if (block.has("text")) {
         text.append(block.get("text").asText());
         hasText = true;
       } else if (block.has("toolUse")) {
@@ -34,9 +41,10 @@ public final class BedrockResponses {
         } else {
           calls.add(
               new ToolCall(
-                  use.path("toolUseId").asText(),
+                  CarriedBlocks.attach(use.path("toolUseId").asText(), reasoning),
                   use.path("name").asText(),
                   ToolArguments.write(use.get("input"))));
+          reasoning = Json.MAPPER.createArrayNode();
         }
       }
     }

@@ -1,8 +1,11 @@
 package dev.aigateway.dataplane.translate.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.Json;
+import dev.aigateway.dataplane.translate.chat.CarriedBlocks;
 import dev.aigateway.dataplane.translate.chat.ChatUsage;
 import dev.aigateway.dataplane.translate.chat.ChunkWriter;
 import dev.aigateway.dataplane.translate.chat.JsonToolMode;
@@ -34,6 +37,12 @@ public final class BedrockStream {
   private final Map<Integer, Integer> toolIndex = new HashMap<>();
 
   private int toolCount;
+
+  /** Reasoning blocks since the last tool call, rebuilt from their deltas (see CarriedBlocks). */
+  private ArrayNode reasoning = Json.MAPPER.createArrayNode();
+
+  private final Map<Integer, ObjectNode> reasoningByIndex = new HashMap<>();
+  private final Map<Integer, StringBuilder> reasoningText = new HashMap<>();
   private @Nullable String stopReason;
   private @Nullable ChatUsage usage;
 
@@ -95,9 +104,8 @@ public final class BedrockStream {
       // exception messages: :exception-type names the error, the payload has its message
       writer.start(id, model, created);
       String type = header(headers, ":exception-type");
-      int status =
-          "throttlingException".equals(type) ? 429 : type.equals("validationException") ? 400 : 500;
-      writer.error(BedrockSupport.errorBody(status, payloadBytes(payload)));
+      writer.error(
+          BedrockSupport.errorBody(BedrockSupport.exceptionStatus(type), payloadBytes(payload)));
       return;
     }
     switch (header(headers, ":event-type")) {
@@ -112,7 +120,10 @@ public final class BedrockStream {
             int openAiIndex = toolCount++;
             toolIndex.put(index, openAiIndex);
             writer.toolCallStart(
-                openAiIndex, use.path("toolUseId").asText(), use.path("name").asText());
+                openAiIndex,
+                CarriedBlocks.attach(use.path("toolUseId").asText(), reasoning),
+                use.path("name").asText());
+            reasoning = Json.MAPPER.createArrayNode();
           }
         }
       }
@@ -129,7 +140,17 @@ public final class BedrockStream {
             writer.toolCallArguments(index, fragment);
           }
         }
-        // reasoningContent deltas: no place in chat chunks
+        if (delta.has("reasoningContent")) {
+          reasoningDelta(payload.path("contentBlockIndex").asInt(), delta.get("reasoningContent"));
+        }
+      }
+      case "contentBlockStop" -> {
+        int index = payload.path("contentBlockIndex").asInt();
+        StringBuilder text = reasoningText.remove(index);
+        ObjectNode block = reasoningByIndex.get(index);
+        if (text != null && block != null) {
+          child(child(block, "reasoningContent"), "reasoningText").put("text", text.toString());
+        }
       }
       case "messageStop" -> stopReason = payload.path("stopReason").asText(null);
       case "metadata" -> {
@@ -138,9 +159,39 @@ public final class BedrockStream {
         writer.finish(finish(), usage);
       }
       default -> {
-        // contentBlockStop and events added later
+        // events added later
       }
     }
+  }
+
+  /** Rebuilds a reasoningContent block from its text, signature and redactedContent deltas. */
+  private void reasoningDelta(int index, JsonNode delta) {
+    ObjectNode block = reasoningByIndex.get(index);
+    if (block == null) {
+      block = Json.MAPPER.createObjectNode();
+      block.putObject("reasoningContent");
+      reasoningByIndex.put(index, block);
+      reasoning.add(block);
+    }
+    ObjectNode content = (ObjectNode) block.get("reasoningContent");
+    if (delta.has("redactedContent")) {
+      content.set("redactedContent", delta.get("redactedContent"));
+      return;
+    }
+    if (delta.has("text")) {
+      reasoningText
+          .computeIfAbsent(index, i -> new StringBuilder())
+          .append(delta.get("text").asText());
+      child(content, "reasoningText");
+    }
+    if (delta.has("signature")) {
+      child(content, "reasoningText").put("signature", delta.get("signature").asText());
+    }
+  }
+
+  private static ObjectNode child(ObjectNode parent, String name) {
+    JsonNode child = parent.get(name);
+    return child instanceof ObjectNode object ? object : parent.putObject(name);
   }
 
   private static byte[] payloadBytes(JsonNode payload) {

@@ -71,12 +71,28 @@ public final class BedrockSupport {
     return GatewayError.body(message, errorType(status), null, errorCode(status));
   }
 
+  /**
+   * The HTTP status Bedrock's API reference gives an exception that arrives inside a ConverseStream
+   * ({@code :exception-type} names it in lower camel case).
+   */
+  static int exceptionStatus(String exceptionType) {
+    return switch (exceptionType) {
+      case "validationException" -> 400;
+      case "throttlingException", "modelNotReadyException" -> 429;
+      case "modelTimeoutException" -> 408;
+      case "modelStreamErrorException", "modelErrorException" -> 424;
+      case "serviceUnavailableException" -> 503;
+      default -> 500; // internalServerException and types added later
+    };
+  }
+
   static String errorType(int status) {
     return switch (status) {
       case 401 -> "authentication_error";
       case 403 -> "permission_error";
       case 404 -> "not_found_error";
       case 429 -> "rate_limit_error";
+      case 408, 424 -> "server_error"; // the model timed out or failed, not the request
       default -> status >= 500 ? "server_error" : "invalid_request_error";
     };
   }
@@ -86,7 +102,11 @@ public final class BedrockSupport {
       case 400 -> "ValidationException";
       case 403 -> "AccessDeniedException";
       case 404 -> "ResourceNotFoundException";
+      case 408 -> "ModelTimeoutException";
+      case 424 -> "ModelErrorException";
       case 429 -> "ThrottlingException";
+      case 500 -> "InternalServerException";
+      case 503 -> "ServiceUnavailableException";
       default -> "upstream_" + status;
     };
   }

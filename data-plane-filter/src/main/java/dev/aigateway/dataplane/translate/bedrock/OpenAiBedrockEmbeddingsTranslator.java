@@ -9,7 +9,6 @@ import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
-import dev.aigateway.dataplane.translate.chat.ChatRequest;
 import dev.aigateway.dataplane.translate.chat.EmbeddingsRequest;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import java.io.IOException;
@@ -20,31 +19,25 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * OpenAI embeddings in, Bedrock InvokeModel with Amazon Titan Text Embeddings out ({@code
- * {"inputText","dimensions"}} to {@code {"embedding","inputTextTokenCount"}}, per the Bedrock
- * model-parameters reference). Titan embeds one text per call, so a batch is a 400.
- *
- * <p>UNFINISHED: Cohere Embed on Bedrock (a different body, and usage only in response headers,
- * which the translator interface does not see).
+ * OpenAI embeddings in, Bedrock InvokeModel out, for Amazon Titan Text Embeddings and Cohere Embed
+ * models (chosen by the model id; bodies in {@link BedrockEmbeddingBodies}).
  */
 public final class OpenAiBedrockEmbeddingsTranslator implements Translator {
+  /** Where InvokeModel reports the input token count of every model. */
+  static final String INPUT_TOKENS_HEADER = "x-amzn-bedrock-input-token-count";
+
   private @Nullable EmbeddingsRequest request;
+  private @Nullable Long headerInputTokens;
+  private BedrockEmbeddingBodies bodies = new BedrockEmbeddingBodies.Titan();
   private String model = "";
 
   @Override
   public UpstreamRequest request(ObjectNode body, RequestContext context) {
     EmbeddingsRequest parsed = EmbeddingsRequest.parse(body, "aws_bedrock");
-    if (parsed.inputs().size() != 1) {
-      throw ChatRequest.unsupported(
-          "input", "Titan embedding models on aws_bedrock embed one input per request.");
-    }
-    request = parsed;
     model = context.upstreamModel();
-    ObjectNode out = Json.MAPPER.createObjectNode();
-    out.put("inputText", parsed.inputs().getFirst());
-    if (parsed.dimensions() != null) {
-      out.put("dimensions", parsed.dimensions());
-    }
+    bodies = BedrockEmbeddingBodies.of(model);
+    ObjectNode out = bodies.request(parsed);
+    request = parsed;
     try {
       return new UpstreamRequest(
           context.provider().pathPrefix()
@@ -64,6 +57,17 @@ public final class OpenAiBedrockEmbeddingsTranslator implements Translator {
   }
 
   @Override
+  public boolean startResponse(int status, String contentType, Map<String, String> headers) {
+    String count = headers.get(INPUT_TOKENS_HEADER);
+    try {
+      headerInputTokens = count == null ? null : Long.valueOf(count.trim());
+    } catch (NumberFormatException e) {
+      headerInputTokens = null;
+    }
+    return false;
+  }
+
+  @Override
   public BodyResult responseBody(byte[] body, boolean endOfStream) {
     EmbeddingsRequest r = request;
     JsonNode response;
@@ -72,15 +76,21 @@ public final class OpenAiBedrockEmbeddingsTranslator implements Translator {
     } catch (IOException e) {
       response = null;
     }
-    if (r == null || response == null || !response.path("embedding").isArray()) {
-      return new BodyResult(
-          GatewayError.badGateway("The upstream provider answered with an unexpected body.").body(),
-          null);
+    List<JsonNode> vectors = response == null ? null : bodies.vectors(response);
+    if (r == null
+        || vectors == null
+        || vectors.size() != r.inputs().size()
+        || vectors.stream().anyMatch(v -> !v.isArray())) {
+      return BodyResult.failed(
+          GatewayError.badGateway("The upstream provider answered with an unexpected body."));
     }
-    long tokens = response.path("inputTextTokenCount").asLong(0);
+    Long tokens = bodies.inputTokens(response);
+    if (tokens == null) {
+      tokens = headerInputTokens;
+    }
     return new BodyResult(
-        r.response(List.of(response.get("embedding")), model, tokens),
-        new TokenUsage(tokens, 0, 0));
+        r.response(vectors, model, tokens == null ? 0 : tokens),
+        tokens == null ? null : new TokenUsage(tokens, 0, 0));
   }
 
   @Override

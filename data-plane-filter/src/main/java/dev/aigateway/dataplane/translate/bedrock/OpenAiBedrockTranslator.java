@@ -42,7 +42,7 @@ public final class OpenAiBedrockTranslator implements Translator {
   @Override
   public UpstreamRequest request(ObjectNode body, RequestContext context) {
     ChatRequest chat = new ChatRequest(body);
-    BedrockRequests.Translated translated = BedrockRequests.build(chat);
+    BedrockRequests.Translated translated = BedrockRequests.build(chat, context.upstreamModel());
     jsonMode = translated.jsonMode();
     includeUsage = chat.includeUsage();
     model = context.upstreamModel();
@@ -74,6 +74,7 @@ public final class OpenAiBedrockTranslator implements Translator {
     }
     return ChatBodies.buffered(
         body,
+        r -> r.path("output").path("message").isObject(),
         r -> BedrockResponses.toChat(r, jsonMode, id, model, clock.instant().getEpochSecond()));
   }
 

@@ -6,6 +6,7 @@ import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.Json;
 import java.io.IOException;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /** The response-body steps every non-OpenAI chat translator shares. */
@@ -24,16 +25,22 @@ public final class ChatBodies {
   }
 
   /**
-   * A buffered provider answer turned into an OpenAI chat completion, or a 502 body if not JSON.
+   * A buffered provider answer turned into an OpenAI chat completion, or a 502 error (status
+   * included, see {@link BodyResult#failed}) when the 2xx body is not JSON of the provider's answer
+   * shape.
    */
-  public static BodyResult buffered(byte[] body, Function<JsonNode, ChatResult> toChat) {
+  public static BodyResult buffered(
+      byte[] body, Predicate<JsonNode> isAnswer, Function<JsonNode, ChatResult> toChat) {
     JsonNode response;
     try {
       response = Json.MAPPER.readTree(body);
     } catch (IOException e) {
-      return new BodyResult(
-          GatewayError.badGateway("The upstream provider answered with malformed JSON.").body(),
-          null);
+      return BodyResult.failed(
+          GatewayError.badGateway("The upstream provider answered with malformed JSON."));
+    }
+    if (response == null || !response.isObject() || !isAnswer.test(response)) {
+      return BodyResult.failed(
+          GatewayError.badGateway("The upstream provider answered with an unexpected body."));
     }
     ChatResult result = toChat.apply(response);
     return new BodyResult(result.toJson(), result.usage().toTokenUsage());

@@ -94,6 +94,16 @@ public final class ChatRequest {
     return body.path("stream_options").path("include_usage").asBoolean(false);
   }
 
+  /**
+   * The name of the token-limit field the client sent ({@code max_completion_tokens} by default).
+   */
+  public String maxTokensField() {
+    JsonNode v = body.get("max_completion_tokens");
+    return (v == null || v.isNull()) && body.hasNonNull("max_tokens")
+        ? "max_tokens"
+        : "max_completion_tokens";
+  }
+
   /** {@code max_completion_tokens}, else the deprecated {@code max_tokens}, else null. */
   public @Nullable Long maxTokens() {
     for (String name : new String[] {"max_completion_tokens", "max_tokens"}) {

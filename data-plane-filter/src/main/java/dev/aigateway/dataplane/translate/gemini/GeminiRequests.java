@@ -10,6 +10,7 @@ import dev.aigateway.dataplane.translate.chat.ChatModel.Message;
 import dev.aigateway.dataplane.translate.chat.ChatModel.Part;
 import dev.aigateway.dataplane.translate.chat.ChatParser;
 import dev.aigateway.dataplane.translate.chat.ChatRequest;
+import dev.aigateway.dataplane.translate.chat.ReasoningEffort;
 import dev.aigateway.dataplane.translate.chat.ToolArguments;
 import java.io.IOException;
 import java.util.HashMap;
@@ -21,8 +22,9 @@ import java.util.Set;
 public final class GeminiRequests {
   private GeminiRequests() {}
 
-  public static ObjectNode build(ChatRequest request, String schema) {
-    request.rejectUnsupported(schema, Set.of("seed", "presence_penalty", "frequency_penalty"));
+  public static ObjectNode build(ChatRequest request, String schema, String model) {
+    request.rejectUnsupported(
+        schema, Set.of("seed", "presence_penalty", "frequency_penalty", "reasoning_effort"));
     Chat chat = ChatParser.parse(request, schema);
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.set("contents", contents(chat.messages(), schema));
@@ -82,10 +84,34 @@ public final class GeminiRequests {
         generation.set("responseJsonSchema", s.schema());
       }
     }
+    ReasoningEffort effort = ReasoningEffort.of(request);
+    if (effort != null) {
+      generation.set("thinkingConfig", thinkingConfig(effort, model, schema));
+    }
     if (!generation.isEmpty()) {
       out.set("generationConfig", generation);
     }
     return out;
+  }
+
+  /**
+   * Gemini 3 models take a {@code thinkingLevel} (not every model every level; the upstream rejects
+   * what a model lacks) and cannot turn thinking off; earlier models take a {@code thinkingBudget}
+   * (0 turns it off where the model allows). The two must not be combined, so exactly one is sent.
+   */
+  private static ObjectNode thinkingConfig(ReasoningEffort effort, String model, String schema) {
+    ObjectNode config = Json.MAPPER.createObjectNode();
+    if (model.contains("gemini-3")) {
+      if (effort == ReasoningEffort.NONE) {
+        throw ChatRequest.unsupported(
+            "reasoning_effort",
+            "Gemini 3 models on " + schema + " cannot turn thinking off; use minimal or low.");
+      }
+      config.put("thinkingLevel", effort.name());
+    } else {
+      config.put("thinkingBudget", effort.budgetTokens());
+    }
+    return config;
   }
 
   private static void copy(ChatRequest request, String from, ObjectNode to, String name) {
@@ -127,9 +153,15 @@ public final class GeminiRequests {
           }
           for (ChatModel.ToolCall call : a.toolCalls()) {
             callNames.put(call.id(), call.name());
-            ObjectNode functionCall = parts.addObject().putObject("functionCall");
+            ObjectNode part = parts.addObject();
+            ObjectNode functionCall = part.putObject("functionCall");
             functionCall.put("name", call.name());
             functionCall.set("args", ToolArguments.parse(call.arguments()));
+            String signature = ThoughtSignatures.decode(call.id());
+            if (signature != null) {
+              // back on the part it came on, as Gemini 3 requires
+              part.put("thoughtSignature", signature);
+            }
           }
         }
         case ChatModel.ToolResult r -> {

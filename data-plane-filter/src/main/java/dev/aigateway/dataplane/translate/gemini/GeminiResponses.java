@@ -30,7 +30,7 @@ public final class GeminiResponses {
         text.append(part.get("text").asText());
         hasText = true;
       } else if (part.has("functionCall")) {
-        calls.add(toolCall(part.get("functionCall")));
+        calls.add(toolCall(part));
       }
     }
     String finish =
@@ -48,13 +48,22 @@ public final class GeminiResponses {
         GeminiSupport.usage(response.path("usageMetadata")));
   }
 
-  /** Gemini function calls may come without an id; OpenAI clients need one to answer them. */
-  static ToolCall toolCall(JsonNode functionCall) {
+  /**
+   * The tool call of a {@code functionCall} part. Gemini function calls may come without an id
+   * (OpenAI clients need one to answer them); the part's {@code thoughtSignature}, if any, rides in
+   * the id (see {@link ThoughtSignatures}).
+   */
+  static ToolCall toolCall(JsonNode part) {
+    JsonNode functionCall = part.path("functionCall");
     String id =
         functionCall.path("id").isTextual()
             ? functionCall.get("id").asText()
             : "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    String signature =
+        part.path("thoughtSignature").isTextual() ? part.get("thoughtSignature").asText() : null;
     return new ToolCall(
-        id, functionCall.path("name").asText(), ToolArguments.write(functionCall.get("args")));
+        ThoughtSignatures.encode(id, signature),
+        functionCall.path("name").asText(),
+        ToolArguments.write(functionCall.get("args")));
   }
 }

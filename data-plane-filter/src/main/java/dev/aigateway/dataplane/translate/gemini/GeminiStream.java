@@ -83,7 +83,7 @@ public final class GeminiStream {
       if (part.has("text")) {
         writer.content(part.get("text").asText());
       } else if (part.has("functionCall")) {
-        ToolCall call = GeminiResponses.toolCall(part.get("functionCall"));
+        ToolCall call = GeminiResponses.toolCall(part);
         int index = toolCount++;
         writer.toolCallStart(index, call.id(), call.name());
         writer.toolCallArguments(index, call.arguments());

@@ -109,9 +109,8 @@ public final class OpenAiGeminiEmbeddingsTranslator implements Translator {
     if (r == null
         || vectors.size() != r.inputs().size()
         || vectors.stream().anyMatch(v -> !v.isArray())) {
-      return new BodyResult(
-          GatewayError.badGateway("The upstream provider answered with an unexpected body.").body(),
-          null);
+      return BodyResult.failed(
+          GatewayError.badGateway("The upstream provider answered with an unexpected body."));
     }
     // The Gemini API reports no token counts for embeddings: usage stays unknown (null) then.
     TokenUsage usage = schema == ProviderSchema.GCP_VERTEX ? new TokenUsage(tokens, 0, 0) : null;

@@ -43,7 +43,7 @@ public final class OpenAiGeminiTranslator implements Translator {
   @Override
   public UpstreamRequest request(ObjectNode body, RequestContext context) {
     ChatRequest chat = new ChatRequest(body);
-    ObjectNode translated = GeminiRequests.build(chat, schema.wireName());
+    ObjectNode translated = GeminiRequests.build(chat, schema.wireName(), context.upstreamModel());
     includeUsage = chat.includeUsage();
     model = context.upstreamModel();
     try {
@@ -72,7 +72,9 @@ public final class OpenAiGeminiTranslator implements Translator {
       return ChatBodies.streamed(s.feed(body, endOfStream), endOfStream, s.usage());
     }
     return ChatBodies.buffered(
-        body, r -> GeminiResponses.toChat(r, id, model, clock.instant().getEpochSecond()));
+        body,
+        r -> r.path("candidates").isArray() || r.path("promptFeedback").isObject(),
+        r -> GeminiResponses.toChat(r, id, model, clock.instant().getEpochSecond()));
   }
 
   @Override

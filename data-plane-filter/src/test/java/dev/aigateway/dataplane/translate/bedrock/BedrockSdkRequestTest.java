@@ -160,6 +160,69 @@ class BedrockSdkRequestTest {
     assertThat(response.output().message().content().getFirst().text()).isEqualTo("ok");
   }
 
+  @Test
+  void reasoningEffortEqualsWhatTheAwsSdkSendsForClaudeThinking() {
+    RequestContext context =
+        Providers.context(ProviderSchema.AWS_BEDROCK, Map.of("region", "us-east-1"), MODEL);
+    UpstreamRequest ours =
+        new OpenAiBedrockTranslator()
+            .request(
+                Providers.json(
+                    "{'model':'m','reasoning_effort':'medium','max_completion_tokens':12000,"
+                        + "'messages':[{'role':'user','content':'Think.'}]}"),
+                context);
+
+    ConverseRequest sdkRequest =
+        ConverseRequest.builder()
+            .modelId(MODEL)
+            .messages(
+                Message.builder()
+                    .role(ConversationRole.USER)
+                    .content(ContentBlock.fromText("Think."))
+                    .build())
+            .inferenceConfig(c -> c.maxTokens(12000))
+            .additionalModelRequestFields(
+                Document.mapBuilder()
+                    .putDocument(
+                        "thinking",
+                        Document.mapBuilder()
+                            .putString("type", "enabled")
+                            .putNumber("budget_tokens", 8192)
+                            .build())
+                    .build())
+            .build();
+    try (BedrockRuntimeClient client = client()) {
+      client.converse(sdkRequest);
+    }
+
+    JsonNode sdkJson = Providers.tree(body.get());
+    JsonNode ourJson = Providers.tree(ours.body());
+    assertThat(ourJson.equals(new NumericComparator(), sdkJson))
+        .as("ours %s%nSDK  %s", ourJson, sdkJson)
+        .isTrue();
+  }
+
+  @Test
+  void theSdkRoundTripLosesAFieldTheSdkModelDoesNotHave() {
+    byte[] misnamed =
+        "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"hi\"}]}],\"inferenceConfig\":{\"maxToken\":5,\"topP\":0.5}}"
+            .getBytes(StandardCharsets.UTF_8);
+    JsonNode sdk = ConverseSdk.resend(misnamed, MODEL);
+    assertThat(sdk.path("inferenceConfig").has("maxToken")).isFalse();
+    assertThat(sdk.path("inferenceConfig").path("topP").floatValue()).isEqualTo(0.5f);
+    assertThat(sdk.path("messages").get(0).path("content").get(0).path("text").asText())
+        .isEqualTo("hi");
+  }
+
+  private BedrockRuntimeClient client() {
+    return BedrockRuntimeClient.builder()
+        .region(Region.US_EAST_1)
+        .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")))
+        .build();
+  }
+
   private static ContentBlock toolUse(String id, String city) {
     return ContentBlock.fromToolUse(
         ToolUseBlock.builder()
@@ -176,6 +239,8 @@ class BedrockSdkRequestTest {
             .content(ToolResultContentBlock.fromText(text))
             .build());
   }
+
+  static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = new NumericComparator();
 
   /** Numbers compare by value: the SDK writes floats, the translator keeps the client's digits. */
   private static final class NumericComparator implements java.util.Comparator<JsonNode> {

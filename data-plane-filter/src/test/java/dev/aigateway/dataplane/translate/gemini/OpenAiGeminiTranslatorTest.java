@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.genai.types.Content;
 import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.GenerationConfig;
+import com.google.genai.types.Part;
+import com.google.genai.types.ThinkingLevel;
 import com.google.genai.types.Tool;
 import com.google.genai.types.ToolConfig;
 import dev.aigateway.dataplane.config.ProviderSchema;
@@ -16,10 +18,12 @@ import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.translate.chat.Expect;
 import dev.aigateway.dataplane.translate.chat.Fixtures;
 import dev.aigateway.dataplane.translate.chat.OpenAiStream;
 import dev.aigateway.dataplane.translate.chat.Providers;
 import dev.aigateway.dataplane.usage.TokenUsage;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -280,5 +284,311 @@ class OpenAiGeminiTranslatorTest {
     assertThat(usage.path("completion_tokens_details").path("reasoning_tokens").asLong())
         .isEqualTo(256);
     assertThat(result.usage()).isEqualTo(new TokenUsage(9, 285, 0));
+  }
+
+  /**
+   * The feature table: one row per OpenAI request feature, the model it goes to, and where it must
+   * land in the generateContent request. Every part of the translated body is also parsed with the
+   * official Google Gen AI SDK's model classes.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "system and developer messages | gemini-2.5-flash | 'messages':[{'role':'system','content':'A'},{'role':'developer','content':'B'},{'role':'user','content':'hi'}] | /systemInstruction = {'parts':[{'text':'A'},{'text':'B'}]}; /contents/0/role = 'user'",
+        "multi-turn history            | gemini-2.5-flash | 'messages':[{'role':'user','content':'hi'},{'role':'assistant','content':'hello'},{'role':'user','content':'again'}] | /contents/1 = {'role':'model','parts':[{'text':'hello'}]}; /contents/2/parts/0/text = 'again'",
+        "tool definitions              | gemini-2.5-flash | 'tools':[{'type':'function','function':{'name':'f','description':'d','parameters':{'type':'object'}}}] | /tools/0/functionDeclarations/0 = {'name':'f','description':'d','parametersJsonSchema':{'type':'object'}}; /toolConfig = MISSING",
+        "tool choice required          | gemini-2.5-flash | 'tools':[{'type':'function','function':{'name':'f'}}],'tool_choice':'required' | /toolConfig/functionCallingConfig = {'mode':'ANY'}",
+        "tool choice named             | gemini-2.5-flash | 'tools':[{'type':'function','function':{'name':'f'}}],'tool_choice':{'type':'function','function':{'name':'f'}} | /toolConfig/functionCallingConfig = {'mode':'ANY','allowedFunctionNames':['f']}",
+        "tool choice none              | gemini-2.5-flash | 'tools':[{'type':'function','function':{'name':'f'}}],'tool_choice':'none' | /toolConfig/functionCallingConfig = {'mode':'NONE'}",
+        "parallel tool calls, results  | gemini-2.5-flash | 'messages':[{'role':'user','content':'hi'},{'role':'assistant','tool_calls':[{'id':'c1','type':'function','function':{'name':'f','arguments':'{}'}},{'id':'c2','type':'function','function':{'name':'g','arguments':'{\\'a\\':1}'}}]},{'role':'tool','tool_call_id':'c1','content':'r1'},{'role':'tool','tool_call_id':'c2','content':'r2'}] | /contents/1/parts/1 = {'functionCall':{'name':'g','args':{'a':1}}}; /contents/2/parts/1 = {'functionResponse':{'name':'g','response':{'output':'r2'}}}",
+        "base64 image                  | gemini-2.5-flash | 'messages':[{'role':'user','content':[{'type':'image_url','image_url':{'url':'data:image/jpeg;base64,/9j/'}}]}] | /contents/0/parts/0 = {'inlineData':{'mimeType':'image/jpeg','data':'/9j/'}}",
+        "json mode                     | gemini-2.5-flash | 'response_format':{'type':'json_object'} | /generationConfig = {'responseMimeType':'application/json'}",
+        "json schema                   | gemini-2.5-flash | 'response_format':{'type':'json_schema','json_schema':{'name':'p','schema':{'type':'object'}}} | /generationConfig/responseJsonSchema = {'type':'object'}",
+        "stop as a string              | gemini-2.5-flash | 'stop':'END' | /generationConfig/stopSequences = ['END']",
+        "max_tokens (deprecated name)  | gemini-2.5-flash | 'max_tokens':50 | /generationConfig/maxOutputTokens = 50",
+        "temperature and top_p         | gemini-2.5-flash | 'temperature':0.2,'top_p':0.8 | /generationConfig = {'temperature':0.2,'topP':0.8}",
+        "reasoning_effort, Gemini 2.5  | gemini-2.5-flash | 'reasoning_effort':'low' | /generationConfig/thinkingConfig = {'thinkingBudget':2048}",
+        "reasoning_effort none, 2.5    | gemini-2.5-flash | 'reasoning_effort':'none' | /generationConfig/thinkingConfig = {'thinkingBudget':0}",
+        "reasoning_effort, Gemini 3    | gemini-3-pro-preview | 'reasoning_effort':'low' | /generationConfig/thinkingConfig = {'thinkingLevel':'LOW'}",
+        "reasoning_effort high, 3      | gemini-3-pro-preview | 'reasoning_effort':'high','max_completion_tokens':900 | /generationConfig = {'maxOutputTokens':900,'thinkingConfig':{'thinkingLevel':'HIGH'}}",
+        "reasoning_effort minimal, 3   | gemini-3-flash-preview | 'reasoning_effort':'minimal' | /generationConfig/thinkingConfig = {'thinkingLevel':'MINIMAL'}",
+      })
+  void requestFeatureTable(String feature, String model, String fields, String expected) {
+    String messages = fields.contains("'messages'") ? "" : HI + ",";
+    UpstreamRequest upstream =
+        new OpenAiGeminiTranslator(ProviderSchema.GEMINI)
+            .request(
+                json("{'model':'m'," + messages + fields + "}"),
+                Providers.context(ProviderSchema.GEMINI, Map.of(), model));
+    JsonNode body = tree(upstream.body());
+    Expect.of(expected).check(body);
+
+    for (JsonNode content : body.path("contents")) {
+      assertThat(Content.fromJson(content.toString()).parts().orElseThrow()).isNotEmpty();
+    }
+    if (body.has("generationConfig")) {
+      GenerationConfig config = GenerationConfig.fromJson(body.get("generationConfig").toString());
+      JsonNode thinking = body.path("generationConfig").path("thinkingConfig");
+      if (thinking.has("thinkingLevel")) {
+        assertThat(config.thinkingConfig().orElseThrow().thinkingLevel().orElseThrow().knownEnum())
+            .isEqualTo(ThinkingLevel.Known.valueOf(thinking.get("thinkingLevel").asText()));
+      }
+      if (thinking.has("thinkingBudget")) {
+        assertThat(config.thinkingConfig().orElseThrow().thinkingBudget())
+            .contains(thinking.get("thinkingBudget").asInt());
+      }
+    }
+    if (body.has("tools")) {
+      assertThat(Tool.fromJson(body.get("tools").get(0).toString()).functionDeclarations())
+          .isPresent();
+    }
+    if (body.has("toolConfig")) {
+      assertThat(ToolConfig.fromJson(body.get("toolConfig").toString()).functionCallingConfig())
+          .isPresent();
+    }
+  }
+
+  @Test
+  void gemini3CannotTurnThinkingOff() {
+    assertThatThrownBy(
+            () ->
+                new OpenAiGeminiTranslator(ProviderSchema.GCP_VERTEX)
+                    .request(
+                        json("{'model':'m'," + HI + ",'reasoning_effort':'none'}"),
+                        Providers.context(
+                            ProviderSchema.GCP_VERTEX,
+                            Map.of("project", "p", "location", "global"),
+                            "gemini-3-pro-preview")))
+        .isInstanceOfSatisfying(
+            TranslationException.class,
+            e -> assertThat(e.error().param()).isEqualTo("reasoning_effort"));
+  }
+
+  /** Recorded generateContent replies: finish reason, usage, reasoning and cached tokens. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "pydantic-ai/test_google_model.yaml#0                 | /choices/0/finish_reason = 'stop'; /choices/0/message/tool_calls = MISSING",
+        "pydantic-ai/test_google_tool_output.yaml#0           | /choices/0/finish_reason = 'tool_calls'; /choices/0/message/tool_calls/0/type = 'function'",
+        "pydantic-ai/test_google_model_max_tokens.yaml#0      | /choices/0/finish_reason = 'length'",
+        "pydantic-ai/test_google_model_safety_settings.yaml#0 | /choices/0/finish_reason = 'content_filter'",
+        "pydantic-ai/test_google_model_vertex_provider.yaml#0 | /choices/0/finish_reason = 'stop'; /object = 'chat.completion'",
+        "vercel-ai/google-tool-call.json                      | /choices/0/finish_reason = 'tool_calls'; /usage/completion_tokens_details/reasoning_tokens = 893; /usage/completion_tokens = 908",
+      })
+  void recordedRepliesBecomeChatCompletions(String source, String expected) {
+    byte[] body =
+        source.endsWith(".json")
+            ? Fixtures.read("gemini-recordings/" + source).getBytes()
+            : Fixtures.responseBody(
+                Fixtures.interaction(
+                    "gemini-recordings/" + source.split("#")[0],
+                    Integer.parseInt(source.split("#")[1])));
+    OpenAiGeminiTranslator t = translator("{'model':'m'," + HI + "}");
+    assertThat(t.startResponse(200, "application/json; charset=UTF-8")).isFalse();
+    BodyResult result = t.responseBody(body, true);
+
+    assertThat(result.error()).isNull();
+    JsonNode completion = tree(result.body());
+    Expect.of(expected).check(completion);
+    assertThat(result.usage().outputTokens())
+        .isEqualTo(completion.path("usage").path("completion_tokens").asLong());
+    assertThat(result.usage().inputTokens())
+        .isPositive()
+        .isEqualTo(completion.path("usage").path("prompt_tokens").asLong());
+  }
+
+  /** Recorded streamGenerateContent SSE, fed in small pieces; ordering is checked by parse. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "pydantic-ai/test_google_model_stream.yaml#0                      | stop       | 0",
+        "pydantic-ai/test_google_model_iter_stream.yaml#0                 | tool_calls | 1",
+        "pydantic-ai/test_google_model_thinking_part_iter.yaml#0          | stop       | 0",
+        "pydantic-ai/test_google_stream_usage_is_live_mid_stream.yaml#0   | stop       | 0",
+        "pydantic-ai/test_google_vertex_service_tier_flex_stream.yaml#0   | stop       | 0",
+        "opentelemetry-python-contrib/vertex-genai-test_streaming-logcontent-sync.yaml#0 | stop | 0",
+        "vercel-ai/google-text.chunks.txt                                 | stop       | 0",
+        "vercel-ai/google-reasoning.chunks.txt                            | stop       | 0",
+        "vercel-ai/google-tool-call.chunks.txt                            | tool_calls | 1",
+      })
+  void recordedStreamsBecomeOrderedChunksWithUsage(String source, String finish, int toolCalls) {
+    byte[] upstream =
+        source.endsWith(".txt")
+            ? Providers.sseOfLines(Fixtures.read("gemini-recordings/" + source))
+            : Fixtures.responseBody(
+                Fixtures.interaction(
+                    "gemini-recordings/" + source.split("#")[0],
+                    Integer.parseInt(source.split("#")[1])));
+    OpenAiGeminiTranslator t =
+        translator(
+            "{'model':'m','stream':true,'stream_options':{'include_usage':true}," + HI + "}");
+    assertThat(t.startResponse(200, "text/event-stream")).isTrue();
+    TokenUsage[] usage = new TokenUsage[1];
+    byte[] out =
+        OpenAiStream.feedInPieces(
+            upstream,
+            41,
+            (piece, end) -> {
+              BodyResult r = t.responseBody(piece, end);
+              if (r.usage() != null) {
+                usage[0] = r.usage();
+              }
+              return r.body();
+            });
+    OpenAiStream stream = OpenAiStream.parse(out);
+    assertThat(stream.finishReason()).isEqualTo(finish);
+    assertThat(stream.toolCalls()).hasSize(toolCalls);
+    assertThat(usage[0].outputTokens()).isPositive();
+    assertThat(stream.usage().path("completion_tokens").asLong())
+        .isEqualTo(usage[0].outputTokens());
+    assertThat(stream.usage().path("completion_tokens_details").path("reasoning_tokens").asLong())
+        .isLessThanOrEqualTo(usage[0].outputTokens());
+  }
+
+  /** Errors as Google's API reference lists them (canonical status names) keep their status. */
+  @ParameterizedTest(name = "{0} {2}")
+  @CsvSource({
+    "429, rate_limit_error, RESOURCE_EXHAUSTED",
+    "400, invalid_request_error, INVALID_ARGUMENT",
+    "403, permission_error, PERMISSION_DENIED",
+    "503, server_error, UNAVAILABLE",
+  })
+  void documentedErrorsBecomeOpenAiErrors(int status, String type, String googleStatus) {
+    byte[] body =
+        ("{\"error\":{\"code\":"
+                + status
+                + ",\"message\":\"m\",\"status\":\""
+                + googleStatus
+                + "\"}}")
+            .getBytes();
+    OpenAiGeminiTranslator t = translator("{'model':'m'," + HI + "}");
+    assertThat(t.startResponse(status, "application/json")).isFalse();
+    JsonNode error = tree(t.responseError(status, "application/json", body)).path("error");
+    assertThat(error.path("type").asText()).isEqualTo(type);
+    assertThat(error.path("code").asText()).isEqualTo(googleStatus);
+    assertThat(error.path("message").asText()).isEqualTo("m");
+  }
+
+  @Test
+  void a2xxBodyThatIsNoGenerateContentResponseBecomesA502NotA200() {
+    OpenAiGeminiTranslator t = translator("{'model':'m'," + HI + "}");
+    t.startResponse(200, "application/json");
+    BodyResult result = t.responseBody("[]".getBytes(), true);
+    assertThat(result.error().status()).isEqualTo(502);
+  }
+
+  /**
+   * Gemini 3 thought signatures survive an OpenAI client: the recorded functionCall's signature
+   * rides in the tool call id, and the next request puts it back on that functionCall part, where
+   * the recorded follow-up request of the same conversation has it.
+   */
+  @Test
+  void streamedThoughtSignatureComesBackOnItsFunctionCallPart() {
+    String cassette =
+        "gemini-recordings/pydantic-ai/test_google_streaming_tool_call_thought_signature.yaml";
+    RequestContext gemini3 =
+        Providers.context(ProviderSchema.GEMINI, Map.of(), "gemini-3-pro-preview");
+    OpenAiGeminiTranslator first = new OpenAiGeminiTranslator(ProviderSchema.GEMINI);
+    first.request(json("{'model':'m','stream':true," + HI + "}"), gemini3);
+    first.startResponse(200, "text/event-stream");
+    OpenAiStream stream =
+        OpenAiStream.parse(
+            first
+                .responseBody(Fixtures.responseBody(Fixtures.interaction(cassette, 0)), true)
+                .body());
+    String[] call = stream.toolCall(0);
+    assertThat(call[0]).contains(".ts.");
+
+    JsonNode followUp =
+        tree(
+            new OpenAiGeminiTranslator(ProviderSchema.GEMINI)
+                .request(
+                    json(
+                        "{'model':'m','messages':[{'role':'user','content':'hi'},"
+                            + "{'role':'assistant','tool_calls':[{'id':'"
+                            + call[0]
+                            + "','type':'function','function':{'name':'"
+                            + call[1]
+                            + "','arguments':'{}'}}]},"
+                            + "{'role':'tool','tool_call_id':'"
+                            + call[0]
+                            + "','content':'Mexico'}]}"),
+                    gemini3)
+                .body());
+    JsonNode part = followUp.path("contents").get(1).path("parts").get(0);
+    JsonNode recorded =
+        Fixtures.requestBody(Fixtures.interaction(cassette, 1))
+            .path("contents")
+            .get(1)
+            .path("parts")
+            .get(0);
+    assertThat(part.path("functionCall").path("name"))
+        .isEqualTo(recorded.path("functionCall").path("name"));
+    // the recording re-encoded the signature as base64url; the bytes are the same
+    assertThat(Part.fromJson(part.toString()).thoughtSignature().orElseThrow())
+        .isEqualTo(Base64.getUrlDecoder().decode(recorded.path("thoughtSignature").asText()));
+    assertThat(
+            followUp
+                .path("contents")
+                .get(2)
+                .path("parts")
+                .get(0)
+                .path("functionResponse")
+                .path("name")
+                .asText())
+        .isEqualTo(call[1]);
+  }
+
+  @Test
+  void bufferedThoughtSignatureRoundTripsExactly() {
+    String recorded = Fixtures.read("gemini-recordings/vercel-ai/google-tool-call.json");
+    OpenAiGeminiTranslator first = translator("{'model':'m'," + HI + "}");
+    JsonNode call =
+        tree(first.responseBody(recorded.getBytes(), true).body())
+            .path("choices")
+            .get(0)
+            .path("message")
+            .path("tool_calls")
+            .get(0);
+    String id = call.path("id").asText();
+
+    JsonNode followUp =
+        tree(
+            new OpenAiGeminiTranslator(ProviderSchema.GEMINI)
+                .request(
+                    json(
+                        "{'model':'m','messages':[{'role':'user','content':'hi'},"
+                            + "{'role':'assistant','tool_calls':[{'id':'"
+                            + id
+                            + "','type':'function','function':{'name':'weather','arguments':'{}'}}]},"
+                            + "{'role':'tool','tool_call_id':'"
+                            + id
+                            + "','content':'sunny'}]}"),
+                    GEMINI)
+                .body());
+    assertThat(
+            followUp.path("contents").get(1).path("parts").get(0).path("thoughtSignature").asText())
+        .isEqualTo(
+            tree(recorded.getBytes())
+                .at("/candidates/0/content/parts/0/thoughtSignature")
+                .asText());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "call_1, ",
+    "call_1, abc+/w==",
+    "call_1, ab+/cQ==",
+    "call.ts.x, Zm9v",
+    "call_2, ////"
+  })
+  void thoughtSignaturesSurviveTheToolCallId(String id, String signature) {
+    String encoded = ThoughtSignatures.encode(id, signature);
+    assertThat(encoded).doesNotContain("+", "/", "=");
+    assertThat(ThoughtSignatures.decode(encoded)).isEqualTo(signature);
   }
 }
