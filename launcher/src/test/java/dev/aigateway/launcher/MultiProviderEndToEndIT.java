@@ -299,7 +299,9 @@ class MultiProviderEndToEndIT {
         () -> admin.get(quota).path("usage").path("used").asLong() >= total);
 
     JsonNode usage = admin.get(quota).path("usage");
-    assertThat(usage.path("used").asLong()).isEqualTo(total);
+    assertThat(usage.path("used").asLong())
+        .as("%s, all quotas: %s", reported.get(upstream.model()), admin.get("/quotas"))
+        .isEqualTo(total);
     assertThat(usage.path("remaining").asLong()).isEqualTo(1_000_000 - total);
   }
 

@@ -256,6 +256,11 @@ final class RequestProcessor {
                   + "', which this gateway version cannot serve yet."));
     }
     translator = t;
+    if (!mayBlock && deps.credentials().mayBlock(provider)) {
+      // The credentials may need a token fetch: the whole phase runs again where it may block,
+      // before anything is reserved (a reservation made here would never be settled).
+      return DEFERRED;
+    }
 
     long estimate =
         deps.admission().needsTokenEstimate(k.id(), k.teamId(), requested)
@@ -275,7 +280,7 @@ final class RequestProcessor {
         mayBlock
             ? deps.admission().admit(admissionRequest)
             : deps.admission().tryAdmit(admissionRequest);
-    if (decision == null || (!mayBlock && deps.credentials().mayBlock(provider))) {
+    if (decision == null) {
       // Nothing was reserved: the service runs this phase again where it may block.
       return DEFERRED;
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,7 @@ class BlockingAdmissionTest {
   private static final List<String> tryThreads = new CopyOnWriteArrayList<>();
   private static final List<String> admitThreads = new CopyOnWriteArrayList<>();
   private static final List<UsageRecord> settled = new CopyOnWriteArrayList<>();
+  private static final AtomicInteger issued = new AtomicInteger();
   private static volatile CountDownLatch release = new CountDownLatch(0);
   private static GatewayHarness gateway;
   private static FakeUpstream upstream;
@@ -59,7 +61,9 @@ class BlockingAdmissionTest {
         @Override
         public AdmissionDecision tryAdmit(AdmissionRequest request) {
           tryThreads.add(Thread.currentThread().getName());
-          return request.model().equals("fast") ? admitted() : null;
+          return request.model().equals("fast") || request.model().equals("vertex")
+              ? admitted()
+              : null;
         }
 
         @Override
@@ -84,6 +88,7 @@ class BlockingAdmissionTest {
         }
 
         private AdmissionDecision admitted() {
+          issued.incrementAndGet();
           return new AdmissionDecision.Admitted(
               new AdmissionTicket() {
                 @Override
@@ -110,6 +115,16 @@ class BlockingAdmissionTest {
     for (String model : List.of("fast", "checked", "refused")) {
       gateway.config.model(model, TestConfig.target(provider, "gpt-5-nano"));
     }
+    // Vertex credentials may need a token fetch; this one has no service-account key, so the
+    // request fails at credential injection, after admission.
+    UUID vertex =
+        gateway.config.provider(
+            "vertex",
+            "gcp_vertex",
+            upstream.baseUri().toString(),
+            "{\"project\":\"p\",\"location\":\"l\"}",
+            "not-a-service-account-key");
+    gateway.config.model("vertex", TestConfig.target(vertex, "gemini-2.5-flash"));
     key = gateway.config.key("main");
     gateway.awaitConfig();
   }
@@ -169,6 +184,18 @@ class BlockingAdmissionTest {
       release.countDown();
       client.shutdownNow();
     }
+  }
+
+  @Test
+  void aRequestDeferredForItsCredentialsReservesItsQuotaOnceAndSettlesIt() {
+    release = new CountDownLatch(0);
+    issued.set(0);
+    settled.clear();
+    Exchange exchange = send("vertex");
+
+    assertThat(exchange.status()).isEqualTo(502);
+    assertThat(issued).hasValue(1);
+    assertThat(settled).singleElement().extracting(UsageRecord::model).isEqualTo("vertex");
   }
 
   @Test
