@@ -57,13 +57,7 @@ class EndToEndIT {
     primary = FakeProvider.start(0, Duration.ofMillis(5));
     secondary = FakeProvider.start(0, Duration.ZERO);
     proxyPort = GatewayProcess.freePort();
-    gateway =
-        GatewayProcess.start(
-            dataDir,
-            Map.of("GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN),
-            "--proxy-port",
-            Integer.toString(proxyPort));
-    gateway.awaitReady(Duration.ofSeconds(90));
+    gateway = GatewayProcess.startReady(dataDir, ADMIN_TOKEN, proxyPort);
     admin = new AdminClient(gateway.adminPort, ADMIN_TOKEN);
 
     admin.create("/providers", provider("fake-primary", primary));

@@ -68,6 +68,19 @@ final class GatewayProcess implements AutoCloseable {
     return new GatewayProcess(builder.start(), admin, xds, extProc, log);
   }
 
+  /** {@code run} with this admin token and proxy port, once {@code /readyz} answers 200. */
+  static GatewayProcess startReady(Path dataDir, String adminToken, int proxyPort)
+      throws Exception {
+    GatewayProcess gateway =
+        start(
+            dataDir,
+            Map.of("GATEWAY_ADMIN_TOKEN", adminToken),
+            "--proxy-port",
+            Integer.toString(proxyPort));
+    gateway.awaitReady(Duration.ofSeconds(90));
+    return gateway;
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();

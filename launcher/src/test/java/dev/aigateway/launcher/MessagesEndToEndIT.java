@@ -55,13 +55,7 @@ class MessagesEndToEndIT {
   static void startGateway() throws Exception {
     upstream = FakeProvider.start(0, Duration.ofMillis(5));
     proxyPort = GatewayProcess.freePort();
-    gateway =
-        GatewayProcess.start(
-            dataDir,
-            Map.of("GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN),
-            "--proxy-port",
-            Integer.toString(proxyPort));
-    gateway.awaitReady(Duration.ofSeconds(90));
+    gateway = GatewayProcess.startReady(dataDir, ADMIN_TOKEN, proxyPort);
     admin = new AdminClient(gateway.adminPort, ADMIN_TOKEN);
 
     // One fake serves both schemas: Anthropic's /v1/messages and OpenAI's /v1/chat/completions.

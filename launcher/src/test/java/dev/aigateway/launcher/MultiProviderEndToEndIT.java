@@ -71,13 +71,7 @@ class MultiProviderEndToEndIT {
     fake = FakeProvider.start(0, Duration.ZERO);
     upstreams = FakeUpstreams.all(fake);
     proxyPort = GatewayProcess.freePort();
-    gateway =
-        GatewayProcess.start(
-            dataDir,
-            Map.of("GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN),
-            "--proxy-port",
-            Integer.toString(proxyPort));
-    gateway.awaitReady(Duration.ofSeconds(90));
+    gateway = GatewayProcess.startReady(dataDir, ADMIN_TOKEN, proxyPort);
     admin = new AdminClient(gateway.adminPort, ADMIN_TOKEN);
 
     admin.create("/teams", Map.of("name", "multi"));
