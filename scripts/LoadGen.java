@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  *     RATES SECONDS ROUNDS WARMUP_SECONDS [POSTGRES_PID...]
  * </pre>
  *
- * Warms both paths up, then for each rate runs ROUNDS rounds of one step per path (alternating
+ * Warms both paths up until the gateway's JIT compilers are idle (at most WARMUP_SECONDS), then for
+ * each rate runs ROUNDS rounds of one step per path (alternating
  * which goes first) and prints a Markdown table of the medians over the rounds, with the CPU the
  * gateway process (and PostgreSQL) spent per request through the gateway.
  */
@@ -53,9 +54,23 @@ public class LoadGen {
     long[] postgres = Arrays.stream(args, 10, args.length).mapToLong(Long::parseLong).toArray();
     long hz = 100; // USER_HZ of /proc/<pid>/stat on Linux
 
-    // Warm-up at a rate high enough to compile the hot paths of both sides.
-    run(direct, 1000, warmup);
-    run(gateway, 1000, warmup);
+    // Warm-up: both JVMs (upstream and gateway) until the gateway's JIT compilers have settled
+    // (under 2% of a core over a 5 s chunk), at most WARMUP_SECONDS per path. On 2 busy cores C2
+    // can still be compiling minutes after start; measuring then would measure the compiler.
+    run(direct, 1000, 5);
+    int warmed = 0;
+    long compiling = Long.MAX_VALUE;
+    while (warmed < warmup && compiling > 10) {
+      long c0 = compilerTicks(gatewayPid);
+      run(gateway, 1000, 5);
+      compiling = compilerTicks(gatewayPid) - c0;
+      warmed += 5;
+      run(direct, 1000, 1);
+    }
+    System.err.printf(
+        "warm-up: %d s through the gateway at 1,000 req/s; JIT compiler threads used %d ms of"
+            + " CPU in the last 5 s%n",
+        warmed, compiling * 1000 / hz);
 
     System.out.println(
         "| rate (req/s) | direct p50 | gateway p50 | added p50 | p50 ratio | direct p99 | gateway"
@@ -138,6 +153,27 @@ public class LoadGen {
       } catch (IOException e) {
         // the process is gone; count nothing
       }
+    }
+    return sum;
+  }
+
+  /** CPU ticks of the JVM's compiler threads ("C1 CompilerThre", "C2 CompilerThre"). */
+  static long compilerTicks(long pid) {
+    long sum = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+            String stat = Files.readString(task.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (IOException e) {
+          // the thread ended
+        }
+      }
+    } catch (IOException e) {
+      return 0;
     }
     return sum;
   }

@@ -9,14 +9,14 @@
 # every round once straight at the upstream and once through the gateway (alternating which goes
 # first). It prints the medians over the rounds, the added latency, the ratio, and the CPU that the
 # gateway process and PostgreSQL spent per request. Loopback only; every step stops by itself.
-# LOAD_TEST_WARMUP_SECONDS (default 30) sets the warm-up per path.
+# LOAD_TEST_WARMUP_SECONDS (default 240) bounds the warm-up, which ends once the JIT is idle.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/jdk.sh"
 seconds=${1:-10}
 rounds=${2:-3}
 rates=${3:-200,500,1000}
-warmup=${LOAD_TEST_WARMUP_SECONDS:-30}
+warmup=${LOAD_TEST_WARMUP_SECONDS:-240}
 jar="$root/launcher/target/gateway.jar"
 [ -f "$jar" ] || { echo "build first: ./gateway --version" >&2; exit 1; }
 
