@@ -40,7 +40,11 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
     return new Stream(new RequestProcessor(dependencies), responses);
   }
 
-  /** One stream's messages, in order; at most one of them in processing at any time. */
+  /**
+   * One stream's messages, in order; at most one of them in processing at any time. The hand-over
+   * of {@link #offloaded} under this object's lock also orders the processor's state between the
+   * transport thread and the blocking one.
+   */
   private final class Stream implements StreamObserver<ProcessingRequest> {
     /** Stands for the end of the stream in {@link #backlog}. */
     private static final ProcessingRequest END = ProcessingRequest.getDefaultInstance();
@@ -64,10 +68,7 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
           return;
         }
       }
-      ProcessingResponse response;
-      synchronized (processor) {
-        response = answer(request, false);
-      }
+      ProcessingResponse response = answer(request, false);
       if (response == RequestProcessor.DEFERRED) {
         synchronized (this) {
           offloaded = true;
@@ -94,10 +95,7 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
           end();
           continue;
         }
-        ProcessingResponse response;
-        synchronized (processor) {
-          response = answer(next, true);
-        }
+        ProcessingResponse response = answer(next, true);
         try {
           responses.onNext(response);
         } catch (RuntimeException e) {
@@ -144,9 +142,7 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
     }
 
     private void end() {
-      synchronized (processor) {
-        processor.streamClosed();
-      }
+      processor.streamClosed();
       if (completed) {
         try {
           responses.onCompleted();

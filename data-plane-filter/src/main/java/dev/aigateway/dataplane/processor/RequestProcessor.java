@@ -83,27 +83,23 @@ final class RequestProcessor {
    */
   static final ProcessingResponse DEFERRED = ProcessingResponse.getDefaultInstance();
 
-  private boolean mayBlock;
-
   /**
    * Answers one message without blocking the calling thread, or returns {@link #DEFERRED}, having
    * changed nothing that the same message processed again would not set anew.
    */
   ProcessingResponse process(ProcessingRequest request) {
-    mayBlock = false;
-    return dispatch(request);
+    return dispatch(request, false);
   }
 
   /** Answers one message, blocking for quota checks and credentials as needed. */
   ProcessingResponse processBlocking(ProcessingRequest request) {
-    mayBlock = true;
-    return dispatch(request);
+    return dispatch(request, true);
   }
 
-  private ProcessingResponse dispatch(ProcessingRequest request) {
+  private ProcessingResponse dispatch(ProcessingRequest request, boolean mayBlock) {
     return switch (request.getRequestCase()) {
       case REQUEST_HEADERS -> requestHeaders(request.getRequestHeaders());
-      case REQUEST_BODY -> requestBody(request.getRequestBody());
+      case REQUEST_BODY -> requestBody(request.getRequestBody(), mayBlock);
       case REQUEST_TRAILERS -> Responses.REQUEST_TRAILERS_CONTINUE;
       case RESPONSE_HEADERS -> responseHeaders(request.getResponseHeaders());
       case RESPONSE_BODY -> responseBody(request.getResponseBody());
@@ -201,7 +197,7 @@ final class RequestProcessor {
     return Responses.REQUEST_HEADERS_CONTINUE;
   }
 
-  private ProcessingResponse requestBody(HttpBody message) {
+  private ProcessingResponse requestBody(HttpBody message, boolean mayBlock) {
     ClientKey k = key;
     Endpoint e = endpoint;
     if (k == null || e == null) {

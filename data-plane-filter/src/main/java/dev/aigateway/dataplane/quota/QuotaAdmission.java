@@ -74,12 +74,8 @@ public final class QuotaAdmission implements Admission {
    */
   @Override
   public boolean needsTokenEstimate(UUID keyId, UUID teamId, String model) {
-    for (QuotaRule rule : config.get().rules()) {
-      if (rule.metric() != QuotaMetric.OUTPUT_TOKENS && rule.appliesTo(keyId, teamId, model)) {
-        return true;
-      }
-    }
-    return false;
+    return config.get().applicable(keyId, teamId, model).stream()
+        .anyMatch(rule -> rule.metric() != QuotaMetric.OUTPUT_TOKENS);
   }
 
   @Override

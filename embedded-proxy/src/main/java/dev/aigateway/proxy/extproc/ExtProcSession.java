@@ -101,11 +101,7 @@ final class ExtProcSession {
         // loop's timer queue holds only streams that are really late, not one per recent request.
         deferredClose =
             loop.schedule(
-                () -> {
-                  if (!streamEnded) {
-                    s.cancel("ext_proc deferred close timeout", null);
-                  }
-                },
+                () -> s.cancel("ext_proc deferred close timeout", null),
                 DEFERRED_CLOSE_SECONDS,
                 TimeUnit.SECONDS);
       }
