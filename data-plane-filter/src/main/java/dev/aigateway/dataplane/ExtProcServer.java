@@ -20,7 +20,7 @@ import dev.aigateway.db.secret.SecretCipher;
 import dev.aigateway.db.usage.LedgerRepository;
 import dev.aigateway.db.usage.QuotaCounterRepository;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,19 @@ public final class ExtProcServer implements AutoCloseable {
    */
   public static ExtProcServer startWithUsageLimiting(
       ExtProcSettings settings, Database database, MeterRegistry registry) {
+    return startWithUsageLimiting(settings, database, registry, null);
+  }
+
+  /**
+   * Like {@link #startWithUsageLimiting(ExtProcSettings, Database, MeterRegistry)}, with the gRPC
+   * server on the given event loops (null: its own); the caller shuts them down after {@link
+   * #close()}.
+   */
+  public static ExtProcServer startWithUsageLimiting(
+      ExtProcSettings settings,
+      Database database,
+      MeterRegistry registry,
+      @Nullable ServerEventLoops loops) {
     Clock clock = Clock.systemUTC();
     QuotaSettings quotaSettings = QuotaSettings.defaults();
     List<AutoCloseable> owned = new ArrayList<>();
@@ -78,7 +92,8 @@ public final class ExtProcServer implements AutoCloseable {
           registry,
           new QuotaAdmission(quotas::get, counters, quotaSettings, clock, registry),
           recorder,
-          owned);
+          owned,
+          loops);
     } catch (RuntimeException e) {
       closeAll(owned);
       throw e;
@@ -101,7 +116,7 @@ public final class ExtProcServer implements AutoCloseable {
       MeterRegistry registry,
       Admission admission,
       UsageRecorder recorder) {
-    return start(settings, database, registry, admission, recorder, List.of());
+    return start(settings, database, registry, admission, recorder, List.of(), null);
   }
 
   private static ExtProcServer start(
@@ -110,7 +125,8 @@ public final class ExtProcServer implements AutoCloseable {
       MeterRegistry registry,
       Admission admission,
       UsageRecorder recorder,
-      List<AutoCloseable> owned) {
+      List<AutoCloseable> owned,
+      @Nullable ServerEventLoops loops) {
     requireNonNull(settings, "settings");
     requireNonNull(database, "database");
     requireNonNull(registry, "registry");
@@ -136,9 +152,17 @@ public final class ExtProcServer implements AutoCloseable {
             ProcessorDependencies.of(
                 config::current, admission, both, settings.maxRequestBodyBytes()),
             blocking);
-    Server server =
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(
-                new InetSocketAddress(settings.bindAddress(), settings.port()))
+            new InetSocketAddress(settings.bindAddress(), settings.port()));
+    if (loops != null) {
+      builder
+          .bossEventLoopGroup(loops.group())
+          .workerEventLoopGroup(loops.group())
+          .channelType(loops.channelType());
+    }
+    Server server =
+        builder
             .addService(service)
             // Messages are answered on the transport's event loop; work that may block is handed
             // to the pool above by ExtProcService.

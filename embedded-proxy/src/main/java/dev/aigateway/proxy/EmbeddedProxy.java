@@ -7,14 +7,12 @@ import dev.aigateway.proxy.listener.ListenerRuntime;
 import dev.aigateway.proxy.listener.ProxyServices;
 import dev.aigateway.proxy.xds.XdsConfigSource;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,19 +25,21 @@ public final class EmbeddedProxy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedProxy.class);
 
   private final ProxySettings settings;
-  private final EventLoopGroup group;
+  private final ProxyEventLoops group;
+  private final boolean ownsGroup;
   private final ProxyServices services;
   private final ListenerManager listeners;
   private final XdsConfigSource xds;
   private volatile boolean closed;
 
-  private EmbeddedProxy(ProxySettings settings) {
+  private EmbeddedProxy(ProxySettings settings, @Nullable ProxyEventLoops loops) {
     this.settings = settings;
-    this.group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+    this.ownsGroup = loops == null;
+    this.group = loops != null ? loops : new ProxyEventLoops(0);
     this.services =
         new ProxyServices(
             new UpstreamClient(settings.trustManager()),
-            new ExtProcChannels(settings.trustManager()),
+            new ExtProcChannels(settings.trustManager(), group),
             settings.meterRegistry());
     this.listeners =
         new ListenerManager(group, services, settings.bindAddress(), settings.listenerPort());
@@ -54,12 +54,21 @@ public final class EmbeddedProxy implements AutoCloseable {
 
   /** Starts the proxy; it connects to the control plane and binds listeners as config arrives. */
   public static EmbeddedProxy start(ProxySettings settings) {
-    EmbeddedProxy p = new EmbeddedProxy(settings);
+    return start(settings, null);
+  }
+
+  /**
+   * Starts the proxy on the given event loops (null: its own), which the caller shuts down after
+   * {@link #close()}; a process that also runs the ext_proc server can serve it on the same loops.
+   */
+  public static EmbeddedProxy start(ProxySettings settings, @Nullable ProxyEventLoops loops) {
+    EmbeddedProxy p = new EmbeddedProxy(settings, loops);
     p.xds.start();
     log.info(
-        "embedded proxy node {} (fleet {}) subscribing to xDS at {}:{}",
+        "embedded proxy node {} (fleet {}, {} transport) subscribing to xDS at {}:{}",
         settings.nodeId(),
         settings.nodeCluster(),
+        NettyTransport.name(),
         settings.xdsHost(),
         settings.xdsPort());
     return p;
@@ -109,6 +118,8 @@ public final class EmbeddedProxy implements AutoCloseable {
     services.upstream().closeIdle();
     // ext_proc channels run on the group's event loops: close them while the loops still run.
     services.extProc().close();
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
   }
 }

@@ -4,9 +4,11 @@ import dev.aigateway.controlplane.ControlPlane;
 import dev.aigateway.controlplane.ControlPlaneSettings;
 import dev.aigateway.dataplane.ExtProcServer;
 import dev.aigateway.dataplane.ExtProcSettings;
+import dev.aigateway.dataplane.ServerEventLoops;
 import dev.aigateway.db.Database;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** Starts the gateway's servers from the command-line settings; shared by the commands. */
 final class Components {
@@ -34,13 +36,17 @@ final class Components {
                 registry));
   }
 
-  /** The ext_proc service with fleet-wide quotas and the usage ledger. */
+  /**
+   * The ext_proc service with fleet-wide quotas and the usage ledger, on the given event loops
+   * (null: its own).
+   */
   static ExtProcServer extProc(
       ServerOptions servers,
       Database db,
       Path dataDir,
       byte[] secretKey,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      @Nullable ServerEventLoops loops) {
     return Ports.bind(
         servers.bindAddress,
         servers.extProcPort,
@@ -54,6 +60,7 @@ final class Components {
                     secretKey,
                     SecretOptions.previousKeys()),
                 db,
-                registry));
+                registry,
+                loops));
   }
 }

@@ -32,7 +32,8 @@ final class ExtProcCommand implements Callable<Integer> {
     try {
       Database db = lifecycle.add(Database.start(dbSettings));
       ExtProcServer extProc =
-          lifecycle.add(Components.extProc(servers, db, dbSettings.dataDir(), secretKey, registry));
+          lifecycle.add(
+              Components.extProc(servers, db, dbSettings.dataDir(), secretKey, registry, null));
       var ops =
           Ports.bind(
               servers.bindAddress,

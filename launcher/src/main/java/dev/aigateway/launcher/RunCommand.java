@@ -3,13 +3,17 @@ package dev.aigateway.launcher;
 import dev.aigateway.controlplane.ControlPlane;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.dataplane.ExtProcServer;
+import dev.aigateway.dataplane.ServerEventLoops;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.DatabaseSettings;
 import dev.aigateway.proxy.EmbeddedProxy;
+import dev.aigateway.proxy.NettyTransport;
+import dev.aigateway.proxy.ProxyEventLoops;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,13 +51,27 @@ final class RunCommand implements Callable<Integer> {
       Database db = lifecycle.add(Database.start(dbSettings));
       ControlPlane controlPlane =
           lifecycle.add(Components.controlPlane(servers, db, secretKey, registry));
+      // The proxy and the ext_proc server share event loops: each ext_proc connection the proxy
+      // opens is served on the loop that opened it, so a message costs no thread hand-off
+      // (ProxyEventLoops). They still talk gRPC over TCP, as an Envoy and a remote ext_proc would.
+      ProxyEventLoops loops = new ProxyEventLoops(0);
+      lifecycle.add(() -> loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
       ExtProcServer extProc =
-          lifecycle.add(Components.extProc(servers, db, dbSettings.dataDir(), secretKey, registry));
+          lifecycle.add(
+              Components.extProc(
+                  servers,
+                  db,
+                  dbSettings.dataDir(),
+                  secretKey,
+                  registry,
+                  new ServerEventLoops(loops, NettyTransport.serverChannel())));
+      loops.pinLoopbackClients(extProc.port());
       String xdsHost = servers.bindAddress.equals("0.0.0.0") ? "127.0.0.1" : servers.bindAddress;
       EmbeddedProxy proxy =
           lifecycle.add(
               EmbeddedProxy.start(
-                  proxyOptions.settings(xdsHost, servers.xdsPort, servers.bindAddress, registry)));
+                  proxyOptions.settings(xdsHost, servers.xdsPort, servers.bindAddress, registry),
+                  loops));
       int proxyPort = awaitProxy(proxy);
       Demo.Seeded seeded = null;
       if (demo) {

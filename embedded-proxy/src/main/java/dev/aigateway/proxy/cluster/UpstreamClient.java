@@ -1,5 +1,6 @@
 package dev.aigateway.proxy.cluster;
 
+import dev.aigateway.proxy.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -8,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -66,7 +66,7 @@ public final class UpstreamClient {
     }
     new Bootstrap()
         .group(loop)
-        .channel(NioSocketChannel.class)
+        .channel(NettyTransport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(
             ChannelOption.CONNECT_TIMEOUT_MILLIS,

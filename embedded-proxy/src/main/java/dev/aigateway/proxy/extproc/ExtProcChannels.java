@@ -1,16 +1,20 @@
 package dev.aigateway.proxy.extproc;
 
+import dev.aigateway.proxy.NettyTransport;
+import dev.aigateway.proxy.ProxyEventLoops;
 import dev.aigateway.proxy.cluster.ClusterSpec;
 import dev.aigateway.proxy.cluster.Endpoint;
+import io.grpc.Attributes;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * gRPC channels to ext_proc clusters, kept across config updates: one per endpoint and proxy event
  * loop, like Envoy's per-worker connections. A channel's transport runs on the event loop of the
  * requests that use it and delivers its callbacks there directly, so an ext_proc message costs no
- * thread hand-off on the proxy's side.
+ * thread hand-off on the proxy's side. A connection to a loopback endpoint is made from the loop's
+ * own source address ({@link ProxyEventLoops#sourceAddressFor}), so that an ext_proc server sharing
+ * the loops serves it on the same loop.
  */
 public final class ExtProcChannels implements AutoCloseable {
 
@@ -29,9 +35,11 @@ public final class ExtProcChannels implements AutoCloseable {
 
   private final Map<Key, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final @Nullable TrustManagerFactory trust;
+  private final @Nullable ProxyEventLoops loops;
 
-  public ExtProcChannels(@Nullable TrustManagerFactory trust) {
+  public ExtProcChannels(@Nullable TrustManagerFactory trust, @Nullable ProxyEventLoops loops) {
     this.trust = trust;
+    this.loops = loops;
   }
 
   /**
@@ -62,11 +70,25 @@ public final class ExtProcChannels implements AutoCloseable {
     var b =
         NettyChannelBuilder.forAddress(key.endpoint().host(), key.endpoint().port(), creds)
             .eventLoopGroup(key.loop())
-            .channelType(NioSocketChannel.class)
+            .channelType(NettyTransport.socketChannel())
             // Every callback is non-blocking and confined to the loop the transport runs on.
-            .directExecutor();
+            .directExecutor()
+            // Envoy never retries an ext_proc stream, and the retry layer keeps every sent message.
+            .disableRetry();
     if (key.sni() != null && !key.sni().isEmpty()) {
       b.overrideAuthority(key.sni());
+    }
+    if (loops != null) {
+      b.localSocketPicker(
+          new NettyChannelBuilder.LocalSocketPicker() {
+            @Override
+            public @Nullable SocketAddress createSocketAddress(
+                SocketAddress remote, Attributes attrs) {
+              return remote instanceof InetSocketAddress r && r.getAddress() != null
+                  ? loops.sourceAddressFor(key.loop(), r.getAddress())
+                  : null;
+            }
+          });
     }
     return b.build();
   }
