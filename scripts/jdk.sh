@@ -34,6 +34,12 @@ fi
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 
+# JVM options of the gateway unless GATEWAY_JAVA_OPTS (./gateway) or LOAD_TEST_JAVA_OPTS
+# (scripts/load-test.sh) replaces them. A heap that starts at 512 MiB keeps G1 from starting a
+# concurrent cycle (and its remark pause) after every other young collection, as it does while the
+# heap is small next to the ~120 MiB that stays live; see docs/benchmarks.md.
+GATEWAY_DEFAULT_JAVA_OPTS="-Xms512m -Xmx1g"
+
 require_maven() {
   if ! command -v mvn >/dev/null 2>&1; then
     echo "error: Maven (mvn) is needed to build the gateway; install it (apt-get install maven)." >&2

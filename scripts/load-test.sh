@@ -10,7 +10,7 @@
 # first). It prints the medians over the rounds, the added latency, the ratio, and the CPU that the
 # gateway process and PostgreSQL spent per request. Loopback only; every step stops by itself.
 # LOAD_TEST_WARMUP_SECONDS (default 240) bounds the warm-up, which ends once the JIT is idle;
-# LOAD_TEST_JAVA_OPTS adds JVM options for the gateway (e.g. another garbage collector).
+# LOAD_TEST_JAVA_OPTS replaces the gateway's JVM options (default: those of ./gateway, scripts/jdk.sh).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/jdk.sh"
@@ -30,7 +30,7 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 upstream=$(port); admin=$(port); xds=$(port); ext=$(port); proxy=$(port)
 token=load-test-admin-token-$(date +%s)-0123456789abcdef
 "$JAVA_HOME/bin/java" -cp "$jar" dev.aigateway.fakeprovider.FakeProviderMain "$upstream" 0 >"$work/upstream.log" 2>&1 & pids+=($!)
-GATEWAY_ADMIN_TOKEN=$token "$JAVA_HOME/bin/java" ${LOAD_TEST_JAVA_OPTS--Xmx512m} -jar "$jar" run --data-dir "$work/data" --admin-port "$admin" \
+GATEWAY_ADMIN_TOKEN=$token "$JAVA_HOME/bin/java" ${LOAD_TEST_JAVA_OPTS-$GATEWAY_DEFAULT_JAVA_OPTS} -jar "$jar" run --data-dir "$work/data" --admin-port "$admin" \
   --xds-port "$xds" --ext-proc-port "$ext" --proxy-port "$proxy" >"$work/gateway.log" 2>&1 & gw=$!; pids+=($gw)
 until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null; do sleep 0.2; kill -0 "$gw" || { cat "$work/gateway.log"; exit 1; }; done
 
@@ -58,6 +58,6 @@ postmaster=$(pgrep -f -- "-D $work/data/postgres")
   "$rates" "$seconds" "$rounds" "$warmup" $postmaster $(pgrep -P "$postmaster")
 rss=$(ps -o rss= -p "$gw")
 echo
-echo "gateway process (all-in-one, -Xmx512m) resident memory after the run: $((rss / 1024)) MiB"
+echo "gateway process (all-in-one, ${LOAD_TEST_JAVA_OPTS-$GATEWAY_DEFAULT_JAVA_OPTS}) resident memory after the run: $((rss / 1024)) MiB"
 echo "$rounds rounds of ${seconds} s per path and rate, 64 connections; medians over the rounds;" \
   "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -44,10 +44,14 @@ public final class ProxyEventLoops extends MultiThreadIoEventLoopGroup {
   private volatile int pinnedPort = -1;
 
   /**
-   * @param threads number of loops; 0 for Netty's default (twice the available processors)
+   * @param threads number of loops; 0 for one per available processor, Envoy's default concurrency
+   *     (a request's work stays on one loop, so more loops than cores only add switching between
+   *     them)
    */
   public ProxyEventLoops(int threads) {
-    super(threads, NettyTransport.ioHandlerFactory());
+    super(
+        threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
+        NettyTransport.ioHandlerFactory());
     List<EventLoop> all = new ArrayList<>();
     for (EventExecutor e : this) {
       all.add((EventLoop) e);
