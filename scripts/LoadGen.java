@@ -35,6 +35,17 @@ import java.util.concurrent.locks.LockSupport;
  * each rate runs ROUNDS rounds of one step per path (alternating
  * which goes first) and prints a Markdown table of the medians over the rounds, with the CPU the
  * gateway process (and PostgreSQL) spent per request through the gateway.
+ *
+ * <p>A/B mode, for scripts/load-test-ab.sh: two gateways side by side at one rate.
+ *
+ * <pre>
+ * java LoadGen.java ab URL_A BODY AUTHORIZATION_A PID_A URL_B AUTHORIZATION_B PID_B
+ *     RATE SECONDS ROUNDS WARMUP_SECONDS
+ * </pre>
+ *
+ * Warms each up the same way, then runs ROUNDS rounds of one step per gateway (alternating which
+ * goes first), prints every step and the medians, and the ratios B / A of p50, p99 and CPU per
+ * request.
  */
 public class LoadGen {
   record Step(double p50, double p90, double p99, double max, int ok, int non2xx, int errors) {}
@@ -44,6 +55,10 @@ public class LoadGen {
   static final int CONNECTIONS = 64;
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("ab")) {
+      compare(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Target direct = target(args[0], Path.of(args[1]), null);
     Target gateway = target(args[2], Path.of(args[3]), "Authorization: " + args[4]);
     long gatewayPid = Long.parseLong(args[5]);
@@ -52,25 +67,9 @@ public class LoadGen {
     int rounds = Integer.parseInt(args[8]);
     int warmup = Integer.parseInt(args[9]);
     long[] postgres = Arrays.stream(args, 10, args.length).mapToLong(Long::parseLong).toArray();
-    long hz = 100; // USER_HZ of /proc/<pid>/stat on Linux
 
-    // Warm-up: both JVMs (upstream and gateway) until the gateway's JIT compilers have settled
-    // (under 2% of a core over a 5 s chunk), at most WARMUP_SECONDS per path. On 2 busy cores C2
-    // can still be compiling minutes after start; measuring then would measure the compiler.
     run(direct, 1000, 5);
-    int warmed = 0;
-    long compiling = Long.MAX_VALUE;
-    while (warmed < warmup && compiling > 10) {
-      long c0 = compilerTicks(gatewayPid);
-      run(gateway, 1000, 5);
-      compiling = compilerTicks(gatewayPid) - c0;
-      warmed += 5;
-      run(direct, 1000, 1);
-    }
-    System.err.printf(
-        "warm-up: %d s through the gateway at 1,000 req/s; JIT compiler threads used %d ms of"
-            + " CPU in the last 5 s%n",
-        warmed, compiling * 1000 / hz);
+    warmUp(gateway, gatewayPid, warmup, direct);
 
     System.out.println(
         "| rate (req/s) | direct p50 | gateway p50 | added p50 | p50 ratio | direct p99 | gateway"
@@ -114,12 +113,97 @@ public class LoadGen {
           g99 - d99,
           median(g, Step::p90),
           median(g, Step::max),
-          served == 0 ? 0 : cpu * 1000.0 / hz / served,
-          served == 0 ? 0 : pg * 1000.0 / hz / served,
+          served == 0 ? 0 : cpu * 1000.0 / HZ / served,
+          served == 0 ? 0 : pg * 1000.0 / HZ / served,
           served,
           g.stream().mapToInt(Step::non2xx).sum(),
           g.stream().mapToInt(Step::errors).sum());
     }
+  }
+
+  static final long HZ = 100; // USER_HZ of /proc/<pid>/stat on Linux
+
+  /**
+   * Warm-up of a gateway until its JIT compilers have settled (under 2% of a core over a 5 s
+   * chunk), at most {@code seconds}; {@code alsoWarm} (if not null) gets 1 s after each chunk. On
+   * 2 busy cores C2 can still be compiling minutes after start; measuring then would measure the
+   * compiler.
+   */
+  static void warmUp(Target gateway, long pid, int seconds, Target alsoWarm)
+      throws InterruptedException {
+    int warmed = 0;
+    long compiling = Long.MAX_VALUE;
+    while (warmed < seconds && compiling > 10) {
+      long c0 = compilerTicks(pid);
+      run(gateway, 1000, 5);
+      compiling = compilerTicks(pid) - c0;
+      warmed += 5;
+      if (alsoWarm != null) {
+        run(alsoWarm, 1000, 1);
+      }
+    }
+    System.err.printf(
+        "warm-up: %d s through the gateway at 1,000 req/s; JIT compiler threads used %d ms of"
+            + " CPU in the last 5 s%n",
+        warmed, compiling * 1000 / HZ);
+  }
+
+  static void compare(String[] args) throws Exception {
+    Target a = target(args[0], Path.of(args[1]), "Authorization: " + args[2]);
+    long pidA = Long.parseLong(args[3]);
+    Target b = target(args[4], Path.of(args[1]), "Authorization: " + args[5]);
+    long pidB = Long.parseLong(args[6]);
+    int rate = Integer.parseInt(args[7]);
+    int seconds = Integer.parseInt(args[8]);
+    int rounds = Integer.parseInt(args[9]);
+    int warmup = Integer.parseInt(args[10]);
+    warmUp(a, pidA, warmup, null);
+    warmUp(b, pidB, warmup, null);
+    List<Step> stepsA = new ArrayList<>();
+    List<Step> stepsB = new ArrayList<>();
+    long cpuA = 0;
+    long cpuB = 0;
+    for (int round = 0; round < rounds; round++) {
+      for (int k = 0; k < 2; k++) {
+        boolean isB = (round % 2 == 0) == (k == 1);
+        long pid = isB ? pidB : pidA;
+        long c0 = ticks(pid);
+        Step step = run(isB ? b : a, rate, seconds);
+        long cpu = ticks(pid) - c0;
+        (isB ? stepsB : stepsA).add(step);
+        if (isB) {
+          cpuB += cpu;
+        } else {
+          cpuA += cpu;
+        }
+        System.out.printf(
+            "round %d %s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms, CPU/request %.3f ms,"
+                + " 2xx/other/errors %d/%d/%d%n",
+            round,
+            isB ? "B" : "A",
+            step.p50(),
+            step.p90(),
+            step.p99(),
+            step.max(),
+            cpu * 1000.0 / HZ / Math.max(1, step.ok()),
+            step.ok(),
+            step.non2xx(),
+            step.errors());
+      }
+    }
+    double cpuPerA = cpuA * 1000.0 / HZ / Math.max(1, stepsA.stream().mapToInt(Step::ok).sum());
+    double cpuPerB = cpuB * 1000.0 / HZ / Math.max(1, stepsB.stream().mapToInt(Step::ok).sum());
+    double p50A = median(stepsA, Step::p50);
+    double p50B = median(stepsB, Step::p50);
+    double p99A = median(stepsA, Step::p99);
+    double p99B = median(stepsB, Step::p99);
+    System.out.println();
+    System.out.println("| gateway | p50 | p99 | CPU / request |");
+    System.out.println("|---|---|---|---|");
+    System.out.printf("| A | %.2f ms | %.2f ms | %.3f ms |%n", p50A, p99A, cpuPerA);
+    System.out.printf("| B | %.2f ms | %.2f ms | %.3f ms |%n", p50B, p99B, cpuPerB);
+    System.out.printf(
+        "| B / A | %.2fx | %.2fx | %.2fx |%n", p50B / p50A, p99B / p99A, cpuPerB / cpuPerA);
   }
 
   static Target target(String url, Path body, String header) throws IOException {

@@ -11,15 +11,14 @@
 # gateway process and PostgreSQL spent per request. Loopback only; every step stops by itself.
 # LOAD_TEST_WARMUP_SECONDS (default 240) bounds the warm-up, which ends once the JIT is idle;
 # LOAD_TEST_JAVA_OPTS replaces the gateway's JVM options (default: those of ./gateway, scripts/jdk.sh).
+#
+# A/B mode: two gateways (jar and JVM options each) up at the same time, the same upstream, one rate:
+#   scripts/load-test.sh --ab JAR_A "JVM_OPTS_A" JAR_B "JVM_OPTS_B" [rate=500] [seconds=15] [rounds=6]
+# runs the rounds alternately through A and B and prints each step, the medians and B / A.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/jdk.sh"
-seconds=${1:-10}
-rounds=${2:-3}
-rates=${3:-200,500,1000}
 warmup=${LOAD_TEST_WARMUP_SECONDS:-240}
-jar="$root/launcher/target/gateway.jar"
-[ -f "$jar" ] || { echo "build first: ./gateway --version" >&2; exit 1; }
 
 work=$(mktemp -d)
 pids=()
@@ -27,37 +26,75 @@ cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done;
 trap cleanup EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-upstream=$(port); admin=$(port); xds=$(port); ext=$(port); proxy=$(port)
-token=load-test-admin-token-$(date +%s)-0123456789abcdef
-"$JAVA_HOME/bin/java" -cp "$jar" dev.aigateway.fakeprovider.FakeProviderMain "$upstream" 0 >"$work/upstream.log" 2>&1 & pids+=($!)
-GATEWAY_ADMIN_TOKEN=$token "$JAVA_HOME/bin/java" ${LOAD_TEST_JAVA_OPTS-$GATEWAY_DEFAULT_JAVA_OPTS} -jar "$jar" run --data-dir "$work/data" --admin-port "$admin" \
-  --xds-port "$xds" --ext-proc-port "$ext" --proxy-port "$proxy" >"$work/gateway.log" 2>&1 & gw=$!; pids+=($gw)
-until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null; do sleep 0.2; kill -0 "$gw" || { cat "$work/gateway.log"; exit 1; }; done
-
-api() { curl -sf -X "$1" "http://127.0.0.1:$admin/api/v1$2" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
-api POST /providers "{\"name\":\"load\",\"schema\":\"openai_compatible\",\"base_url\":\"http://127.0.0.1:$upstream\",\"settings\":{\"base_path\":\"/v1\"},\"credentials\":[{\"kind\":\"api_key\",\"api_key\":\"sk-load-upstream\"}]}" >/dev/null
-api POST /models '{"name":"load-model","targets":[{"provider":"load","model":"fake-model","weight":1,"priority":0}]}' >/dev/null
-api POST /teams '{"name":"load"}' >/dev/null
-key=$(api POST /keys '{"name":"load","team":"load","allowed_models":[]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
-# A quota that applies to every request and is never reached: the gateway does the work it does
-# in production (the prompt's token estimate, the fleet counters), not a fast path without quotas.
-api POST /quotas '{"scope":"global","metric":"total_tokens","window":"day","limit":1000000000000}' >/dev/null
-
 # A ~1 KB chat completion request.
 filler=$(python3 -c 'print(("lorem ipsum dolor sit amet " * 34)[:900])')
-body="{\"model\":\"load-model\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"$filler\"}]}"
-echo "$body" > "$work/body.json"
+echo "{\"model\":\"load-model\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"$filler\"}]}" > "$work/body.json"
 sed 's/"load-model"/"fake-model"/' "$work/body.json" > "$work/direct.json"
 
-until curl -sf "http://127.0.0.1:$proxy/v1/chat/completions" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d @"$work/body.json" >/dev/null; do sleep 0.2; done
+upstream=$(port)
+start_upstream() { # JAR
+  "$JAVA_HOME/bin/java" -cp "$1" dev.aigateway.fakeprovider.FakeProviderMain "$upstream" 0 >"$work/upstream.log" 2>&1 & pids+=($!)
+}
+
+# start_gateway NAME JAR JVM_OPTS: starts and configures one gateway; sets gw_pid, gw_url, gw_key.
+start_gateway() {
+  local name=$1 jar=$2 opts=$3 dir="$work/$1" admin xds ext proxy token
+  mkdir -p "$dir"
+  admin=$(port); xds=$(port); ext=$(port); proxy=$(port)
+  token=load-test-admin-token-$(date +%s)-0123456789abcdef
+  # shellcheck disable=SC2086 # the JVM options are words
+  GATEWAY_ADMIN_TOKEN=$token "$JAVA_HOME/bin/java" $opts -jar "$jar" run --data-dir "$dir/data" --admin-port "$admin" \
+    --xds-port "$xds" --ext-proc-port "$ext" --proxy-port "$proxy" >"$dir/gateway.log" 2>&1 & gw_pid=$!; pids+=($gw_pid)
+  until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null; do sleep 0.2; kill -0 "$gw_pid" || { cat "$dir/gateway.log"; exit 1; }; done
+  api() { curl -sf -X "$1" "http://127.0.0.1:$admin/api/v1$2" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
+  api POST /providers "{\"name\":\"load\",\"schema\":\"openai_compatible\",\"base_url\":\"http://127.0.0.1:$upstream\",\"settings\":{\"base_path\":\"/v1\"},\"credentials\":[{\"kind\":\"api_key\",\"api_key\":\"sk-load-upstream\"}]}" >/dev/null
+  api POST /models '{"name":"load-model","targets":[{"provider":"load","model":"fake-model","weight":1,"priority":0}]}' >/dev/null
+  api POST /teams '{"name":"load"}' >/dev/null
+  gw_key=$(api POST /keys '{"name":"load","team":"load","allowed_models":[]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+  # A quota that applies to every request and is never reached: the gateway does the work it does
+  # in production (the prompt's token estimate, the fleet counters), not a fast path without quotas.
+  api POST /quotas '{"scope":"global","metric":"total_tokens","window":"day","limit":1000000000000}' >/dev/null
+  gw_url="http://127.0.0.1:$proxy/v1/chat/completions"
+  until curl -sf "$gw_url" -H "Authorization: Bearer $gw_key" -H 'Content-Type: application/json' -d @"$work/body.json" >/dev/null; do sleep 0.2; done
+}
+
 "$JAVA_HOME/bin/javac" -d "$work/loadgen" "$root/scripts/LoadGen.java"
-postmaster=$(pgrep -f -- "-D $work/data/postgres")
+# CPU time the hypervisor gave to other tenants (the "steal" column of /proc/stat, in 1/100 s).
+steal() { awk '/^cpu / {print $9}' /proc/stat; }
+steal0=$(steal)
+report_steal() { echo "steal during the run: $(( ($(steal) - steal0) / 100 )) s of CPU (other tenants of the host)"; }
+
+if [ "${1:-}" = "--ab" ]; then
+  [ $# -ge 5 ] || { echo "usage: $0 --ab JAR_A JVM_OPTS_A JAR_B JVM_OPTS_B [rate] [seconds] [rounds]" >&2; exit 2; }
+  start_upstream "$2"
+  start_gateway a "$2" "$3"; pid_a=$gw_pid; url_a=$gw_url; key_a=$gw_key
+  start_gateway b "$4" "$5"; pid_b=$gw_pid; url_b=$gw_url; key_b=$gw_key
+  echo "A: $2 $3"
+  echo "B: $4 $5"
+  "$JAVA_HOME/bin/java" -cp "$work/loadgen" LoadGen ab "$url_a" "$work/body.json" "Bearer $key_a" "$pid_a" \
+    "$url_b" "Bearer $key_b" "$pid_b" "${6:-500}" "${7:-15}" "${8:-6}" "$warmup"
+  echo
+  echo "resident memory after the run: A $(($(ps -o rss= -p "$pid_a") / 1024)) MiB, B $(($(ps -o rss= -p "$pid_b") / 1024)) MiB;" \
+    "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+  report_steal
+  exit 0
+fi
+
+seconds=${1:-10}
+rounds=${2:-3}
+rates=${3:-200,500,1000}
+jar="$root/launcher/target/gateway.jar"
+[ -f "$jar" ] || { echo "build first: ./gateway --version" >&2; exit 1; }
+opts=${LOAD_TEST_JAVA_OPTS-$GATEWAY_DEFAULT_JAVA_OPTS}
+start_upstream "$jar"
+start_gateway gateway "$jar" "$opts"
+postmaster=$(pgrep -f -- "-D $work/gateway/data/postgres")
 "$JAVA_HOME/bin/java" -cp "$work/loadgen" LoadGen \
   "http://127.0.0.1:$upstream/v1/chat/completions" "$work/direct.json" \
-  "http://127.0.0.1:$proxy/v1/chat/completions" "$work/body.json" "Bearer $key" "$gw" \
+  "$gw_url" "$work/body.json" "Bearer $gw_key" "$gw_pid" \
   "$rates" "$seconds" "$rounds" "$warmup" $postmaster $(pgrep -P "$postmaster")
-rss=$(ps -o rss= -p "$gw")
 echo
-echo "gateway process (all-in-one, ${LOAD_TEST_JAVA_OPTS-$GATEWAY_DEFAULT_JAVA_OPTS}) resident memory after the run: $((rss / 1024)) MiB"
+echo "gateway process (all-in-one, $opts) resident memory after the run: $(($(ps -o rss= -p "$gw_pid") / 1024)) MiB"
 echo "$rounds rounds of ${seconds} s per path and rate, 64 connections; medians over the rounds;" \
   "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+report_steal
