@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Estimates the prompt tokens of an OpenAI request with the model's tokenizer (o200k_base for
  * models jtokkit does not know, which covers the recent OpenAI families). It is an estimate for the
- * quota pre-check: images, audio and tool schemas are counted roughly.
+ * quota pre-check: images, audio and tool schemas are counted roughly. Text is counted as ordinary
+ * text: a prompt that contains a special token's spelling (say "<|endoftext|>") is text to the
+ * provider too, and jtokkit's plain count would refuse it with an exception.
  */
 public final class TokenEstimator {
   /** Tokens OpenAI adds around each chat message and before the reply. */
@@ -40,18 +42,18 @@ public final class TokenEstimator {
         tokens += PER_MESSAGE + content(encoding, message.get("content"));
         JsonNode name = message.get("name");
         if (name != null && name.isTextual()) {
-          tokens += encoding.countTokens(name.asText());
+          tokens += encoding.countTokensOrdinary(name.asText());
         }
         JsonNode toolCalls = message.get("tool_calls");
         if (toolCalls != null) {
-          tokens += encoding.countTokens(toolCalls.toString());
+          tokens += encoding.countTokensOrdinary(toolCalls.toString());
         }
       }
       tokens += REPLY_PRIMING;
     }
     JsonNode tools = body.get("tools");
     if (tools != null && tools.isArray()) {
-      tokens += encoding.countTokens(tools.toString());
+      tokens += encoding.countTokensOrdinary(tools.toString());
     }
     // Anthropic Messages requests carry the system prompt outside the messages.
     tokens += content(encoding, body.get("system"));
@@ -65,7 +67,7 @@ public final class TokenEstimator {
       return 0;
     }
     if (content.isTextual()) {
-      return encoding.countTokens(content.asText());
+      return encoding.countTokensOrdinary(content.asText());
     }
     if (content.isNumber()) {
       return 1; // one element of a token array
@@ -76,7 +78,7 @@ public final class TokenEstimator {
         if (part.isObject()) {
           JsonNode text = part.get("text");
           if (text != null && text.isTextual()) {
-            tokens += encoding.countTokens(text.asText());
+            tokens += encoding.countTokensOrdinary(text.asText());
           } else if (part.has("image_url") || "image".equals(part.path("type").asText())) {
             tokens += PER_IMAGE;
           }
