@@ -161,21 +161,16 @@ public class LoadGen {
     warmUp(b, pidB, warmup, null);
     List<Step> stepsA = new ArrayList<>();
     List<Step> stepsB = new ArrayList<>();
-    long cpuA = 0;
-    long cpuB = 0;
+    long[] cpu = new long[2]; // ticks of A, B
     for (int round = 0; round < rounds; round++) {
       for (int k = 0; k < 2; k++) {
         boolean isB = (round % 2 == 0) == (k == 1);
         long pid = isB ? pidB : pidA;
         long c0 = ticks(pid);
         Step step = run(isB ? b : a, rate, seconds);
-        long cpu = ticks(pid) - c0;
+        long used = ticks(pid) - c0;
         (isB ? stepsB : stepsA).add(step);
-        if (isB) {
-          cpuB += cpu;
-        } else {
-          cpuA += cpu;
-        }
+        cpu[isB ? 1 : 0] += used;
         System.out.printf(
             "round %d %s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms, CPU/request %.3f ms,"
                 + " 2xx/other/errors %d/%d/%d%n",
@@ -185,14 +180,14 @@ public class LoadGen {
             step.p90(),
             step.p99(),
             step.max(),
-            cpu * 1000.0 / HZ / Math.max(1, step.ok()),
+            used * 1000.0 / HZ / Math.max(1, step.ok()),
             step.ok(),
             step.non2xx(),
             step.errors());
       }
     }
-    double cpuPerA = cpuA * 1000.0 / HZ / Math.max(1, stepsA.stream().mapToInt(Step::ok).sum());
-    double cpuPerB = cpuB * 1000.0 / HZ / Math.max(1, stepsB.stream().mapToInt(Step::ok).sum());
+    double cpuPerA = cpu[0] * 1000.0 / HZ / Math.max(1, stepsA.stream().mapToInt(Step::ok).sum());
+    double cpuPerB = cpu[1] * 1000.0 / HZ / Math.max(1, stepsB.stream().mapToInt(Step::ok).sum());
     double p50A = median(stepsA, Step::p50);
     double p50B = median(stepsB, Step::p50);
     double p99A = median(stepsA, Step::p99);

@@ -13,9 +13,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
  * The proxy's socket transport: Linux epoll when its native library loads (fewer system calls and
- * no selector bookkeeping per event), Java NIO everywhere else. Every channel of the proxy
- * (listener, upstream connections, ext_proc gRPC channels) shares the event loops, so all of them
- * must use the classes chosen here.
+ * no selector bookkeeping per event), Java NIO everywhere else or with {@code
+ * -Dgateway.proxy.nio=true}. Every channel of the proxy (listener, upstream connections, ext_proc
+ * gRPC channels) shares the event loops, so all of them must use the classes chosen here.
  */
 public final class NettyTransport {
 

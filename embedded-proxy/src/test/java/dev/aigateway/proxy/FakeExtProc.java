@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.List;
@@ -29,8 +30,13 @@ final class FakeExtProc implements AutoCloseable {
   private final Server server;
 
   FakeExtProc() throws IOException {
+    this(Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()));
+  }
+
+  /** Serves on the server {@code builder} configures (address, event loops, executor). */
+  FakeExtProc(ServerBuilder<?> builder) throws IOException {
     server =
-        Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+        builder
             .addService(
                 new ExternalProcessorGrpc.ExternalProcessorImplBase() {
                   @Override

@@ -13,7 +13,6 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
-import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoop;
@@ -40,42 +39,24 @@ class ProxyEventLoopsTest {
     assumeTrue(System.getProperty("os.name").startsWith("Linux"), "127.0.0.0/8 is Linux's");
     ProxyEventLoops loops = new ProxyEventLoops(3);
     List<String> serverThreads = new CopyOnWriteArrayList<>();
-    Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .bossEventLoopGroup(loops)
-            .workerEventLoopGroup(loops)
-            .channelType(NettyTransport.serverChannel())
-            .directExecutor()
-            .addService(
-                new ExternalProcessorGrpc.ExternalProcessorImplBase() {
-                  @Override
-                  public StreamObserver<ProcessingRequest> process(
-                      StreamObserver<ProcessingResponse> out) {
-                    return new StreamObserver<>() {
-                      @Override
-                      public void onNext(ProcessingRequest value) {
-                        serverThreads.add(Thread.currentThread().getName());
-                        out.onNext(FakeExtProc.continueFor(value));
-                      }
-
-                      @Override
-                      public void onError(Throwable t) {}
-
-                      @Override
-                      public void onCompleted() {
-                        out.onCompleted();
-                      }
-                    };
-                  }
-                })
-            .build()
-            .start();
-    loops.pinLoopbackClients(server.getPort());
+    FakeExtProc server =
+        new FakeExtProc(
+            NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .bossEventLoopGroup(loops)
+                .workerEventLoopGroup(loops)
+                .channelType(NettyTransport.serverChannel())
+                .directExecutor());
+    server.script =
+        (request, out) -> {
+          serverThreads.add(Thread.currentThread().getName());
+          out.onNext(FakeExtProc.continueFor(request));
+        };
+    loops.pinLoopbackClients(server.port());
     ExtProcChannels channels = new ExtProcChannels(null, loops);
     ClusterSpec cluster =
         new ClusterSpec(
             "ext_proc",
-            List.of(new Endpoint("127.0.0.1", server.getPort())),
+            List.of(new Endpoint("127.0.0.1", server.port())),
             null,
             null,
             true,
@@ -119,7 +100,7 @@ class ProxyEventLoopsTest {
       assertEquals(3, loopThreads.stream().distinct().count());
     } finally {
       channels.close();
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.close();
       loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }

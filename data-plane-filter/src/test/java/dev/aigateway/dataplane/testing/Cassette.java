@@ -20,7 +20,10 @@ import java.util.Map;
  */
 public record Cassette(Path file, List<Interaction> interactions) {
 
-  public static final Path OPENAI_RECORDINGS = Path.of("/work/shared/fixtures/openai-recordings");
+  /** The OpenAI recordings under the fixtures folder Maven passes ({@code gateway.fixtures}). */
+  public static final Path OPENAI_RECORDINGS =
+      Path.of(System.getProperty("gateway.fixtures", "../../shared/fixtures"), "openai-recordings");
+
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** One request/response pair; header names are lower-case, each with its first value. */

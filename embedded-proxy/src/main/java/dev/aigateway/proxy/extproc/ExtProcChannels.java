@@ -35,11 +35,15 @@ public final class ExtProcChannels implements AutoCloseable {
 
   private final Map<Key, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final @Nullable TrustManagerFactory trust;
-  private final @Nullable ProxyEventLoops loops;
+  private final ProxyEventLoops loops;
 
-  public ExtProcChannels(@Nullable TrustManagerFactory trust, @Nullable ProxyEventLoops loops) {
+  /**
+   * @param loops the proxy's event loops, which every {@code loop} passed to {@link #channelFor}
+   *     belongs to
+   */
+  public ExtProcChannels(@Nullable TrustManagerFactory trust, ProxyEventLoops loops) {
     this.trust = trust;
-    this.loops = loops;
+    this.loops = java.util.Objects.requireNonNull(loops, "loops");
   }
 
   /**
@@ -78,18 +82,16 @@ public final class ExtProcChannels implements AutoCloseable {
     if (key.sni() != null && !key.sni().isEmpty()) {
       b.overrideAuthority(key.sni());
     }
-    if (loops != null) {
-      b.localSocketPicker(
-          new NettyChannelBuilder.LocalSocketPicker() {
-            @Override
-            public @Nullable SocketAddress createSocketAddress(
-                SocketAddress remote, Attributes attrs) {
-              return remote instanceof InetSocketAddress r && r.getAddress() != null
-                  ? loops.sourceAddressFor(key.loop(), r.getAddress())
-                  : null;
-            }
-          });
-    }
+    b.localSocketPicker(
+        new NettyChannelBuilder.LocalSocketPicker() {
+          @Override
+          public @Nullable SocketAddress createSocketAddress(
+              SocketAddress remote, Attributes attrs) {
+            return remote instanceof InetSocketAddress r && r.getAddress() != null
+                ? loops.sourceAddressFor(key.loop(), r.getAddress())
+                : null;
+          }
+        });
     return b.build();
   }
 
