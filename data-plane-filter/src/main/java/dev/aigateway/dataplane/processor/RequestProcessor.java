@@ -1,5 +1,7 @@
 package dev.aigateway.dataplane.processor;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
@@ -22,8 +24,11 @@ import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.Translators;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.usage.ClientText;
+import dev.aigateway.dataplane.usage.DeliveredText;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import dev.aigateway.dataplane.usage.UsageRecord;
+import dev.aigateway.dataplane.usage.UsageSource;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
@@ -54,7 +59,11 @@ final class RequestProcessor {
   private final ProcessorDependencies deps;
   private final long startNanos = System.nanoTime();
   private final java.time.Instant startTime;
-  private String requestId = "";
+
+  /** Generated here: a client-chosen id could collide with another request's, or poison a batch. */
+  private final String requestId = UUID.randomUUID().toString();
+
+  private @Nullable String clientRequestId;
   private @Nullable Endpoint endpoint;
   private Map<String, String> clientHeaders = Map.of();
   private String clientPath = "";
@@ -63,6 +72,14 @@ final class RequestProcessor {
   private @Nullable ModelTarget target;
   private @Nullable Translator translator;
   private @Nullable AdmissionTicket ticket;
+  private @Nullable ObjectNode requestJson;
+  private long reservedOutput;
+
+  /** The request went upstream: from here on the provider may serve (and bill) it. */
+  private boolean forwarded;
+
+  private int upstreamStatus;
+  private @Nullable DeliveredText delivered;
   private boolean streamingResponse;
   private int responseStatus;
   private String responseContentType = "";
@@ -135,7 +152,8 @@ final class RequestProcessor {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
     clientHeaders = headers;
     String id = headers.get("x-request-id");
-    requestId = id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
+    clientRequestId =
+        id == null || id.isBlank() ? null : ClientText.clean(id, ClientText.REQUEST_ID_MAX);
     String method = headers.getOrDefault(":method", "");
     String fullPath = headers.getOrDefault(":path", "");
     int query = fullPath.indexOf('?');
@@ -225,14 +243,22 @@ final class RequestProcessor {
       return reject(GatewayError.invalidRequest("model", "You must provide a model parameter."));
     }
     String requested = modelNode.asText();
-    model = requested;
+    // Stored, logged and echoed in errors: cleaned and cut (a configured name passes unchanged).
+    String shown = requireNonNull(ClientText.clean(requested, ClientText.MODEL_MAX));
+    model = shown;
     ConfigSnapshot config = deps.config().get();
     ModelConfig modelConfig = config.model(requested);
     if (modelConfig == null) {
-      return reject(GatewayError.modelNotFound(requested));
+      return reject(GatewayError.modelNotFound(shown));
     }
     if (!k.allows(requested)) {
-      return reject(GatewayError.modelNotAllowed(requested));
+      return reject(GatewayError.modelNotAllowed(shown));
+    }
+    OutputLimit limit;
+    try {
+      limit = OutputLimit.read(body, e);
+    } catch (Translator.TranslationException ex) {
+      return reject(ex.error());
     }
     ModelTarget chosen = deps.selector().select(modelConfig);
     if (chosen == null) {
@@ -258,6 +284,22 @@ final class RequestProcessor {
       return DEFERRED;
     }
 
+    // A quota that counts output reserves the limit; the provider must be held to that limit, so a
+    // request without one gets it set (the translators to other schemas read it too).
+    Long ceiling =
+        limit.perChoice() == null
+            ? deps.admission().outputCeiling(k.id(), k.teamId(), requested)
+            : null;
+    String limitField = OutputLimit.field(e, provider.schema());
+    if (ceiling != null && limitField != null) {
+      body.put(limitField, ceiling);
+    }
+    Long maxOutput =
+        limit.perChoice() != null || ceiling != null
+            ? limit.reservation(ceiling == null ? 0 : ceiling)
+            : null;
+    requestJson = body;
+    reservedOutput = maxOutput == null ? 0 : maxOutput;
     long estimate =
         deps.admission().needsTokenEstimate(k.id(), k.teamId(), requested)
             ? deps.estimator().estimate(chosen.upstreamModel(), body)
@@ -271,7 +313,7 @@ final class RequestProcessor {
             provider.name(),
             chosen.upstreamModel(),
             estimate,
-            maxOutputTokens(body));
+            maxOutput);
     AdmissionDecision decision =
         mayBlock
             ? deps.admission().admit(admissionRequest)
@@ -313,6 +355,7 @@ final class RequestProcessor {
             .addRemoveHeaders("accept-encoding");
     upstream.headers().forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
     credentialHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    forwarded = true;
     return ProcessingResponse.newBuilder()
         .setRequestBody(
             BodyResponse.newBuilder()
@@ -327,6 +370,7 @@ final class RequestProcessor {
   private ProcessingResponse responseHeaders(HttpHeaders message) {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
     responseStatus = (int) parseLong(headers.getOrDefault(":status", "0"));
+    upstreamStatus = responseStatus;
     responseContentType =
         headers.getOrDefault("content-type", "").toLowerCase(java.util.Locale.ROOT);
     HeaderMutation.Builder mutation = HeaderMutation.newBuilder().addRemoveHeaders(ROUTE_HEADER);
@@ -368,6 +412,7 @@ final class RequestProcessor {
       BodyResult result = t.responseBody(body, end);
       takeUsage(result.usage());
       replacement = result.body();
+      deliver(replacement != null ? replacement : body, true);
     } else if (responseStatus >= 200 && responseStatus < 300 && t != null) {
       BodyResult result = t.responseBody(body, end);
       if (result.error() != null) {
@@ -376,6 +421,7 @@ final class RequestProcessor {
       }
       takeUsage(result.usage());
       replacement = result.body();
+      deliver(replacement != null ? replacement : body, false);
     } else if (responseStatus >= 400 || t == null) {
       // Upstream errors, and Envoy's own local replies (no healthy upstream, route 404), reach
       // the client in OpenAI's error shape.
@@ -434,6 +480,18 @@ final class RequestProcessor {
             "upstream_" + responseStatus);
   }
 
+  /** Keeps the generated text the client received, to count it if no usage is reported. */
+  private void deliver(byte[] bytes, boolean events) {
+    if (usageReported) {
+      return;
+    }
+    DeliveredText d = delivered;
+    if (d == null) {
+      d = delivered = new DeliveredText(events);
+    }
+    d.accept(bytes);
+  }
+
   private void takeUsage(@Nullable TokenUsage seen) {
     if (seen != null) {
       usage = seen;
@@ -469,6 +527,14 @@ final class RequestProcessor {
     ModelTarget t = target;
     ClientKey k = key;
     Duration ttft = firstChunkNanos == 0 ? null : Duration.ofNanos(firstChunkNanos - startNanos);
+    UsageSource source = usageSource(status);
+    TokenUsage metered =
+        switch (source) {
+          case REPORTED -> usage;
+          case COUNTED -> new TokenUsage(estimateInput(), countDelivered(), 0);
+          case RESERVED -> new TokenUsage(estimateInput(), reservedOutput, 0);
+          case NONE -> TokenUsage.NONE;
+        };
     UsageRecord record =
         new UsageRecord(
             startTime,
@@ -478,12 +544,13 @@ final class RequestProcessor {
             model,
             t == null ? null : t.provider().name(),
             t == null ? null : t.upstreamModel(),
-            usage,
-            usageReported,
+            metered,
+            source,
             status,
             Duration.ofNanos(System.nanoTime() - startNanos),
             ttft,
-            streamingResponse);
+            streamingResponse,
+            clientRequestId);
     try {
       deps.recorder().record(record);
     } catch (RuntimeException e) {
@@ -492,7 +559,9 @@ final class RequestProcessor {
     AdmissionTicket admitted = ticket;
     if (admitted != null) {
       try {
-        if (status > 0) {
+        // Once forwarded, the provider may have served the request whatever the client saw: the
+        // ticket settles (to the usage, or keeps the reservation), it is never simply released.
+        if (forwarded || status > 0) {
           admitted.settle(record);
         } else {
           admitted.release(record);
@@ -503,12 +572,39 @@ final class RequestProcessor {
     }
   }
 
-  private static @Nullable Long maxOutputTokens(ObjectNode body) {
-    JsonNode max = body.get("max_completion_tokens");
-    if (max == null || !max.canConvertToLong()) {
-      max = body.get("max_tokens");
+  /**
+   * Where this request's usage comes from. Without a provider report: a 2xx the client received is
+   * counted (the delivered text, the prompt estimated); a request forwarded but never answered to
+   * the client (it hung up first), or answered 2xx upstream but not readable here, may have been
+   * served, so its reservation is the charge; an upstream error or a request never forwarded used
+   * nothing.
+   */
+  private UsageSource usageSource(int clientStatus) {
+    if (usageReported) {
+      return UsageSource.REPORTED;
     }
-    return max != null && max.canConvertToLong() ? max.asLong() : null;
+    if (!forwarded) {
+      return UsageSource.NONE;
+    }
+    if (upstreamStatus == 0) {
+      return UsageSource.RESERVED;
+    }
+    if (upstreamStatus >= 200 && upstreamStatus < 300) {
+      return clientStatus >= 200 && clientStatus < 300 ? UsageSource.COUNTED : UsageSource.RESERVED;
+    }
+    return UsageSource.NONE;
+  }
+
+  private long estimateInput() {
+    ObjectNode body = requestJson;
+    ModelTarget t = target;
+    return body == null || t == null ? 0 : deps.estimator().estimate(t.upstreamModel(), body);
+  }
+
+  private long countDelivered() {
+    DeliveredText d = delivered;
+    ModelTarget t = target;
+    return d == null || t == null ? 0 : deps.estimator().countText(t.upstreamModel(), d.text());
   }
 
   private static long parseLong(String value) {
