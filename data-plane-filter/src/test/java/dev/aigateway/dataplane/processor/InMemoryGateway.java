@@ -5,6 +5,7 @@ import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
+import dev.aigateway.dataplane.auth.ClientKeyAuthenticator;
 import dev.aigateway.dataplane.config.ClientKey;
 import dev.aigateway.dataplane.config.ConfigSnapshot;
 import dev.aigateway.dataplane.config.ModelConfig;
@@ -12,6 +13,9 @@ import dev.aigateway.dataplane.config.ModelTarget;
 import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.config.UpstreamCredential;
+import dev.aigateway.dataplane.credential.CredentialInjector;
+import dev.aigateway.dataplane.routing.TargetSelector;
+import dev.aigateway.dataplane.usage.TokenEstimator;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.db.secret.Hashes;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
@@ -21,6 +25,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -71,6 +76,10 @@ final class InMemoryGateway {
       record = r;
     }
   }
+
+  // Shared: loading a tokenizer costs far more than the thousands of requests the fuzz suite sends.
+  private static final TokenEstimator ESTIMATOR = new TokenEstimator();
+  private static final CredentialInjector CREDENTIALS = new CredentialInjector();
 
   final List<Hold> holds = new CopyOnWriteArrayList<>();
   final List<UsageRecord> records = new CopyOnWriteArrayList<>();
@@ -141,7 +150,17 @@ final class InMemoryGateway {
             return ceiling;
           }
         };
-    deps = ProcessorDependencies.of(() -> snapshot, admission, records::add, 1 << 20);
+    deps =
+        new ProcessorDependencies(
+            () -> snapshot,
+            new ClientKeyAuthenticator(Clock.systemUTC()),
+            TargetSelector.threadLocalRandom(),
+            CREDENTIALS,
+            ESTIMATOR,
+            admission,
+            records::add,
+            Clock.systemUTC(),
+            1 << 20);
   }
 
   RequestProcessor processor() {
