@@ -35,7 +35,8 @@ class SpoolVolumeManifestTest {
 
     assertThat(extProc.path("kind").asText()).isEqualTo("StatefulSet");
     JsonNode claims = extProc.path("spec").path("volumeClaimTemplates");
-    assertThat(claims).anySatisfy(c -> assertThat(c.path("metadata").path("name").asText()).isEqualTo("data"));
+    assertThat(claims)
+        .anySatisfy(c -> assertThat(c.path("metadata").path("name").asText()).isEqualTo("data"));
     JsonNode pod = extProc.path("spec").path("template").path("spec");
     assertThat(pod.path("containers").get(0).path("volumeMounts"))
         .anySatisfy(m -> assertThat(m.path("name").asText()).isEqualTo("data"));
