@@ -144,6 +144,16 @@ class HardeningIT {
     return gateway.get("/metrics").orElseThrow().body();
   }
 
+  /** One sample's value on /metrics, 0 when absent. */
+  private static double counter(String series) {
+    for (String line : metrics().split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return 0;
+  }
+
   /** Random printable characters: PostgreSQL compresses index values, repeated ones would fit. */
   private static String incompressible(int length) {
     Random random = new Random(14);
@@ -158,6 +168,7 @@ class HardeningIT {
   void attack1LedgerPoisonNeitherFreezesUsageNorFillsTheLedger() throws Exception {
     String[] k = key("poison");
     String longId = incompressible(6_000);
+    double refusedBefore = counter("gateway_requests_unattributed_total{status=\"401\"}");
     for (int i = 0; i < 50; i++) {
       assertThat(post(null, Map.of("x-request-id", longId + i), chat("x", "")).statusCode())
           .isEqualTo(401);
@@ -182,8 +193,9 @@ class HardeningIT {
         .hasSize(2);
     // The 50 keyless refusals are counted, not one ledger row each; nothing is stuck in the spool.
     assertThat(admin.get("/usage/requests?status=401&limit=1").path("total").asInt()).isZero();
+    assertThat(counter("gateway_requests_unattributed_total{status=\"401\"}") - refusedBefore)
+        .isEqualTo(50.0);
     assertThat(metrics())
-        .contains("gateway_requests_unattributed_total{status=\"401\"} 50.0")
         .contains("gateway_usage_spool_depth 0.0")
         .contains("gateway_usage_quarantined_total 0.0");
   }
@@ -345,14 +357,14 @@ class HardeningIT {
         assertThatThrownBy(() -> HTTP.send(abandoned, HttpResponse.BodyHandlers.ofString()))
             .isInstanceOf(HttpTimeoutException.class);
       }
-      Thread.sleep(2_500);
+      // The fake provider answers one request at a time: five take 7.5 s.
+      awaitTrue(Duration.ofSeconds(20), () -> provider.reportedUsage().size() - served == 5);
     } finally {
       provider.responseDelay(Duration.ZERO);
     }
 
     // The provider served (and would bill) all five. Before: 5 served, quota usage 0. Now each is
     // charged: its reservation when the ext_proc saw no response (status 0), else its usage.
-    assertThat(provider.reportedUsage().size() - served).isEqualTo(5);
     awaitTrue(Duration.ofSeconds(10), () -> ledger(k[0]).size() == 6); // the warm-up and the five
     List<JsonNode> abandoned = new java.util.ArrayList<>();
     ledger(k[0]).forEach(abandoned::add);
@@ -389,13 +401,13 @@ class HardeningIT {
                 "window",
                 "day",
                 "limit",
-                1_000));
+                1_200));
     awaitTrue(
         Duration.ofSeconds(10),
         () -> admin.get("/quotas/" + quota.path("id").asText()).path("usage").isObject());
     OpenAIClient client = sdk(k[1]);
 
-    // 5 choices of up to 300 tokens each: 1,500 over a limit of 1,000 (once reserved as 300).
+    // 5 choices of up to 300 tokens each: 1,500 over a limit of 1,200 (once reserved as 300).
     assertThatThrownBy(
             () ->
                 client

@@ -286,8 +286,10 @@ final class RequestProcessor {
 
     // A quota that counts output reserves the limit; the provider must be held to that limit, so a
     // request without one gets it set (the translators to other schemas read it too).
+    // Not with reasoning_effort: the translators derive the limit from its thinking budget, and a
+    // ceiling below the budget would be refused (docs/security.md lists this gap).
     Long ceiling =
-        limit.perChoice() == null
+        limit.perChoice() == null && !body.hasNonNull("reasoning_effort")
             ? deps.admission().outputCeiling(k.id(), k.teamId(), requested)
             : null;
     String limitField = OutputLimit.field(e, provider.schema());

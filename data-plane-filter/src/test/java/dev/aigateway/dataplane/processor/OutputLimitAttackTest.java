@@ -116,6 +116,18 @@ class OutputLimitAttackTest {
   }
 
   @Test
+  void aReasoningRequestIsNotGivenACeilingBelowItsThinkingBudget() {
+    InMemoryGateway gateway = new InMemoryGateway(1024L);
+    String body =
+        forwardedBody(
+            post(
+                gateway.processor(),
+                "/v1/chat/completions",
+                chat("m-anthropic", ",\"reasoning_effort\":\"high\"")));
+    assertThat(body).isNotNull();
+  }
+
+  @Test
   void withoutAnOutputQuotaTheBodyIsNotChanged() throws Exception {
     InMemoryGateway gateway = new InMemoryGateway(null);
     String body =
