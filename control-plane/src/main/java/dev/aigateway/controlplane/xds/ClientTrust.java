@@ -1,9 +1,9 @@
 package dev.aigateway.controlplane.xds;
 
+import io.envoyproxy.envoy.config.core.v3.SchemeHeaderTransformation;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.InternalAddressConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ServerHeaderTransformation;
-import io.envoyproxy.envoy.config.core.v3.SchemeHeaderTransformation;
 
 /**
  * What a client is allowed to tell Envoy, and what Envoy tells a provider about itself.
@@ -23,8 +23,7 @@ final class ClientTrust {
         .setXffNumTrustedHops(options.xffNumTrustedHops())
         // No address is internal: every client is treated as external, so Envoy strips the
         // x-envoy-* request headers it would otherwise obey and regenerates x-request-id.
-        .setInternalAddressConfig(
-            InternalAddressConfig.newBuilder().setUnixSockets(false).build())
+        .setInternalAddressConfig(InternalAddressConfig.newBuilder().setUnixSockets(false).build())
         // :scheme follows the upstream transport, so https providers never see ":scheme: http"
         // from a plaintext listener (http_connection_manager.proto; ai-gateway and Envoy Gateway
         // set the same).

@@ -14,8 +14,8 @@ import java.util.Map;
  *     same value ({@code GATEWAY_BODY_LIMIT_BYTES})
  * @param trustedCaFile CA bundle Envoy verifies https providers with, a path inside the Envoy
  *     container; the official envoy and distroless images have the default
- * @param xffNumTrustedHops how many proxies in front of Envoy append to {@code x-forwarded-for};
- *     0 when clients connect to Envoy directly
+ * @param xffNumTrustedHops how many proxies in front of Envoy append to {@code x-forwarded-for}; 0
+ *     when clients connect to Envoy directly
  * @param maxStreamDuration hard cap on one provider request (silent reasoning completions can take
  *     many minutes, so there is no idle timeout on provider routes)
  */
@@ -31,7 +31,8 @@ public record EnvoyOptions(
   public static final Duration DEFAULT_MAX_STREAM_DURATION = Duration.ofHours(1);
 
   public static final EnvoyOptions DEFAULTS =
-      new EnvoyOptions(DEFAULT_BODY_LIMIT_BYTES, DEFAULT_TRUSTED_CA, 0, DEFAULT_MAX_STREAM_DURATION);
+      new EnvoyOptions(
+          DEFAULT_BODY_LIMIT_BYTES, DEFAULT_TRUSTED_CA, 0, DEFAULT_MAX_STREAM_DURATION);
 
   public EnvoyOptions {
     requireNonNull(trustedCaFile, "trustedCaFile");
@@ -65,9 +66,7 @@ public record EnvoyOptions(
         (int) number(env, "GATEWAY_ENVOY_XFF_TRUSTED_HOPS", 0),
         Duration.ofSeconds(
             number(
-                env,
-                "GATEWAY_ENVOY_MAX_STREAM_SECONDS",
-                DEFAULT_MAX_STREAM_DURATION.toSeconds())));
+                env, "GATEWAY_ENVOY_MAX_STREAM_SECONDS", DEFAULT_MAX_STREAM_DURATION.toSeconds())));
   }
 
   private static long number(Map<String, String> env, String name, long fallback) {

@@ -21,6 +21,7 @@ import org.jooq.DSLContext;
 public final class XdsRoutes {
   /** Envoy's admin port in generated bootstraps; no fleet listener may use it. */
   public static final int DEFAULT_ENVOY_ADMIN_PORT = 9901;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private XdsRoutes() {}
