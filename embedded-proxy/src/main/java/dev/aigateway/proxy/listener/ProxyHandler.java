@@ -59,6 +59,32 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof EnvoyLikeAggregator.Oversized oversized) {
+      ctx.channel().config().setAutoRead(false);
+      runtime.requestStarted();
+      Exchange[] self = new Exchange[1];
+      self[0] =
+          new Exchange(
+              ctx,
+              runtime.view(),
+              services,
+              oversized.request(),
+              () -> {
+                if (current == self[0]) {
+                  current = null;
+                }
+                runtime.requestEnded();
+                ctx.channel().config().setAutoRead(true);
+              });
+      current = self[0];
+      self[0].start();
+      return;
+    }
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     Exchange e = current;
     if (e != null) {
