@@ -133,7 +133,12 @@ class EnvoyParityTest {
         .clearHttpFilters()
         .addAllHttpFilters(filters)
         .setUseRemoteAddress(BoolValue.of(true))
-        .setInternalAddressConfig(HttpConnectionManager.InternalAddressConfig.getDefaultInstance())
+        .setInternalAddressConfig(
+            HttpConnectionManager.InternalAddressConfig.newBuilder()
+                .addCidrRanges(
+                    io.envoyproxy.envoy.config.core.v3.CidrRange.newBuilder()
+                        .setAddressPrefix("0.0.0.0")
+                        .setPrefixLen(UInt32Value.of(32))))
         .setServerHeaderTransformation(
             HttpConnectionManager.ServerHeaderTransformation.PASS_THROUGH)
         .build();
@@ -204,6 +209,25 @@ class EnvoyParityTest {
         .noneMatch(hv -> hv.getRawValue().toStringUtf8().equals("client-chosen"));
     assertThat(r.headers().firstValue("x-envoy-upstream-service-time")).isEmpty();
     assertThat(r.headers().firstValue("server")).isEmpty();
+  }
+
+  // http_connection_manager/config.h InternalAddressConfig: an empty cidr_ranges falls back to
+  // the RFC 1918 check, so it does not make a loopback/private client external.
+  @Test
+  void anEmptyInternalAddressConfigStillTreatsPrivateAndLoopbackClientsAsInternal()
+      throws Exception {
+    start(new ProxyHarness());
+    push(
+        hcm ->
+            hcm.toBuilder()
+                .setUseRemoteAddress(BoolValue.of(true))
+                .setInternalAddressConfig(
+                    HttpConnectionManager.InternalAddressConfig.getDefaultInstance())
+                .build(),
+        rc -> rc);
+
+    assertThat(post("{}", "x-envoy-retry-on", "5xx").statusCode()).isEqualTo(200);
+    assertThat(h.upstream.received.getLast().header("x-envoy-retry-on")).isEqualTo("5xx");
   }
 
   // route_components.proto request_headers_to_remove / response_headers_to_remove, applied by

@@ -31,11 +31,7 @@ final class Components {
                     System.getenv("GATEWAY_ADMIN_TOKEN"),
                     Replica.id(),
                     secretKey,
-                    SecretOptions.previousKeys(),
-                    // The one body limit: the same value the control plane gives Envoy.
-                    dev.aigateway.controlplane.xds.EnvoyOptions.fromEnvironment(System.getenv())
-                        .bodyLimitBytes(),
-                    drainGrace()),
+                    SecretOptions.previousKeys()),
                 db,
                 registry));
   }

@@ -1,5 +1,7 @@
 package dev.aigateway.controlplane.xds;
 
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import io.envoyproxy.envoy.config.core.v3.SchemeHeaderTransformation;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.InternalAddressConfig;
@@ -14,6 +16,9 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
  * metered request (conn_manager_utility.cc mutateRequestHeaders; Istio bulletin 2024-006).
  */
 final class ClientTrust {
+  /** The one "internal" range: no TCP peer can have this address. */
+  static final String NO_CLIENT_ADDRESS = "0.0.0.0";
+
   private ClientTrust() {}
 
   static void apply(HttpConnectionManager.Builder hcm, EnvoyOptions options) {
@@ -21,9 +26,19 @@ final class ClientTrust {
         // The peer address decides; behind a load balancer, the configured number of its hops.
         .setUseRemoteAddress(com.google.protobuf.BoolValue.of(true))
         .setXffNumTrustedHops(options.xffNumTrustedHops())
-        // No address is internal: every client is treated as external, so Envoy strips the
-        // x-envoy-* request headers it would otherwise obey and regenerates x-request-id.
-        .setInternalAddressConfig(InternalAddressConfig.newBuilder().setUnixSockets(false).build())
+        // No client is internal, so Envoy strips the x-envoy-* request headers it would otherwise
+        // obey and regenerates x-request-id. An empty cidr_ranges is not enough: Envoy releases
+        // without the explicit_internal_address_config change fall back to RFC 1918 for it
+        // (http_connection_manager/config.h InternalAddressConfig::isInternalAddress), and pods
+        // and VPC clients have RFC 1918 addresses. 0.0.0.0/32 is a range no peer comes from.
+        .setInternalAddressConfig(
+            InternalAddressConfig.newBuilder()
+                .setUnixSockets(false)
+                .addCidrRanges(
+                    CidrRange.newBuilder()
+                        .setAddressPrefix(NO_CLIENT_ADDRESS)
+                        .setPrefixLen(UInt32Value.of(32)))
+                .build())
         // :scheme follows the upstream transport, so https providers never see ":scheme: http"
         // from a plaintext listener (http_connection_manager.proto; ai-gateway and Envoy Gateway
         // set the same).

@@ -89,7 +89,14 @@ class GeneratedEnvoyConfigTest {
     assertThat(hcm.getUseRemoteAddress().getValue()).isTrue();
     assertThat(hcm.getXffNumTrustedHops()).isEqualTo(1);
     assertThat(hcm.hasInternalAddressConfig()).isTrue();
-    assertThat(hcm.getInternalAddressConfig().getCidrRangesList()).isEmpty();
+    // Non-empty, so no Envoy version falls back to "RFC 1918 is internal"; matches no peer.
+    assertThat(hcm.getInternalAddressConfig().getCidrRangesList())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getAddressPrefix()).isEqualTo("0.0.0.0");
+              assertThat(r.getPrefixLen().getValue()).isEqualTo(32);
+            });
     assertThat(hcm.getServerHeaderTransformation())
         .isEqualTo(HttpConnectionManager.ServerHeaderTransformation.PASS_THROUGH);
     Router router = hcm.getHttpFilters(1).getTypedConfig().unpack(Router.class);

@@ -133,7 +133,10 @@ public record DownstreamPolicy(
   }
 
   private boolean isInternal(String address) {
-    List<String> cidrs = internalCidrs == null ? DEFAULT_INTERNAL : internalCidrs;
+    // As Envoy's InternalAddressConfig (http_connection_manager/config.h): an empty
+    // cidr_ranges falls back to the RFC 1918 check, like no config at all.
+    List<String> cidrs =
+        internalCidrs == null || internalCidrs.isEmpty() ? DEFAULT_INTERNAL : internalCidrs;
     for (String cidr : cidrs) {
       if (inCidr(address, cidr)) {
         return true;

@@ -38,15 +38,17 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
       return;
     }
+    begin(ctx, onDone -> new Exchange(ctx, runtime.view(), services, request, onDone));
+  }
+
+  /** Starts one exchange; reads pause until it is done. */
+  private void begin(
+      ChannelHandlerContext ctx, java.util.function.Function<Runnable, Exchange> create) {
     ctx.channel().config().setAutoRead(false);
     runtime.requestStarted();
     Exchange[] self = new Exchange[1];
     self[0] =
-        new Exchange(
-            ctx,
-            runtime.view(),
-            services,
-            request,
+        create.apply(
             () -> {
               if (current == self[0]) {
                 current = null;
@@ -61,24 +63,8 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (msg instanceof EnvoyLikeAggregator.Oversized oversized) {
-      ctx.channel().config().setAutoRead(false);
-      runtime.requestStarted();
-      Exchange[] self = new Exchange[1];
-      self[0] =
-          new Exchange(
-              ctx,
-              runtime.view(),
-              services,
-              oversized.request(),
-              () -> {
-                if (current == self[0]) {
-                  current = null;
-                }
-                runtime.requestEnded();
-                ctx.channel().config().setAutoRead(true);
-              });
-      current = self[0];
-      self[0].start();
+      begin(
+          ctx, onDone -> new Exchange(ctx, runtime.view(), services, oversized.request(), onDone));
       return;
     }
     super.channelRead(ctx, msg);
