@@ -33,7 +33,7 @@ class ExtProcDrainTest {
   @Test
   void streamsInFlightAreAnsweredDuringTheGraceAndCutOnlyAfterIt(Database db) throws Exception {
     GatewayHarness gateway =
-        new GatewayHarness(db, Admission.ADMIT_ALL, 1 << 20, Duration.ofSeconds(3));
+        new GatewayHarness(db, Admission.ADMIT_ALL, 1 << 20, Duration.ofSeconds(2));
     TestConfig.IssuedKey key = gateway.config.key("drain");
     gateway.awaitConfig();
     ManagedChannel channel =
@@ -42,22 +42,23 @@ class ExtProcDrainTest {
       LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
       StreamObserver<ProcessingRequest> stream = open(channel, inbox);
       stream.onNext(headers("/v1/models", key.secret()));
-      assertThat(inbox.poll(5, TimeUnit.SECONDS)).isInstanceOf(ProcessingResponse.class);
+      assertThat(inbox.poll(20, TimeUnit.SECONDS)).isInstanceOf(ProcessingResponse.class);
 
       long start = System.nanoTime();
       CompletableFuture<Void> closing = CompletableFuture.runAsync(gateway::close);
-      Thread.sleep(1500);
+      Thread.sleep(1000);
       // Still draining: the stream in flight is answered, not reset.
       assertThat(closing).isNotDone();
       stream.onNext(headers("/v1/models", key.secret()));
-      Object answer = inbox.poll(5, TimeUnit.SECONDS);
+      Object answer = inbox.poll(20, TimeUnit.SECONDS);
       assertThat(answer).isInstanceOf(ProcessingResponse.class);
 
       // A stream still open at the end of the grace is cut, and close() returns then.
-      closing.get(10, TimeUnit.SECONDS);
+      closing.get(20, TimeUnit.SECONDS);
       double seconds = (System.nanoTime() - start) / 1e9;
-      assertThat(seconds).isBetween(2.5, 6.0);
-      assertThat(inbox.poll(5, TimeUnit.SECONDS)).isInstanceOf(Throwable.class);
+      // The grace (2 s), not the old fixed 10 s; room for a loaded build machine.
+      assertThat(seconds).isBetween(1.9, 8.0);
+      assertThat(inbox.poll(20, TimeUnit.SECONDS)).isInstanceOf(Throwable.class);
     } finally {
       channel.shutdownNow();
     }

@@ -99,17 +99,17 @@ class ResponseOverBufferLimitTest {
                     "authorization", "Bearer " + key.secret()),
                 false,
                 true));
-        assertThat(inbox.poll(5, TimeUnit.SECONDS)).isInstanceOf(ProcessingResponse.class);
+        assertThat(inbox.poll(20, TimeUnit.SECONDS)).isInstanceOf(ProcessingResponse.class);
         stream.onNext(
             ProcessingRequest.newBuilder()
                 .setRequestBody(
                     HttpBody.newBuilder().setBody(ByteString.copyFrom(body)).setEndOfStream(true))
                 .build());
-        ProcessingResponse routed = (ProcessingResponse) inbox.poll(5, TimeUnit.SECONDS);
+        ProcessingResponse routed = (ProcessingResponse) inbox.poll(20, TimeUnit.SECONDS);
         assertThat(routed.hasRequestBody()).isTrue();
         stream.onNext(
             headers(Map.of(":status", "200", "content-type", "application/json"), false, false));
-        assertThat(inbox.poll(5, TimeUnit.SECONDS)).isInstanceOf(ProcessingResponse.class);
+        assertThat(inbox.poll(20, TimeUnit.SECONDS)).isInstanceOf(ProcessingResponse.class);
         // Envoy's buffer overflowed: it answers the client itself and ends the ext_proc stream.
         stream.onCompleted();
 
@@ -117,6 +117,11 @@ class ResponseOverBufferLimitTest {
         assertThat(record.status()).isEqualTo(200);
         assertThat(record.provider()).isEqualTo("openai-big");
         assertThat(record.usageReported()).isFalse();
+        // The ticket is settled right after the record is written.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (outcomes.isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
         assertThat(outcomes).containsExactly("settle 200");
       } finally {
         channel.shutdownNow();
