@@ -27,6 +27,7 @@ final class UpstreamTls {
 
   static TransportSocket transportSocket(
       String host, @Nullable String caBundle, EnvoyOptions options) {
+    boolean ip = UpstreamEndpoint.isIpLiteral(host);
     DataSource trustedCa =
         caBundle != null
             ? DataSource.newBuilder().setInlineString(caBundle).build()
@@ -36,22 +37,27 @@ final class UpstreamTls {
             .setTrustedCa(trustedCa)
             .addMatchTypedSubjectAltNames(
                 SubjectAltNameMatcher.newBuilder()
-                    .setSanType(SubjectAltNameMatcher.SanType.DNS)
+                    // A provider addressed by IP (a self-hosted server) has an IP SAN.
+                    .setSanType(
+                        ip
+                            ? SubjectAltNameMatcher.SanType.IP_ADDRESS
+                            : SubjectAltNameMatcher.SanType.DNS)
                     .setMatcher(StringMatcher.newBuilder().setExact(host)))
             .build();
-    UpstreamTlsContext context =
-        UpstreamTlsContext.newBuilder()
-            .setSni(host)
-            .setCommonTlsContext(
-                CommonTlsContext.newBuilder()
-                    // auto_config picks the codec from what ALPN negotiated.
-                    .addAlpnProtocols("h2")
-                    .addAlpnProtocols("http/1.1")
-                    .setValidationContext(validation))
-            .build();
+    UpstreamTlsContext.Builder context = UpstreamTlsContext.newBuilder();
+    if (!ip) {
+      // RFC 6066 allows only host names in SNI.
+      context.setSni(host);
+    }
+    context.setCommonTlsContext(
+        CommonTlsContext.newBuilder()
+            // auto_config picks the codec from what ALPN negotiated.
+            .addAlpnProtocols("h2")
+            .addAlpnProtocols("http/1.1")
+            .setValidationContext(validation));
     return TransportSocket.newBuilder()
         .setName(TRANSPORT_SOCKET)
-        .setTypedConfig(Any.pack(context))
+        .setTypedConfig(Any.pack(context.build()))
         .build();
   }
 }

@@ -61,6 +61,32 @@ class GeneratedEnvoyConfigTest {
   }
 
   @Test
+  void anHttpsProviderAddressedByIpIsCheckedAgainstAnIpSanAndSendsNoSni() throws Exception {
+    UpstreamTlsContext tls =
+        new SnapshotAssembler(new ExtProcTarget("127.0.0.1", 18001))
+            .assemble(
+                new XdsState(
+                    1,
+                    List.of(new XdsState.Fleet("default", 10000)),
+                    List.of(
+                        new XdsState.Provider("vllm", "openai_compatible", "https://10.2.3.4"))))
+            .get("default")
+            .clusters()
+            .resources()
+            .get("provider_vllm")
+            .getTransportSocket()
+            .getTypedConfig()
+            .unpack(UpstreamTlsContext.class);
+    assertThat(tls.getSni()).isEmpty();
+    var san = tls.getCommonTlsContext().getValidationContext().getMatchTypedSubjectAltNames(0);
+    assertThat(san.getSanType())
+        .isEqualTo(
+            io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher.SanType
+                .IP_ADDRESS);
+    assertThat(san.getMatcher().getExact()).isEqualTo("10.2.3.4");
+  }
+
+  @Test
   void defaultTrustIsTheCaFileOfTheOfficialEnvoyImage() throws Exception {
     FleetSnapshot defaults =
         new SnapshotAssembler(new ExtProcTarget("127.0.0.1", 18001))
