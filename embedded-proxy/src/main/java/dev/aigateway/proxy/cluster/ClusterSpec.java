@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param edsServiceName set for EDS clusters, whose endpoints come from a ClusterLoadAssignment
  * @param sni set when the cluster uses TLS (empty string: TLS without SNI)
  * @param http2 the cluster asks for HTTP/2 (used for the ext_proc gRPC cluster)
+ * @param keepalive HTTP/2 keepalive pings (the ext_proc cluster), or null for none
  * @param trustedCa the CA certificates of the cluster's {@code trusted_ca}, or null for the proxy's
  *     own trust settings
  */
@@ -22,7 +23,14 @@ public record ClusterSpec(
     boolean http2,
     Duration connectTimeout,
     long bufferLimitBytes,
-    @Nullable List<X509Certificate> trustedCa) {
+    @Nullable List<X509Certificate> trustedCa,
+    @Nullable Keepalive keepalive) {
+
+  /**
+   * HTTP/2 PINGs on idle and busy connections (protocol.proto connection_keepalive): a peer gone
+   * without a FIN is noticed within interval + timeout.
+   */
+  public record Keepalive(Duration interval, Duration timeout) {}
 
   public ClusterSpec(
       String name,
@@ -32,7 +40,7 @@ public record ClusterSpec(
       boolean http2,
       Duration connectTimeout,
       long bufferLimitBytes) {
-    this(name, endpoints, edsServiceName, sni, http2, connectTimeout, bufferLimitBytes, null);
+    this(name, endpoints, edsServiceName, sni, http2, connectTimeout, bufferLimitBytes, null, null);
   }
 
   public boolean tls() {
@@ -48,6 +56,7 @@ public record ClusterSpec(
         http2,
         connectTimeout,
         bufferLimitBytes,
-        trustedCa);
+        trustedCa,
+        keepalive);
   }
 }
