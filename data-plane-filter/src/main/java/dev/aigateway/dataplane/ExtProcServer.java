@@ -140,7 +140,7 @@ public final class ExtProcServer implements AutoCloseable {
             database,
             new ConfigLoader(
                 new SecretCipher(settings.secretKey(), settings.previousSecretKeys())));
-    GenAiMetrics metrics = new GenAiMetrics(registry);
+    GenAiMetrics metrics = new GenAiMetrics(registry, name -> config.current().model(name) != null);
     UsageRecorder both =
         record -> {
           metrics.record(record);

@@ -70,6 +70,7 @@ public final class FakeProvider implements AutoCloseable {
   private final List<Usage> reportedUsage = Collections.synchronizedList(new ArrayList<>());
   private volatile Duration chunkDelay;
   private volatile Map<String, String> accountHeaders = Map.of();
+  private volatile Duration responseDelay = Duration.ZERO;
 
   private FakeProvider(HttpServer server, Duration chunkDelay) {
     this.server = server;
@@ -106,6 +107,14 @@ public final class FakeProvider implements AutoCloseable {
    */
   public void accountHeaders(Map<String, String> headers) {
     accountHeaders = Map.copyOf(headers);
+  }
+
+  /**
+   * Waits this long after computing an answer (and counting its usage as served) before sending its
+   * headers: a slow provider, for clients that hang up before the response starts.
+   */
+  public void responseDelay(Duration delay) {
+    this.responseDelay = requireNonNull(delay, "delay");
   }
 
   /** The next request is answered with {@code status} in its schema's error shape. */
@@ -184,6 +193,7 @@ public final class FakeProvider implements AutoCloseable {
         if (reply.usage() != null) {
           reportedUsage.add(reply.usage());
         }
+        sleep(responseDelay);
         send(exchange, reply);
       } catch (RuntimeException e) {
         send(exchange, responder.error(500, e.getClass().getSimpleName()));
