@@ -69,6 +69,7 @@ public final class FakeProvider implements AutoCloseable {
   private final List<ReceivedRequest> received = Collections.synchronizedList(new ArrayList<>());
   private final List<Usage> reportedUsage = Collections.synchronizedList(new ArrayList<>());
   private volatile Duration chunkDelay;
+  private volatile Map<String, String> accountHeaders = Map.of();
   private volatile Duration responseDelay = Duration.ZERO;
 
   private FakeProvider(HttpServer server, Duration chunkDelay) {
@@ -98,6 +99,14 @@ public final class FakeProvider implements AutoCloseable {
   /** Delay between streamed chunks. */
   public void chunkDelay(Duration delay) {
     this.chunkDelay = requireNonNull(delay, "delay");
+  }
+
+  /**
+   * Headers a real provider adds about the account behind the key (organization, project, its rate
+   * limits, cookies), sent on every reply from now on.
+   */
+  public void accountHeaders(Map<String, String> headers) {
+    accountHeaders = Map.copyOf(headers);
   }
 
   /**
@@ -213,6 +222,7 @@ public final class FakeProvider implements AutoCloseable {
 
   private void send(HttpExchange exchange, Reply reply) throws IOException {
     exchange.getResponseHeaders().set("content-type", reply.contentType());
+    accountHeaders.forEach(exchange.getResponseHeaders()::set);
     reply.headers().forEach(exchange.getResponseHeaders()::set);
     if (reply.streamed()) {
       exchange.sendResponseHeaders(reply.status(), 0);

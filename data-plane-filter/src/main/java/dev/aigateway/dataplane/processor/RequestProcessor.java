@@ -40,7 +40,9 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -83,6 +85,7 @@ final class RequestProcessor {
   private boolean streamingResponse;
   private int responseStatus;
   private String responseContentType = "";
+  private ResponseEncoding responseEncoding = ResponseEncoding.IDENTITY;
   private TokenUsage usage = TokenUsage.NONE;
   private boolean usageReported;
   private long firstChunkNanos;
@@ -351,12 +354,17 @@ final class RequestProcessor {
             .addSetHeaders(Headers.set(ROUTE_HEADER, provider.name()))
             .addSetHeaders(Headers.set(":path", upstream.path()))
             .addSetHeaders(Headers.set("content-length", Integer.toString(upstream.body().length)))
-            .addRemoveHeaders("authorization")
-            .addRemoveHeaders("x-api-key")
-            // Usage must be readable in the response, so it must not come back compressed.
-            .addRemoveHeaders("accept-encoding");
+            // Usage must be readable in the response: ask for it uncompressed. Removing the
+            // header is not enough, since some fronts then pick an encoding themselves.
+            .addSetHeaders(Headers.set("accept-encoding", "identity"));
     upstream.headers().forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
     credentialHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    Set<String> setByGateway = new HashSet<>();
+    headers.getSetHeadersList().forEach(h -> setByGateway.add(h.getHeader().getKey()));
+    // Envoy applies removals before sets, so a header both removed and set would still be set;
+    // HeaderHygiene leaves the gateway's own out anyway.
+    headers.addAllRemoveHeaders(
+        HeaderHygiene.requestRemovals(clientHeaders, provider.schema(), setByGateway));
     forwarded = true;
     return ProcessingResponse.newBuilder()
         .setRequestBody(
@@ -376,13 +384,28 @@ final class RequestProcessor {
     responseContentType =
         headers.getOrDefault("content-type", "").toLowerCase(java.util.Locale.ROOT);
     HeaderMutation.Builder mutation = HeaderMutation.newBuilder().addRemoveHeaders(ROUTE_HEADER);
+    mutation.addAllRemoveHeaders(HeaderHygiene.responseRemovals(headers));
+    responseEncoding = ResponseEncoding.of(headers.get("content-encoding"));
+    if (responseEncoding != ResponseEncoding.IDENTITY) {
+      mutation.addRemoveHeaders("content-encoding");
+    }
     if (ticket != null) {
       ticket.responseHeaders().forEach((n, v) -> mutation.addSetHeaders(Headers.set(n, v)));
     }
     Translator t = translator;
     HeadersResponse.Builder answer = HeadersResponse.newBuilder();
     ProcessingResponse.Builder response = ProcessingResponse.newBuilder();
-    if (t != null && t.startResponse(responseStatus, responseContentType, headers)) {
+    boolean streams = t != null && t.startResponse(responseStatus, responseContentType, headers);
+    if (!responseEncoding.decodable()
+        || (streams && responseEncoding != ResponseEncoding.IDENTITY)) {
+      // Never hand compressed bytes to a translator as if they were text.
+      return reject(
+          GatewayError.badGateway(
+              "The provider answered with content-encoding '"
+                  + truncate(headers.getOrDefault("content-encoding", ""))
+                  + "', which the gateway cannot read."));
+    }
+    if (streams) {
       streamingResponse = true;
       // The length was kept when the headers arrived (mode BUFFERED then), and chunks may change.
       mutation.addRemoveHeaders("content-length");
@@ -406,6 +429,17 @@ final class RequestProcessor {
     Translator t = translator;
     byte[] body = message.getBody().toByteArray();
     boolean end = message.getEndOfStream();
+    boolean decoded = false;
+    if (responseEncoding != ResponseEncoding.IDENTITY) {
+      // Buffered (streams were refused at the headers): the whole body is here.
+      try {
+        body = responseEncoding.decode(body);
+        decoded = true;
+      } catch (IOException e) {
+        return reject(
+            GatewayError.badGateway("The provider's compressed response could not be decoded."));
+      }
+    }
     byte @Nullable [] replacement;
     if (streamingResponse && t != null) {
       if (firstChunkNanos == 0) {
@@ -437,6 +471,10 @@ final class RequestProcessor {
     if (end) {
       finish(responseStatus);
     }
+    if (replacement == null && decoded) {
+      // content-encoding was removed at the headers, so the body must be the decoded one.
+      replacement = body;
+    }
     if (replacement == null) {
       return Responses.RESPONSE_BODY_CONTINUE;
     }
@@ -460,6 +498,11 @@ final class RequestProcessor {
   private byte @Nullable [] nonTranslatedError(byte[] body) {
     if (responseStatus < 400) {
       return null;
+    }
+    if (responseStatus == 413 && translator == null) {
+      // Envoy's own "Payload Too Large" local reply: a body (without content-length) exceeded
+      // the listener's buffer limit, which is the gateway's body limit plus headroom.
+      return errorShape().body(GatewayError.tooLarge(deps.maxRequestBodyBytes()));
     }
     if (responseContentType.startsWith("application/json")) {
       try {
