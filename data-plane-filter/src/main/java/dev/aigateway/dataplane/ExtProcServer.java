@@ -24,7 +24,6 @@ import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,9 +151,7 @@ public final class ExtProcServer implements AutoCloseable {
             ProcessorDependencies.of(
                 config::current, admission, both, settings.maxRequestBodyBytes()),
             blocking);
-    NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(
-            new InetSocketAddress(settings.bindAddress(), settings.port()));
+    NettyServerBuilder builder = ExtProcServerLimits.builder(settings);
     if (loops != null) {
       builder
           .bossEventLoopGroup(loops.group())
@@ -167,9 +164,6 @@ public final class ExtProcServer implements AutoCloseable {
             // Messages are answered on the transport's event loop; work that may block is handed
             // to the pool above by ExtProcService.
             .directExecutor()
-            // Request bodies arrive whole in one message (BUFFERED): allow the configured size.
-            .maxInboundMessageSize(
-                (int) Math.min(Integer.MAX_VALUE, settings.maxRequestBodyBytes() + (1 << 20)))
             .build();
     try {
       server.start();
@@ -180,7 +174,11 @@ public final class ExtProcServer implements AutoCloseable {
           "ext_proc server could not listen on " + settings.bindAddress() + ":" + settings.port(),
           e);
     }
-    log.info("ext_proc listening on {}:{}", settings.bindAddress(), server.getPort());
+    log.info(
+        "ext_proc listening on {}:{} ({})",
+        settings.bindAddress(),
+        server.getPort(),
+        settings.tls() == null ? "plaintext" : "mutual TLS");
     return new ExtProcServer(server, config, owned);
   }
 

@@ -2,8 +2,10 @@ package dev.aigateway.dataplane;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the ext_proc service listens and where it keeps local state.
@@ -14,6 +16,8 @@ import java.util.List;
  * @param secretKey key that opens stored provider credentials (32 bytes)
  * @param previousSecretKeys older keys still accepted while credentials are re-encrypted
  * @param maxRequestBodyBytes larger request bodies are refused with 413 before going upstream
+ * @param tls mutual TLS for the gRPC server (only clients with a certificate from its CA get in);
+ *     null: plaintext, for loopback-only setups and tests
  */
 public record ExtProcSettings(
     String bindAddress,
@@ -21,7 +25,8 @@ public record ExtProcSettings(
     Path dataDir,
     byte[] secretKey,
     List<byte[]> previousSecretKeys,
-    long maxRequestBodyBytes) {
+    long maxRequestBodyBytes,
+    @Nullable TlsFiles tls) {
 
   /** Room for a few base64 images; Envoy's own buffer limit must be at least this. */
   public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 16L * 1024 * 1024;
@@ -35,6 +40,23 @@ public record ExtProcSettings(
       throw new IllegalArgumentException(
           "maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: > 0)");
     }
+  }
+
+  /** Plaintext settings. */
+  public ExtProcSettings(
+      String bindAddress,
+      int port,
+      Path dataDir,
+      byte[] secretKey,
+      List<byte[]> previousSecretKeys,
+      long maxRequestBodyBytes) {
+    this(bindAddress, port, dataDir, secretKey, previousSecretKeys, maxRequestBodyBytes, null);
+  }
+
+  /** The same settings with mutual TLS from {@code files}. */
+  public ExtProcSettings withTls(TlsFiles files) {
+    return new ExtProcSettings(
+        bindAddress, port, dataDir, secretKey, previousSecretKeys, maxRequestBodyBytes, files);
   }
 
   /** Settings with the default request body limit. */

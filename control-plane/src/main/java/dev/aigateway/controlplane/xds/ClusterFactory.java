@@ -62,7 +62,7 @@ final class ClusterFactory {
     return cluster.build();
   }
 
-  /** The plaintext HTTP/2 cluster of the ext_proc gRPC service. */
+  /** The HTTP/2 cluster of the ext_proc gRPC service; mutual TLS when the target has files. */
   static Cluster extProc(ExtProcTarget target) {
     String name = XdsNames.EXT_PROC_CLUSTER;
     Cluster.Builder cluster =
@@ -82,6 +82,9 @@ final class ClusterFactory {
       cluster
           .setType(Cluster.DiscoveryType.STRICT_DNS)
           .setDnsLookupFamily(Cluster.DnsLookupFamily.V4_PREFERRED);
+    }
+    if (target.tls() != null) {
+      cluster.setTransportSocket(MutualTlsSockets.client(target.tls(), target.host()));
     }
     return cluster.build();
   }
