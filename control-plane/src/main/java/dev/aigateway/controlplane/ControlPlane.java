@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.aigateway.controlplane.admin.AdminApi;
 import dev.aigateway.controlplane.admin.auth.AdminBootstrap;
+import dev.aigateway.controlplane.admin.provider.UpstreamAddressPolicy;
 import dev.aigateway.controlplane.console.ConsoleRoutes;
 import dev.aigateway.controlplane.http.HttpServers;
 import dev.aigateway.controlplane.ops.OpsRoutes;
@@ -62,9 +63,16 @@ public final class ControlPlane implements AutoCloseable {
               settings.adminPort(),
               config -> {
                 OpsRoutes.register(
-                    config.routes, () -> started.get() && database.isReachable(), registry);
+                    config.routes,
+                    () -> started.get() && database.isReachable(),
+                    registry,
+                    settings.security().metricsToken());
                 ConsoleRoutes.register(config);
-                AdminApi.configure(config, database, cipher);
+                AdminApi.configure(
+                    config,
+                    database,
+                    cipher,
+                    new UpstreamAddressPolicy(settings.security().allowPrivateUpstreams()));
                 XdsRoutes.register(config.routes, database.dsl(), settings, xds::port);
                 UsageRoutes.register(config.routes, database, Clock.systemUTC());
               });

@@ -21,19 +21,23 @@ import picocli.CommandLine.Mixin;
 final class ExtProcCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin ServerOptions servers;
+  @Mixin TlsOptions tlsOptions;
+  @Mixin AdminSecurityOptions adminSecurity;
 
   @Override
   public Integer call() throws Exception {
     servers.validate();
     var dbSettings = database.settings();
     byte[] secretKey = SecretOptions.currentKey(dbSettings.dataDir());
+    var tls = tlsOptions.configured();
     var registry = Metrics.newRegistry();
     Lifecycle lifecycle = new Lifecycle();
     try {
       Database db = lifecycle.add(Database.start(dbSettings));
       ExtProcServer extProc =
           lifecycle.add(
-              Components.extProc(servers, db, dbSettings.dataDir(), secretKey, registry, null));
+              Components.extProc(
+                  servers, db, dbSettings.dataDir(), secretKey, registry, tls, null));
       var ops =
           Ports.bind(
               servers.bindAddress,
@@ -43,11 +47,19 @@ final class ExtProcCommand implements Callable<Integer> {
                   HttpServers.start(
                       servers.bindAddress,
                       servers.adminPort,
-                      config -> OpsRoutes.register(config.routes, db::isReachable, registry)));
+                      config ->
+                          OpsRoutes.register(
+                              config.routes,
+                              db::isReachable,
+                              registry,
+                              adminSecurity.security(null, null).metricsToken())));
       lifecycle.add(ops::stop);
       System.out.printf(
           "ext_proc: gRPC %s:%d, health and metrics http://%s:%d/%n",
           servers.bindAddress, extProc.port(), servers.bindAddress, ops.port());
+      if (tls == null) {
+        System.out.println(TlsOptions.PLAINTEXT_WARNING);
+      }
     } catch (RuntimeException e) {
       lifecycle.close();
       throw e;

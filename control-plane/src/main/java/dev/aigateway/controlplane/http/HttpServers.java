@@ -22,6 +22,7 @@ public final class HttpServers {
               config.http.maxRequestSize = 1_000_000L;
               config.jetty.host = host;
               config.jetty.port = port;
+              SecurityHeaders.apply(config);
               configure.accept(config);
             });
     try {

@@ -144,7 +144,9 @@ public final class BootstrapYaml {
         .append(quote(p.tls().key().toString()))
         .append("}\n");
     y.append("          validation_context:\n");
-    y.append("            trusted_ca: {filename: ").append(quote(p.tls().ca().toString())).append("}\n");
+    y.append("            trusted_ca: {filename: ")
+        .append(quote(p.tls().ca().toString()))
+        .append("}\n");
     y.append("            match_typed_subject_alt_names:\n");
     y.append("            - san_type: ").append(ip ? "IP_ADDRESS" : "DNS").append('\n');
     y.append("              matcher: {exact: ").append(quote(p.xdsHost())).append("}\n");

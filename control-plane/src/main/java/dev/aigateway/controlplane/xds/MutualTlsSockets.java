@@ -14,9 +14,9 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 /**
  * The client side of the gateway's own mutual-TLS links as Envoy config: Envoy presents {@code
  * cert}/{@code key} (UpstreamTlsContext.common_tls_context.tls_certificates, read from files) and
- * accepts only a server certificate that {@code ca} signed (validation_context.trusted_ca) and
- * that names the host it dialled (match_typed_subject_alt_names; Envoy refuses SAN matching
- * without a trusted CA, which is set here). ALPN is h2: both servers are gRPC.
+ * accepts only a server certificate that {@code ca} signed (validation_context.trusted_ca) and that
+ * names the host it dialled (match_typed_subject_alt_names; Envoy refuses SAN matching without a
+ * trusted CA, which is set here). ALPN is h2: both servers are gRPC.
  */
 final class MutualTlsSockets {
   private MutualTlsSockets() {}

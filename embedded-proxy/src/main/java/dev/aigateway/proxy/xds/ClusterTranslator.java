@@ -3,6 +3,7 @@ package dev.aigateway.proxy.xds;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.aigateway.proxy.cluster.ClusterSpec;
 import dev.aigateway.proxy.cluster.Endpoint;
+import dev.aigateway.tls.TlsFiles;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -44,12 +45,15 @@ final class ClusterTranslator {
               "cluster " + name + ": discovery type " + c.getType() + " unsupported");
     }
     String sni = null;
+    TlsFiles clientTls = null;
     if (c.hasTransportSocket()) {
       var ts = c.getTransportSocket();
       String type = ts.getTypedConfig().getTypeUrl();
       if (type.endsWith("UpstreamTlsContext")) {
         try {
-          sni = ts.getTypedConfig().unpack(UpstreamTlsContext.class).getSni();
+          UpstreamTlsContext context = ts.getTypedConfig().unpack(UpstreamTlsContext.class);
+          sni = context.getSni();
+          clientTls = ClientCertificates.of(context, name);
         } catch (InvalidProtocolBufferException e) {
           throw new InvalidResourceException("cluster " + name + ": bad UpstreamTlsContext");
         }
@@ -74,7 +78,7 @@ final class ClusterTranslator {
         c.hasPerConnectionBufferLimitBytes()
             ? c.getPerConnectionBufferLimitBytes().getValue()
             : DEFAULT_BUFFER_LIMIT;
-    return new ClusterSpec(name, endpoints, eds, sni, http2, connect, limit);
+    return new ClusterSpec(name, endpoints, eds, sni, http2, connect, limit, clientTls);
   }
 
   static List<Endpoint> endpoints(ClusterLoadAssignment cla, String cluster)
