@@ -56,6 +56,7 @@ public final class Database implements AutoCloseable {
       embedded = EmbeddedPostgresServer.start(settings.dataDir().resolve("postgres"));
       url = embedded.jdbcUrl("postgres");
       credentials.setProperty("user", "postgres");
+      credentials.setProperty("password", embedded.password());
       createDatabaseIfMissing(embedded.adminDataSource(), EMBEDDED_DATABASE);
       url = embedded.jdbcUrl(EMBEDDED_DATABASE);
     } else {

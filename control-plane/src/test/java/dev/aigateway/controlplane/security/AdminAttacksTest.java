@@ -21,9 +21,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue 14 item 11, replayed against a real control plane: provider addresses that reach the cloud
- * metadata service or the gateway itself, re-targeting stored credentials, an absurd usage date,
- * missing console headers, open metrics and a short admin token.
+ * Issue 14 item 11, replayed against a real control plane: provider addresses (422, the API's
+ * invalid-field status) that reach the cloud metadata service or the gateway itself, re-targeting
+ * stored credentials, an absurd usage date, missing console headers, open metrics and a short admin
+ * token.
  */
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -69,7 +70,7 @@ class AdminAttacksTest {
         }) {
       AdminClient.Response refused =
           permissive.client().post("/api/v1/providers", provider("meta", url));
-      assertThat(refused.status()).as(url + " " + refused.body()).isEqualTo(400);
+      assertThat(refused.status()).as(url + " " + refused.body()).isEqualTo(422);
       assertThat(refused.body()).contains("base_url");
     }
   }
@@ -80,7 +81,7 @@ class AdminAttacksTest {
     for (String url : new String[] {self, "http://10.0.0.5:8000", "http://localhost:11434"}) {
       AdminClient.Response refused =
           strict.client().post("/api/v1/providers", provider("internal", url));
-      assertThat(refused.status()).as(url + " " + refused.body()).isEqualTo(400);
+      assertThat(refused.status()).as(url + " " + refused.body()).isEqualTo(422);
       assertThat(refused.body()).contains("GATEWAY_ALLOW_PRIVATE_UPSTREAMS");
     }
     AdminClient.Response allowed =
@@ -114,8 +115,10 @@ class AdminAttacksTest {
     AdminClient.Response retarget =
         strict
             .client()
-            .patch("/api/v1/providers/" + id, "{\"base_url\": \"https://attacker.example\"}");
-    assertThat(retarget.status()).as(retarget.body()).isEqualTo(400);
+            .patch(
+                "/api/v1/providers/" + id,
+                "{\"base_url\": \"https://attacker.example\", \"version\": 1}");
+    assertThat(retarget.status()).as(retarget.body()).isEqualTo(422);
     assertThat(retarget.body()).contains("credentials");
     assertThat(strict.client().get("/api/v1/providers/" + id).json().get("base_url").asText())
         .isEqualTo("https://api.openai.com");
@@ -125,7 +128,7 @@ class AdminAttacksTest {
             .client()
             .patch(
                 "/api/v1/providers/" + id,
-                ("{\"base_url\": \"https://eu.api.openai.com\", \"credentials\":"
+                ("{\"base_url\": \"https://eu.api.openai.com\", \"version\": 1, \"credentials\":"
                         + " [{\"kind\": \"api_key\", \"api_key\": \"%s\"}]}")
                     .formatted(Fixtures.apiKey()));
     assertThat(withCredentials.status()).as(withCredentials.body()).isEqualTo(200);

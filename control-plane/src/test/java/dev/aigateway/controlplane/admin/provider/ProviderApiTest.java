@@ -78,6 +78,8 @@ class ProviderApiTest {
     assertThat(patched.status()).as(patched.body()).isEqualTo(200);
     assertThat(patched.json().get("version").asLong()).isEqualTo(2);
     assertThat(patched.json().get("credentials")).hasSize(1);
+    // A new base_url comes with its credentials again (the set is replaced).
+    credential = patched.json().get("credentials").get(0);
 
     AdminClient.Response stale =
         client.patch(
