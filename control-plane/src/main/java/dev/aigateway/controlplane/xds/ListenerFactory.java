@@ -48,9 +48,10 @@ final class ListenerFactory {
                     // The default format has method, path, status, sizes and timings: no headers,
                     // so neither client keys nor provider credentials.
                     .setTypedConfig(Any.pack(StdoutAccessLog.getDefaultInstance())))
-            // Completions stream for minutes with gaps between tokens: no overall request timeout,
-            // only an idle timeout generous enough for slow first tokens.
-            .setRequestTimeout(seconds(0))
+            // Completions stream for minutes with gaps between tokens: an idle timeout generous
+            // enough for slow first tokens. The request timeout only covers receiving the request
+            // (DownstreamLimits).
+            .setRequestTimeout(DownstreamLimits.REQUEST_TIMEOUT)
             .setStreamIdleTimeout(seconds(300))
             .setRequestHeadersTimeout(seconds(10))
             .setCommonHttpProtocolOptions(
@@ -77,6 +78,7 @@ final class ListenerFactory {
         .setPerConnectionBufferLimitBytes(UInt32Value.of(8 * 1024 * 1024))
         .addFilterChains(
             FilterChain.newBuilder()
+                .addFilters(DownstreamLimits.connectionLimit(fleet.name()))
                 .addFilters(
                     Filter.newBuilder()
                         // Envoy finds the extension by the typed_config type; this legacy name

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param inlineRoutes inline route_config, or null with RDS
  * @param extProc the ext_proc filter before the router, or null if there is none
  * @param requestTimeout HCM request_timeout, zero when off
+ * @param requestHeadersTimeout HCM request_headers_timeout, zero when off
+ * @param maxConnections the connection_limit network filter's max_connections, zero when none
  */
 public record ListenerSpec(
     String name,
@@ -23,4 +25,33 @@ public record ListenerSpec(
     long bufferLimitBytes,
     Duration requestTimeout,
     Duration idleTimeout,
-    boolean generateRequestId) {}
+    boolean generateRequestId,
+    Duration requestHeadersTimeout,
+    long maxConnections) {
+
+  public ListenerSpec(
+      String name,
+      String address,
+      int port,
+      @Nullable String routeConfigName,
+      @Nullable RouteTable inlineRoutes,
+      @Nullable ExtProcSpec extProc,
+      long bufferLimitBytes,
+      Duration requestTimeout,
+      Duration idleTimeout,
+      boolean generateRequestId) {
+    this(
+        name,
+        address,
+        port,
+        routeConfigName,
+        inlineRoutes,
+        extProc,
+        bufferLimitBytes,
+        requestTimeout,
+        idleTimeout,
+        generateRequestId,
+        Duration.ZERO,
+        0);
+  }
+}

@@ -98,8 +98,9 @@ public final class UpstreamAddressPolicy {
         && b[1] == 0
         && (b[2] & 0xff) == 0x0e
         && (b[3] & 0xff) == 0xc2
-        && (b[15] & 0xff) == 0xfe
-        && allZero(b, 4, 14);
+        && allZero(b, 4, 14)
+        && (b[14] & 0xff) == 0x02
+        && (b[15] & 0xff) == 0x54;
   }
 
   private static boolean isBroadcast(InetAddress address) {
