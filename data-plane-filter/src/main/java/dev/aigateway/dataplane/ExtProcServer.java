@@ -28,7 +28,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -142,8 +141,7 @@ public final class ExtProcServer implements AutoCloseable {
           metrics.record(record);
           recorder.record(record);
         };
-    ExecutorService blocking =
-        Executors.newCachedThreadPool(Thread.ofPlatform().name("ext-proc-blocking-", 0).factory());
+    ExecutorService blocking = BlockingPool.create();
     owned = new ArrayList<>(owned);
     owned.add(blocking::shutdownNow);
     ExtProcService service =

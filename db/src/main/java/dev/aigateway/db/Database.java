@@ -90,12 +90,22 @@ public final class Database implements AutoCloseable {
       String jdbcUrl,
       Properties credentials,
       int maxPoolSize) {
+    return connect(embedded, jdbcUrl, credentials, PoolLimits.admin(maxPoolSize));
+  }
+
+  private static Database connect(
+      @Nullable EmbeddedPostgresServer embedded,
+      String jdbcUrl,
+      Properties credentials,
+      PoolLimits limits) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("gateway-db");
+    config.setPoolName(limits.name());
     config.setJdbcUrl(jdbcUrl);
-    config.setDataSourceProperties(credentials);
-    config.setMaximumPoolSize(maxPoolSize);
-    config.setMinimumIdle(Math.min(2, maxPoolSize));
+    // Timeouts go to the pool only: the dedicated LISTEN connection waits on its socket for as
+    // long as no config changes, which a socket timeout would break.
+    config.setDataSourceProperties(limits.withTimeouts(credentials));
+    config.setMaximumPoolSize(limits.maxSize());
+    config.setMinimumIdle(Math.min(2, limits.maxSize()));
     config.setConnectionTimeout(5_000);
     config.setValidationTimeout(1_000);
     config.setInitializationFailTimeout(10_000);
@@ -132,6 +142,15 @@ public final class Database implements AutoCloseable {
       cause = cause.getCause();
     }
     return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+
+  /**
+   * A second pool on the same database with {@code limits}, for the data plane: admin requests,
+   * reports and xDS writes on this pool cannot take the connections the data plane needs. The
+   * caller closes it (before this one); it never stops the embedded server.
+   */
+  public Database newPool(PoolLimits limits) {
+    return connect(null, jdbcUrl, credentials, limits);
   }
 
   /** The connection pool. */

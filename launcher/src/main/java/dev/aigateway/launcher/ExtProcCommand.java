@@ -1,10 +1,12 @@
 package dev.aigateway.launcher;
 
 import dev.aigateway.controlplane.http.HttpServers;
+import dev.aigateway.controlplane.ops.CachedCheck;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.controlplane.ops.OpsRoutes;
 import dev.aigateway.dataplane.ExtProcServer;
 import dev.aigateway.db.Database;
+import dev.aigateway.db.PoolLimits;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,10 +36,12 @@ final class ExtProcCommand implements Callable<Integer> {
     Lifecycle lifecycle = new Lifecycle();
     try {
       Database db = lifecycle.add(Database.start(dbSettings));
+      Database dataPlaneDb =
+          lifecycle.add(db.newPool(PoolLimits.dataPlane(dbSettings.maxPoolSize())));
       ExtProcServer extProc =
           lifecycle.add(
               Components.extProc(
-                  servers, db, dbSettings.dataDir(), secretKey, registry, tls, null));
+                  servers, dataPlaneDb, dbSettings.dataDir(), secretKey, registry, tls, null));
       var ops =
           Ports.bind(
               servers.bindAddress,
@@ -50,7 +54,7 @@ final class ExtProcCommand implements Callable<Integer> {
                       config ->
                           OpsRoutes.register(
                               config.routes,
-                              db::isReachable,
+                              new CachedCheck(db::isReachable, java.time.Duration.ofSeconds(1)),
                               registry,
                               adminSecurity.security(null, null).metricsToken())));
       lifecycle.add(ops::stop);

@@ -7,6 +7,7 @@ import dev.aigateway.dataplane.ExtProcServer;
 import dev.aigateway.dataplane.ServerEventLoops;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.DatabaseSettings;
+import dev.aigateway.db.PoolLimits;
 import dev.aigateway.proxy.EmbeddedProxy;
 import dev.aigateway.proxy.NettyTransport;
 import dev.aigateway.proxy.ProxyEventLoops;
@@ -60,6 +61,9 @@ final class RunCommand implements Callable<Integer> {
     Lifecycle lifecycle = new Lifecycle();
     try {
       Database db = lifecycle.add(Database.start(dbSettings));
+      // The data plane's own connections: admin traffic cannot starve it (issue 14 item 9).
+      Database dataPlaneDb =
+          lifecycle.add(db.newPool(PoolLimits.dataPlane(dbSettings.maxPoolSize())));
       ControlPlane controlPlane =
           lifecycle.add(Components.controlPlane(servers, security, db, secretKey, registry));
       // The proxy and the ext_proc server share event loops: each ext_proc connection the proxy
@@ -71,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
           lifecycle.add(
               Components.extProc(
                   servers,
-                  db,
+                  dataPlaneDb,
                   dbSettings.dataDir(),
                   secretKey,
                   registry,
