@@ -52,7 +52,9 @@ final class RunCommand implements Callable<Integer> {
     byte[] secretKey = SecretOptions.currentKey(dbSettings.dataDir());
     // Every gRPC link of the process (xDS, ext_proc) is mutual TLS, even on loopback: a local
     // user who reaches the ext_proc port could otherwise read provider credentials.
-    TlsFiles tls = tlsOptions.configuredOrGenerated(dbSettings.dataDir());
+    TlsFiles tls =
+        tlsOptions.configuredOrGenerated(
+            dbSettings.dataDir(), java.util.List.of(servers.bindAddress, servers.extProcHost));
     if (demo) {
       adminSecurity.allowPrivateUpstreams = true; // the demo's fake provider is on loopback
     }

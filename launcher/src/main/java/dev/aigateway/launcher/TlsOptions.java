@@ -45,9 +45,10 @@ final class TlsOptions {
 
   /**
    * The configured files, or a development CA and certificate generated once into {@code
-   * dataDir/tls} (kept across restarts, keys owner-only): what {@code gateway run} uses.
+   * dataDir/tls} (kept across restarts, keys owner-only) valid for {@code hosts} and loopback: what
+   * {@code gateway run} uses.
    */
-  TlsFiles configuredOrGenerated(Path dataDir) {
+  TlsFiles configuredOrGenerated(Path dataDir, List<String> hosts) {
     if (tlsDir != null) {
       return readable(tlsDir);
     }
@@ -58,7 +59,8 @@ final class TlsOptions {
         && Files.isRegularFile(files.key())) {
       return files;
     }
-    return DevCertificates.create(dir, List.of());
+    return DevCertificates.create(
+        dir, hosts.stream().filter(h -> !h.equals("0.0.0.0") && !h.equals("::")).toList());
   }
 
   /** The files as Envoys see them: {@code --envoy-tls-dir}, else {@code server}'s. */

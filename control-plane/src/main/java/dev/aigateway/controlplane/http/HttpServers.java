@@ -23,6 +23,8 @@ public final class HttpServers {
               config.jetty.host = host;
               config.jetty.port = port;
               SecurityHeaders.apply(config);
+              config.jetty.modifyServer(
+                  server -> server.setErrorHandler(new ProblemErrorHandler()));
               configure.accept(config);
             });
     try {
