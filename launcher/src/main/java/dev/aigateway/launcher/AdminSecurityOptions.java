@@ -23,10 +23,20 @@ final class AdminSecurityOptions {
   @Nullable String metricsToken = System.getenv("GATEWAY_METRICS_TOKEN");
 
   ControlPlaneSecurity security(@Nullable TlsFiles xdsTls, @Nullable TlsFiles envoyTls) {
-    String token = metricsToken == null || metricsToken.isEmpty() ? null : metricsToken;
+    return new ControlPlaneSecurity(
+        xdsTls, envoyTls, checkedMetricsToken(metricsToken), allowPrivateUpstreams);
+  }
+
+  /** {@code GATEWAY_METRICS_TOKEN}, checked; null when unset (for processes without an API). */
+  static @Nullable String metricsTokenFromEnvironment() {
+    return checkedMetricsToken(System.getenv("GATEWAY_METRICS_TOKEN"));
+  }
+
+  private static @Nullable String checkedMetricsToken(@Nullable String value) {
+    String token = value == null || value.isEmpty() ? null : value;
     Settings.require(
         token == null || token.length() >= MIN_TOKEN_LENGTH,
         "GATEWAY_METRICS_TOKEN must be at least " + MIN_TOKEN_LENGTH + " characters");
-    return new ControlPlaneSecurity(xdsTls, envoyTls, token, allowPrivateUpstreams);
+    return token;
   }
 }

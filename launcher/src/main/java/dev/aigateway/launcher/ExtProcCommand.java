@@ -24,7 +24,6 @@ final class ExtProcCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin ServerOptions servers;
   @Mixin TlsOptions tlsOptions;
-  @Mixin AdminSecurityOptions adminSecurity;
 
   @Override
   public Integer call() throws Exception {
@@ -56,7 +55,7 @@ final class ExtProcCommand implements Callable<Integer> {
                               config.routes,
                               new CachedCheck(db::isReachable, java.time.Duration.ofSeconds(1)),
                               registry,
-                              adminSecurity.security(null, null).metricsToken())));
+                              AdminSecurityOptions.metricsTokenFromEnvironment())));
       lifecycle.add(ops::stop);
       System.out.printf(
           "ext_proc: gRPC %s:%d, health and metrics http://%s:%d/%n",

@@ -93,7 +93,7 @@ class AdminApiFuzzTest {
     SharedPostgres.get().dropDatabase(dbName);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 150)
   void noInputMakesTheAdminApiFailOrWriteHalfway(@ForAll("attempts") Attempt attempt)
       throws Exception {
     long[] before = state();
