@@ -13,6 +13,7 @@ import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,8 @@ public final class Database implements AutoCloseable {
     }
     try {
       Database database = connect(embedded, url, credentials, settings.maxPoolSize());
-      Migrations.migrate(database.dataSource());
+      // Not through the pool: its statement timeout is for requests; a migration may take longer.
+      Migrations.migrate(database.unpooledDataSource());
       return database;
     } catch (RuntimeException e) {
       if (embedded != null) {
@@ -151,6 +153,21 @@ public final class Database implements AutoCloseable {
    */
   public Database newPool(PoolLimits limits) {
     return connect(null, jdbcUrl, credentials, limits);
+  }
+
+  /** Plain connections with this database's credentials and none of the pool's timeouts. */
+  private DataSource unpooledDataSource() {
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setURL(jdbcUrl);
+    String user = credentials.getProperty("user");
+    if (user != null) {
+      source.setUser(user);
+    }
+    String password = credentials.getProperty("password");
+    if (password != null) {
+      source.setPassword(password);
+    }
+    return source;
   }
 
   /** The connection pool. */

@@ -19,8 +19,6 @@ public final class Migrations {
       MigrateResult result =
           Flyway.configure()
               .dataSource(dataSource)
-              // The pool's statement timeout is for requests; a migration may take longer.
-              .initSql("set statement_timeout = 0")
               .locations("classpath:db/migration")
               .failOnMissingLocations(true)
               .load()
