@@ -59,7 +59,8 @@ public final class XdsServer implements AutoCloseable {
     SnapshotAssembler assembler =
         new SnapshotAssembler(
             new ExtProcTarget(
-                settings.extProcHost(), settings.extProcPort(), settings.security().envoyTls()));
+                settings.extProcHost(), settings.extProcPort(), settings.security().envoyTls()),
+            EnvoyOptions.fromEnvironment(System.getenv()));
     SnapshotPublisher publisher =
         new SnapshotPublisher(
             cache, () -> XdsStateReader.read(database.dsl()), assembler, registry);

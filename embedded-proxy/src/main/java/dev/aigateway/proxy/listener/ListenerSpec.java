@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param inlineRoutes inline route_config, or null with RDS
  * @param extProc the ext_proc filter before the router, or null if there is none
  * @param requestTimeout HCM request_timeout, zero when off
+ * @param downstream the HCM's and router's own header handling and stream idle timer
  * @param requestHeadersTimeout HCM request_headers_timeout, zero when off
  * @param maxConnections the connection_limit network filter's max_connections, zero when none
  */
@@ -26,9 +27,11 @@ public record ListenerSpec(
     Duration requestTimeout,
     Duration idleTimeout,
     boolean generateRequestId,
+    DownstreamPolicy downstream,
     Duration requestHeadersTimeout,
     long maxConnections) {
 
+  /** A listener without slow-client timers or a connection cap. */
   public ListenerSpec(
       String name,
       String address,
@@ -39,7 +42,8 @@ public record ListenerSpec(
       long bufferLimitBytes,
       Duration requestTimeout,
       Duration idleTimeout,
-      boolean generateRequestId) {
+      boolean generateRequestId,
+      DownstreamPolicy downstream) {
     this(
         name,
         address,
@@ -51,6 +55,7 @@ public record ListenerSpec(
         requestTimeout,
         idleTimeout,
         generateRequestId,
+        downstream,
         Duration.ZERO,
         0);
   }
