@@ -146,6 +146,18 @@ final class RequestProcessor {
     return reject(error);
   }
 
+  /** A 503 for a request the blocking pool had no room for. */
+  ProcessingResponse overloaded() {
+    return reject(
+        new GatewayError(
+            503,
+            "server_error",
+            "overloaded",
+            null,
+            "The gateway is overloaded; retry shortly.",
+            Map.of("retry-after", "1")));
+  }
+
   /** The gRPC stream ended; records the request if no response phase did. */
   void streamClosed() {
     finish(responseStatus);
