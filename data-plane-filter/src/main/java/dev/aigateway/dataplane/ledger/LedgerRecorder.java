@@ -114,7 +114,8 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
         p.costUsd(u.inputTokens(), u.outputTokens(), u.cachedInputTokens()),
         r.status(),
         r.latency().toMillis(),
-        r.streamed());
+        r.streamed(),
+        r.inputApi());
   }
 
   private void run() {

@@ -147,6 +147,7 @@ public final class Spool {
     n.put("status", e.status());
     n.put("latency_ms", e.latencyMs());
     n.put("streamed", e.streamed());
+    n.put("input_api", e.inputApi());
     return n.toString();
   }
 
@@ -165,7 +166,8 @@ public final class Spool {
         new BigDecimal(n.get("cost_usd").asText()),
         n.get("status").asInt(),
         n.get("latency_ms").asLong(),
-        n.get("streamed").asBoolean());
+        n.get("streamed").asBoolean(),
+        text(n.get("input_api")));
   }
 
   private static @Nullable UUID uuid(@Nullable JsonNode n) {

@@ -176,7 +176,12 @@ final class RequestProcessor {
     }
     if (models) {
       responseStatus = 200;
-      ProcessingResponse list = Responses.json(200, ModelList.body(config, key), Map.of());
+      // Anthropic's SDKs send anthropic-version on every call and read Anthropic's list shape.
+      byte[] listBody =
+          headers.containsKey("anthropic-version")
+              ? ModelList.anthropicBody(config, key, query < 0 ? "" : fullPath.substring(query + 1))
+              : ModelList.body(config, key);
+      ProcessingResponse list = Responses.json(200, listBody, Map.of());
       finish(200);
       return list;
     }
@@ -241,7 +246,17 @@ final class RequestProcessor {
     }
     target = chosen;
     ProviderConfig provider = chosen.provider();
-    Translator t = provider.schema() == null ? null : Translators.create(provider.schema(), e);
+    Translator t = Translators.create(provider, e);
+    if (t == null && e.countsTokens()) {
+      // The target cannot count: the gateway's own count, marked as an estimate. Nothing is
+      // generated, so nothing is reserved against quotas.
+      long tokens = deps.estimator().estimate(chosen.upstreamModel(), body);
+      responseStatus = 200;
+      ProcessingResponse estimate =
+          Responses.json(200, TokenCounts.estimateBody(e, tokens), TokenCounts.ESTIMATE_HEADERS);
+      finish(200);
+      return estimate;
+    }
     if (t == null) {
       return reject(
           GatewayError.badGateway(
@@ -258,6 +273,9 @@ final class RequestProcessor {
       return DEFERRED;
     }
 
+    if (e.countsTokens()) {
+      return forward(t, body, provider, chosen, requested); // counting is free: no admission
+    }
     long estimate =
         deps.admission().needsTokenEstimate(k.id(), k.teamId(), requested)
             ? deps.estimator().estimate(chosen.upstreamModel(), body)
@@ -286,7 +304,16 @@ final class RequestProcessor {
       }
       case AdmissionDecision.Admitted admitted -> ticket = admitted.ticket();
     }
+    return forward(t, body, provider, chosen, requested);
+  }
 
+  /** Translates the admitted request and sends it to the target with its credentials. */
+  private ProcessingResponse forward(
+      Translator t,
+      ObjectNode body,
+      ProviderConfig provider,
+      ModelTarget chosen,
+      String requested) {
     UpstreamRequest upstream;
     try {
       upstream =
@@ -483,7 +510,8 @@ final class RequestProcessor {
             status,
             Duration.ofNanos(System.nanoTime() - startNanos),
             ttft,
-            streamingResponse);
+            streamingResponse,
+            inputApi());
     try {
       deps.recorder().record(record);
     } catch (RuntimeException e) {
@@ -503,10 +531,22 @@ final class RequestProcessor {
     }
   }
 
+  /** The input API the client called, as the ledger records it. */
+  private @Nullable String inputApi() {
+    Endpoint e = endpoint;
+    if (e != null) {
+      return e.inputApi();
+    }
+    return clientPath.equals("/v1/models") ? "models" : null;
+  }
+
   private static @Nullable Long maxOutputTokens(ObjectNode body) {
     JsonNode max = body.get("max_completion_tokens");
     if (max == null || !max.canConvertToLong()) {
       max = body.get("max_tokens");
+    }
+    if (max == null || !max.canConvertToLong()) {
+      max = body.get("max_output_tokens"); // the Responses API's name
     }
     return max != null && max.canConvertToLong() ? max.asLong() : null;
   }

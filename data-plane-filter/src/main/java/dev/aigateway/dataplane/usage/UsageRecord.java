@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param usageReported true when the provider reported usage, false when it is unknown
  * @param status the HTTP status the client saw (0 when the exchange broke before a response)
  * @param timeToFirstToken null unless a streamed response delivered a first chunk
+ * @param inputApi the API the client called ({@code chat}, {@code responses}, {@code messages},
+ *     ...; {@code Endpoint.inputApi}), null when the path was none of them
  */
 public record UsageRecord(
     Instant time,
@@ -28,4 +30,38 @@ public record UsageRecord(
     int status,
     Duration latency,
     @Nullable Duration timeToFirstToken,
-    boolean streamed) {}
+    boolean streamed,
+    @Nullable String inputApi) {
+
+  /** A record whose input API is unknown. */
+  public UsageRecord(
+      Instant time,
+      String requestId,
+      @Nullable UUID keyId,
+      @Nullable UUID teamId,
+      @Nullable String model,
+      @Nullable String provider,
+      @Nullable String upstreamModel,
+      TokenUsage usage,
+      boolean usageReported,
+      int status,
+      Duration latency,
+      @Nullable Duration timeToFirstToken,
+      boolean streamed) {
+    this(
+        time,
+        requestId,
+        keyId,
+        teamId,
+        model,
+        provider,
+        upstreamModel,
+        usage,
+        usageReported,
+        status,
+        latency,
+        timeToFirstToken,
+        streamed,
+        null);
+  }
+}

@@ -29,7 +29,14 @@ final class MessagesToChat {
           "temperature",
           "top_p",
           "tools",
-          "tool_choice");
+          "tool_choice",
+          "thinking");
+
+  /**
+   * Fields that only advise Anthropic (sampling cut-off, tier, context management): a target
+   * without them answers the same question, so they are dropped rather than refused.
+   */
+  private static final Set<String> ADVISORY = Set.of("top_k", "service_tier", "context_management");
 
   private MessagesToChat() {}
 
@@ -66,6 +73,7 @@ final class MessagesToChat {
       out.set("tools", tools);
     }
     MessagesTools.toolChoice(body.get("tool_choice"), !tools.isEmpty(), out);
+    MessagesThinking.toReasoningEffort(body.get("thinking"), out);
     JsonNode metadata = body.get("metadata");
     if (metadata != null && !metadata.isNull()) {
       metadata(metadata, out);
@@ -82,10 +90,7 @@ final class MessagesToChat {
     for (Map.Entry<String, JsonNode> field : body.properties()) {
       String name = field.getKey();
       JsonNode value = field.getValue();
-      boolean asksNothing =
-          value.isNull()
-              || (name.equals("thinking") && "disabled".equals(value.path("type").asText()));
-      if (!SUPPORTED.contains(name) && !asksNothing) {
+      if (!SUPPORTED.contains(name) && !ADVISORY.contains(name) && !value.isNull()) {
         throw invalid(
             name,
             "The parameter '" + name + "' is not supported by " + schema.wireName() + " targets.");
@@ -109,12 +114,9 @@ final class MessagesToChat {
       throw invalid("metadata", "metadata must be an object.");
     }
     for (Map.Entry<String, JsonNode> field : metadata.properties()) {
+      // Other metadata only labels the request for Anthropic: dropped.
       if (field.getKey().equals("user_id") && field.getValue().isTextual()) {
         out.put("user", field.getValue().asText());
-      } else if (!field.getValue().isNull()) {
-        throw invalid(
-            "metadata." + field.getKey(),
-            "The metadata field '" + field.getKey() + "' is not supported.");
       }
     }
   }
@@ -167,6 +169,7 @@ final class MessagesToChat {
           case "stop" -> "stop_sequences";
           case "max_completion_tokens", "max_tokens" -> "max_tokens";
           case "parallel_tool_calls" -> "tool_choice.disable_parallel_tool_use";
+          case "reasoning_effort" -> "thinking";
           default -> null;
         };
     if (anthropic == null) {
