@@ -62,7 +62,9 @@ final class ChatToResponse {
               "completed"));
     }
     ResponseEnvelope.finish(response, choice.path("finish_reason").asText("stop"));
-    response.set("usage", ResponsesUsage.fromChat(root.path("usage")));
+    JsonNode usage = root.get("usage");
+    response.set(
+        "usage", usage == null || !usage.isObject() ? null : ResponsesUsage.fromChat(usage));
     try {
       return Json.MAPPER.writeValueAsBytes(response);
     } catch (JsonProcessingException e) {

@@ -41,7 +41,7 @@ final class ChatToResponseStream {
   private int openIndex = -1;
   private final StringBuilder openText = new StringBuilder();
   private String finishReason = "stop";
-  private JsonNode usage = Json.MAPPER.createObjectNode();
+  private @Nullable JsonNode usage;
 
   ChatToResponseStream(ResponseEnvelope envelope, String fallbackModel) {
     this.envelope = envelope;
@@ -282,7 +282,7 @@ final class ChatToResponseStream {
     r.putObject("error")
         .put("code", error.path("code").asText("server_error"))
         .put("message", error.path("message").asText("The upstream stream failed."));
-    r.set("usage", ResponsesUsage.fromChat(usage));
+    r.set("usage", usage == null ? null : ResponsesUsage.fromChat(usage));
     emit("response.failed", event().set("response", r));
     stopped = true;
   }
@@ -302,7 +302,8 @@ final class ChatToResponseStream {
     closeOpen();
     ObjectNode r = requireResponse();
     ResponseEnvelope.finish(r, finishReason);
-    r.set("usage", ResponsesUsage.fromChat(usage));
+    // No usage chunk (a server that ignores include_usage): the response says none, not zero.
+    r.set("usage", usage == null ? null : ResponsesUsage.fromChat(usage));
     String type =
         r.path("status").asText().equals("completed")
             ? "response.completed"
