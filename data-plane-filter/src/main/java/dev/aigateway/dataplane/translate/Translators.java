@@ -59,7 +59,9 @@ public final class Translators {
           yield new MessagesNativeTranslator(endpoint);
         }
         Translator chat = create(schema, Endpoint.CHAT_COMPLETIONS);
-        yield chat == null ? null : new MessagesViaChatTranslator(chat);
+        yield chat == null
+            ? null
+            : new MessagesViaChatTranslator(() -> create(schema, Endpoint.CHAT_COMPLETIONS));
       }
       // Schema alone cannot tell whether an OpenAI-compatible server serves these.
       case RESPONSES -> {
