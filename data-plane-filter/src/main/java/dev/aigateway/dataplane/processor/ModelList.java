@@ -34,9 +34,9 @@ final class ModelList {
   }
 
   /**
-   * Anthropic's list shape ({@code data[]} of {@code {type, id, display_name, created_at}}, {@code
-   * has_more}, {@code first_id}, {@code last_id}), paged by {@code limit} (1-1000, default 20) and
-   * {@code after_id} / {@code before_id} as Anthropic's API pages it.
+   * Anthropic's list shape ({@code data[]} of {@code {type, id, display_name, created_at,
+   * lifecycle}}, {@code has_more}, {@code first_id}, {@code last_id}), paged by {@code limit}
+   * (1-1000, default 20) and {@code after_id} / {@code before_id} as Anthropic's API pages it.
    */
   static byte[] anthropicBody(ConfigSnapshot config, ClientKey key, String query) {
     java.util.List<ModelConfig> models =
@@ -69,7 +69,9 @@ final class ModelList {
           .put("type", "model")
           .put("id", m.name())
           .put("display_name", m.name())
-          .put("created_at", java.time.Instant.ofEpochSecond(m.created()).toString());
+          .put("created_at", java.time.Instant.ofEpochSecond(m.created()).toString())
+          // Every configured model is served: none is deprecated or retired at the gateway.
+          .put("lifecycle", "active");
     }
     root.put("has_more", before != null ? from > 0 : from + page.size() < to);
     if (page.isEmpty()) {
