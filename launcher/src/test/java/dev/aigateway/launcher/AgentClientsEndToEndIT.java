@@ -391,8 +391,9 @@ class AgentClientsEndToEndIT {
     for (String model : List.of("compat-e2e", "claude-e2e")) {
       JsonNode result = runAgent(model, stream);
 
-      assertThat(result.path("toolCalls").toString()).as(model).contains("\"");
+      // The tool ran once, with the city the fake model filled in from the tool's schema.
       assertThat(result.path("toolCalls")).as(model).hasSize(1);
+      assertThat(result.path("toolCalls").get(0).asText()).as(model).isNotBlank();
       assertThat(result.path("items").toString())
           .as(model)
           .contains("tool_call_item", "tool_call_output_item", "message_output_item");

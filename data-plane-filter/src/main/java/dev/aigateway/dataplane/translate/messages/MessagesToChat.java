@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.config.ProviderSchema;
-import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
+import dev.aigateway.dataplane.translate.chat.ChainedRequests;
 import java.util.Map;
 import java.util.Set;
 
@@ -59,8 +59,8 @@ final class MessagesToChat {
     out.put(
         schema == ProviderSchema.OPENAI_COMPATIBLE ? "max_tokens" : "max_completion_tokens",
         maxTokens);
-    copyNumber(body, "temperature", out);
-    copyNumber(body, "top_p", out);
+    ChainedRequests.copyNumber(body, "temperature", out);
+    ChainedRequests.copyNumber(body, "top_p", out);
     JsonNode stop = body.get("stop_sequences");
     if (stop != null && !stop.isNull()) {
       if (!stop.isArray()) {
@@ -96,17 +96,6 @@ final class MessagesToChat {
             "The parameter '" + name + "' is not supported by " + schema.wireName() + " targets.");
       }
     }
-  }
-
-  private static void copyNumber(ObjectNode body, String name, ObjectNode out) {
-    JsonNode value = body.get(name);
-    if (value == null || value.isNull()) {
-      return;
-    }
-    if (!value.isNumber()) {
-      throw invalid(name, name + " must be a number.");
-    }
-    out.set(name, value);
   }
 
   private static void metadata(JsonNode metadata, ObjectNode out) {
@@ -162,27 +151,16 @@ final class MessagesToChat {
 
   /** An error of a translator further down, with OpenAI's parameter names in Anthropic's terms. */
   static TranslationException renamed(TranslationException e) {
-    String param = e.error().param();
-    String anthropic =
-        switch (param == null ? "" : param) {
-          case "user" -> "metadata.user_id";
-          case "stop" -> "stop_sequences";
-          case "max_completion_tokens", "max_tokens" -> "max_tokens";
-          case "parallel_tool_calls" -> "tool_choice.disable_parallel_tool_use";
-          case "reasoning_effort" -> "thinking";
-          default -> null;
-        };
-    if (anthropic == null) {
-      return e;
-    }
-    GatewayError error = e.error();
-    return new TranslationException(
-        new GatewayError(
-            error.status(),
-            error.type(),
-            error.code(),
-            anthropic,
-            error.message().replace("'" + param + "'", "'" + anthropic + "'"),
-            error.headers()));
+    return ChainedRequests.renamed(
+        e,
+        param ->
+            switch (param) {
+              case "user" -> "metadata.user_id";
+              case "stop" -> "stop_sequences";
+              case "max_completion_tokens", "max_tokens" -> "max_tokens";
+              case "parallel_tool_calls" -> "tool_choice.disable_parallel_tool_use";
+              case "reasoning_effort" -> "thinking";
+              default -> null;
+            });
   }
 }

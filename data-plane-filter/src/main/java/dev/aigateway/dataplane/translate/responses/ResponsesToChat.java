@@ -9,6 +9,7 @@ import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
+import dev.aigateway.dataplane.translate.chat.ChainedRequests;
 import java.util.Map;
 import java.util.Set;
 
@@ -80,8 +81,8 @@ final class ResponsesToChat {
           schema == ProviderSchema.OPENAI_COMPATIBLE ? "max_tokens" : "max_completion_tokens",
           max.asLong());
     }
-    copyNumber(body, "temperature", out);
-    copyNumber(body, "top_p", out);
+    ChainedRequests.copyNumber(body, "temperature", out);
+    ChainedRequests.copyNumber(body, "top_p", out);
     ArrayNode tools = ResponsesTools.tools(body.get("tools"), schema.wireName());
     if (!tools.isEmpty()) {
       out.set("tools", tools);
@@ -172,17 +173,6 @@ final class ResponsesToChat {
                 + "' is not supported. Send the whole conversation in 'input' (with store"
                 + " false or absent).",
             Map.of()));
-  }
-
-  private static void copyNumber(ObjectNode body, String name, ObjectNode out) {
-    JsonNode value = body.get(name);
-    if (value == null || value.isNull()) {
-      return;
-    }
-    if (!value.isNumber()) {
-      throw invalid(name, name + " must be a number.");
-    }
-    out.set(name, value);
   }
 
   /** {@code reasoning.effort} as chat's {@code reasoning_effort}; the summary is advisory. */

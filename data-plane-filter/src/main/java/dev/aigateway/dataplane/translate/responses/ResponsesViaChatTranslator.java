@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.config.ProviderSchema;
-import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.translate.chat.ChainedRequests;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,30 +77,16 @@ public final class ResponsesViaChatTranslator implements Translator {
 
   /** An error of a translator further down, with chat's parameter names in Responses terms. */
   private static TranslationException renamed(TranslationException e) {
-    String param = e.error().param();
-    String responses =
-        switch (param == null ? "" : param) {
-          case "max_completion_tokens", "max_tokens" -> "max_output_tokens";
-          case "reasoning_effort" -> "reasoning.effort";
-          case "response_format" -> "text.format";
-          case "messages" -> "input";
-          default -> null;
-        };
-    if (responses == null) {
-      return e;
-    }
-    GatewayError error = e.error();
-    return new TranslationException(
-        new GatewayError(
-            error.status(),
-            error.type(),
-            error.code(),
-            responses,
-            error
-                .message()
-                .replace("'" + param + "'", "'" + responses + "'")
-                .replace(param + " ", responses + " "),
-            error.headers()));
+    return ChainedRequests.renamed(
+        e,
+        param ->
+            switch (param) {
+              case "max_completion_tokens", "max_tokens" -> "max_output_tokens";
+              case "reasoning_effort" -> "reasoning.effort";
+              case "response_format" -> "text.format";
+              case "messages" -> "input";
+              default -> null;
+            });
   }
 
   private static ObjectNode emptyObject() {
