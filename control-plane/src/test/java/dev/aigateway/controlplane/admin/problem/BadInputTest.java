@@ -234,6 +234,18 @@ class BadInputTest {
             "{\"name\": \"ok\", \"schema\": \"openai\", \"base_url\": \"https://a.b\", \"settings\": {\"organization\": \"o\\u0000\"}}",
             422,
             "settings.organization"),
+        new Case(
+            "POST",
+            "/api/v1/providers",
+            "{\"name\": \"ok\", \"schema\": \"openai_compatible\", \"base_url\": \"https://a.b\", \"settings\": {\"responses_api\": \"yes\"}}",
+            422,
+            "settings.responses_api"),
+        new Case(
+            "POST",
+            "/api/v1/providers",
+            "{\"name\": \"ok\", \"schema\": \"openai\", \"base_url\": \"https://a.b\", \"settings\": {\"responses_api\": \"true\"}}",
+            422,
+            "settings.responses_api"),
         new Case("POST", "/api/v1/providers", "{\"Sk-Live-Secret\": 1}", 400, "*"),
         new Case("PUT", "/api/v1/providers/p1", "{}", 404, null));
   }
