@@ -22,6 +22,8 @@ import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.Translators;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.translate.responses.ResponsesPassThroughTranslator;
+import dev.aigateway.dataplane.translate.responses.StoredResponses;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
@@ -98,7 +100,7 @@ final class RequestProcessor {
 
   private ProcessingResponse dispatch(ProcessingRequest request, boolean mayBlock) {
     return switch (request.getRequestCase()) {
-      case REQUEST_HEADERS -> requestHeaders(request.getRequestHeaders());
+      case REQUEST_HEADERS -> requestHeaders(request.getRequestHeaders(), mayBlock);
       case REQUEST_BODY -> requestBody(request.getRequestBody(), mayBlock);
       case REQUEST_TRAILERS -> Responses.REQUEST_TRAILERS_CONTINUE;
       case RESPONSE_HEADERS -> responseHeaders(request.getResponseHeaders());
@@ -131,7 +133,7 @@ final class RequestProcessor {
     finish(responseStatus);
   }
 
-  private ProcessingResponse requestHeaders(HttpHeaders message) {
+  private ProcessingResponse requestHeaders(HttpHeaders message, boolean mayBlock) {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
     clientHeaders = headers;
     String id = headers.get("x-request-id");
@@ -151,10 +153,22 @@ final class RequestProcessor {
     }
     boolean models = path.equals("/v1/models");
     endpoint = Endpoint.forPath(path);
-    if (!models && endpoint == null) {
+    boolean stored = endpoint == null && StoredResponses.matches(path);
+    if (!models && endpoint == null && !stored) {
       return reject(GatewayError.notFound("Unknown request URL: " + method + " " + path + "."));
     }
-    if (models ? !method.equals("GET") : !method.equals("POST")) {
+    if (stored && !StoredResponses.allows(method, path)) {
+      return reject(
+          GatewayError.methodNotAllowed(
+              "Method "
+                  + method
+                  + " is not allowed on "
+                  + path
+                  + " (expected: "
+                  + StoredResponses.allowedMethods(path)
+                  + ")."));
+    }
+    if (!stored && (models ? !method.equals("GET") : !method.equals("POST"))) {
       return reject(
           GatewayError.methodNotAllowed(
               "Method "
@@ -173,6 +187,9 @@ final class RequestProcessor {
         return reject(refused.error());
       }
       case ClientKeyAuthenticator.Result.Authenticated authenticated -> key = authenticated.key();
+    }
+    if (stored) {
+      return storedResponse(config, path, query < 0 ? "" : fullPath.substring(query + 1), mayBlock);
     }
     if (models) {
       responseStatus = 200;
@@ -307,6 +324,46 @@ final class RequestProcessor {
     return forward(t, body, provider, chosen, requested);
   }
 
+  /**
+   * A stored response's request, routed in the headers phase (it may have no body to wait for) to
+   * the provider that keeps it, with that provider's credentials.
+   */
+  private ProcessingResponse storedResponse(
+      ConfigSnapshot config, String path, String query, boolean mayBlock) {
+    ClientKey k = key;
+    if (k == null) {
+      return reject(GatewayError.invalidApiKey("The request was not authenticated."));
+    }
+    StoredResponses.Routed routed;
+    switch (StoredResponses.route(config, k, path, query)) {
+      case StoredResponses.Refused refused -> {
+        return reject(refused.error());
+      }
+      case StoredResponses.Routed r -> routed = r;
+    }
+    ProviderConfig provider = routed.target().provider();
+    if (!mayBlock && deps.credentials().mayBlock(provider)) {
+      return DEFERRED; // nothing was set that this phase run again would not set anew
+    }
+    model = routed.model();
+    target = routed.target();
+    translator = ResponsesPassThroughTranslator.forStoredResponse();
+    UpstreamRequest upstream = new UpstreamRequest(routed.upstreamPath(), new byte[0], Map.of());
+    Map<String, String> credentialHeaders;
+    switch (deps.credentials().headersFor(provider, upstream)) {
+      case CredentialInjector.Result.Failed failed -> {
+        return reject(failed.error());
+      }
+      case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
+    }
+    HeaderMutation.Builder headers = upstreamHeaders(provider, upstream, credentialHeaders);
+    return ProcessingResponse.newBuilder()
+        .setRequestHeaders(
+            HeadersResponse.newBuilder()
+                .setResponse(Responses.common(headers).setClearRouteCache(true)))
+        .build();
+  }
+
   /** Translates the admitted request and sends it to the target with its credentials. */
   private ProcessingResponse forward(
       Translator t,
@@ -329,17 +386,8 @@ final class RequestProcessor {
       }
       case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
     }
-    HeaderMutation.Builder headers =
-        HeaderMutation.newBuilder()
-            .addSetHeaders(Headers.set(ROUTE_HEADER, provider.name()))
-            .addSetHeaders(Headers.set(":path", upstream.path()))
-            .addSetHeaders(Headers.set("content-length", Integer.toString(upstream.body().length)))
-            .addRemoveHeaders("authorization")
-            .addRemoveHeaders("x-api-key")
-            // Usage must be readable in the response, so it must not come back compressed.
-            .addRemoveHeaders("accept-encoding");
-    upstream.headers().forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
-    credentialHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    HeaderMutation.Builder headers = upstreamHeaders(provider, upstream, credentialHeaders);
+    headers.addSetHeaders(Headers.set("content-length", Integer.toString(upstream.body().length)));
     return ProcessingResponse.newBuilder()
         .setRequestBody(
             BodyResponse.newBuilder()
@@ -349,6 +397,22 @@ final class RequestProcessor {
                             BodyMutation.newBuilder().setBody(ByteString.copyFrom(upstream.body())))
                         .setClearRouteCache(true)))
         .build();
+  }
+
+  /** Route, path and credentials of the upstream request; the client's key never goes on. */
+  private static HeaderMutation.Builder upstreamHeaders(
+      ProviderConfig provider, UpstreamRequest upstream, Map<String, String> credentialHeaders) {
+    HeaderMutation.Builder headers =
+        HeaderMutation.newBuilder()
+            .addSetHeaders(Headers.set(ROUTE_HEADER, provider.name()))
+            .addSetHeaders(Headers.set(":path", upstream.path()))
+            .addRemoveHeaders("authorization")
+            .addRemoveHeaders("x-api-key")
+            // Usage must be readable in the response, so it must not come back compressed.
+            .addRemoveHeaders("accept-encoding");
+    upstream.headers().forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    credentialHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    return headers;
   }
 
   private ProcessingResponse responseHeaders(HttpHeaders message) {
@@ -537,7 +601,10 @@ final class RequestProcessor {
     if (e != null) {
       return e.inputApi();
     }
-    return clientPath.equals("/v1/models") ? "models" : null;
+    if (clientPath.equals("/v1/models")) {
+      return "models";
+    }
+    return StoredResponses.matches(clientPath) ? "responses_stored" : null;
   }
 
   private static @Nullable Long maxOutputTokens(ObjectNode body) {

@@ -303,6 +303,65 @@ class ResponsesExtProcTest {
     assertThat(gateway.nextUsage().inputApi()).isEqualTo("models");
   }
 
+  @Test
+  void storedResponsesAreFetchedAndDeletedAtTheProviderThatKeepsThem() throws Exception {
+    openAi.answerWith(json(200, fixture("text.json")));
+    ClientRequest get = ClientRequest.get("/v1/responses/resp_68b9a1c3", key.secret());
+    ClientRequest items =
+        ClientRequest.get("/v1/responses/resp_68b9a1c3/input_items?limit=5", key.secret());
+    ClientRequest delete =
+        new ClientRequest(
+            "DELETE", "/v1/responses/resp_68b9a1c3?model=gpt", get.headers(), new byte[0]);
+
+    Exchange fetched = send(get, 64);
+    FakeUpstream.Received fetchedUpstream = openAi.last();
+    send(items, 64);
+    FakeUpstream.Received itemsUpstream = openAi.last();
+    send(delete, 64);
+    FakeUpstream.Received deleteUpstream = openAi.last();
+
+    assertThat(fetched.status()).isEqualTo(200);
+    assertThat(fetched.body()).isEqualTo(fixture("text.json"));
+    assertThat(fetchedUpstream.method()).isEqualTo("GET");
+    assertThat(fetchedUpstream.uri().getPath()).isEqualTo("/v1/responses/resp_68b9a1c3");
+    assertThat(fetchedUpstream.headers())
+        .containsEntry("authorization", "Bearer sk-openai-upstream");
+    assertThat(itemsUpstream.uri().toString())
+        .endsWith("/v1/responses/resp_68b9a1c3/input_items?limit=5");
+    assertThat(deleteUpstream.method()).isEqualTo("DELETE");
+    assertThat(deleteUpstream.uri().toString()).endsWith("/v1/responses/resp_68b9a1c3");
+    UsageRecord record = gateway.nextUsage();
+    assertThat(record.inputApi()).isEqualTo("responses_stored");
+    assertThat(record.provider()).isEqualTo("openai-main");
+    // Its tokens were metered when it was created.
+    assertThat(record.usage()).isEqualTo(TokenUsage.NONE);
+  }
+
+  @Test
+  void storedResponsesOfAKeyWithoutAnOpenAiModelAreNotFoundAndWrongMethodsAre405()
+      throws Exception {
+    IssuedKey claudeOnly = gateway.config.key("claude-only", "claude");
+    gateway.awaitConfig();
+
+    Exchange none = send(ClientRequest.get("/v1/responses/resp_1", claudeOnly.secret()), 64);
+    Exchange put =
+        send(
+            new ClientRequest(
+                "PUT",
+                "/v1/responses/resp_1",
+                Map.of("authorization", "Bearer " + key.secret()),
+                new byte[0]),
+            64);
+    Exchange unknownModel =
+        send(ClientRequest.get("/v1/responses/resp_1?model=claude", key.secret()), 64);
+
+    assertThat(none.status()).isEqualTo(404);
+    assertThat(JSON.readTree(none.body()).path("error").path("message").asText())
+        .contains("keeps none");
+    assertThat(put.status()).isEqualTo(405);
+    assertThat(unknownModel.status()).isEqualTo(404);
+  }
+
   private static ClientRequest anthropicRequest(String path, String body) {
     Map<String, String> headers = new HashMap<>();
     headers.put("content-type", "application/json");

@@ -70,8 +70,13 @@ public final class MessagesViaChatTranslator implements Translator {
   @Override
   public BodyResult responseBody(byte[] body, boolean endOfStream) {
     BodyResult openAi = chat.responseBody(body, endOfStream);
-    byte[] chatBytes = openAi.body() == null ? body : openAi.body();
     ChatToMessageStream s = stream;
+    if (s == null && openAi.error() != null) {
+      // A 2xx that is no answer: the error keeps its status (the processor answers it in
+      // Anthropic's shape) instead of becoming a 200 with an error body.
+      return openAi;
+    }
+    byte[] chatBytes = openAi.body() == null ? body : openAi.body();
     byte[] out =
         s != null ? s.feed(chatBytes, endOfStream) : ChatToMessage.convert(chatBytes, model);
     return new BodyResult(out, openAi.usage());

@@ -36,6 +36,14 @@ public final class ResponsesPassThroughTranslator implements Translator {
     this.endpoint = endpoint;
   }
 
+  /**
+   * For {@link StoredResponses}: the answer (a stored response, its input items, a deletion) passes
+   * unchanged and is not metered again: its usage was metered when it was created.
+   */
+  public static ResponsesPassThroughTranslator forStoredResponse() {
+    return new ResponsesPassThroughTranslator(Endpoint.RESPONSES_INPUT_TOKENS);
+  }
+
   @Override
   public UpstreamRequest request(ObjectNode body, RequestContext context) {
     body.put("model", context.upstreamModel());
