@@ -34,6 +34,7 @@ class SpoolTest {
             200,
             30,
             true,
+            null,
             inputApi);
 
     assertThat(Spool.fromJson(JSON.readTree(Spool.toJson(entry)))).isEqualTo(entry);

@@ -74,6 +74,7 @@ class LedgerRepositoryTest {
             200,
             30,
             true,
+            null,
             "responses");
     ledger.insert(List.of(responses, entry("old", "2026-03-02T10:01:00Z")));
 

@@ -201,6 +201,8 @@ public final class ProviderService {
       String field = "settings." + Validation.echoableName(e.getKey());
       if (!schema.allowsSetting(e.getKey())) {
         v.add(field, "is not a setting of schema " + schema.wire());
+      } else if (e.getKey().equals(CaBundle.SETTING)) {
+        CaBundle.validate(v, field, e.getValue());
       } else if (v.text(field, e.getValue(), 256) && e.getKey().equals("base_path")) {
         if (!e.getValue().startsWith("/") || e.getValue().endsWith("/")) {
           v.add(field, "must start with / and not end with /");
