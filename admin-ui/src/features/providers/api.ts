@@ -65,7 +65,15 @@ export const SCHEMAS: Record<Schema, SchemaSpec> = {
   openai_compatible: {
     label: 'OpenAI-compatible',
     defaultBaseUrl: '',
-    settings: [{ key: 'base_path', label: 'Base path', required: false, help: 'Defaults to /v1.' }],
+    settings: [
+      { key: 'base_path', label: 'Base path', required: false, help: 'Defaults to /v1.' },
+      {
+        key: 'responses_api',
+        label: 'Serves /v1/responses',
+        required: false,
+        help: 'true: Responses requests pass through; otherwise they are translated to chat completions.',
+      },
+    ],
     credentialKinds: ['api_key'],
   },
   azure_openai: {

@@ -106,6 +106,7 @@ public final class UsageRoutes {
       n.put("status", e.status());
       n.put("latency_ms", e.latencyMs());
       n.put("streamed", e.streamed());
+      n.put("input_api", e.inputApi());
     }
     body.put("total", page.total());
     body.put("limit", limit);

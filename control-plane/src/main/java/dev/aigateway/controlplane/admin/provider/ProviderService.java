@@ -238,6 +238,11 @@ public final class ProviderService {
         if (!e.getValue().startsWith("/") || e.getValue().endsWith("/")) {
           v.add(field, "must start with / and not end with /");
         }
+      } else if (e.getKey().equals("responses_api")
+          && !e.getValue().equals("true")
+          && !e.getValue().equals("false")) {
+        // The data plane passes /v1/responses through only to servers that declare it.
+        v.add(field, "must be true or false");
       }
     }
     for (String required : schema.requiredSettings()) {
