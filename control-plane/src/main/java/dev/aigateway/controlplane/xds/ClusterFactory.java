@@ -3,6 +3,7 @@ package dev.aigateway.controlplane.xds;
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
@@ -86,16 +87,9 @@ final class ClusterFactory {
     return cluster.build();
   }
 
-  /**
-   * Whether the provider's public endpoint negotiates HTTP/2. Self-hosted OpenAI-compatible servers
-   * (vLLM, Ollama, ...) often speak only HTTP/1.1, and unknown schemas get the safe choice too.
-   */
+  /** Whether the provider's endpoint negotiates HTTP/2; unknown schemas get the safe HTTP/1.1. */
   static boolean speaksHttp2(String schema) {
-    return switch (schema) {
-      case "openai", "azure_openai", "anthropic", "aws_bedrock", "gcp_vertex", "gemini" -> true;
-      case "openai_compatible" -> false;
-      default -> false;
-    };
+    return ProviderSchema.fromWire(schema).map(ProviderSchema::http2).orElse(false);
   }
 
   private static ClusterLoadAssignment loadAssignment(String cluster, String host, int port) {

@@ -1,8 +1,8 @@
 package dev.aigateway.dataplane.translate;
 
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.messages.MessagesNativeTranslator;
 import dev.aigateway.dataplane.translate.messages.MessagesViaChatTranslator;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import org.jspecify.annotations.Nullable;
 
 /** The one place that maps a provider schema and endpoint to its translator. */

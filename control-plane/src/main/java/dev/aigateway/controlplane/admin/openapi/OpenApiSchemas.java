@@ -2,6 +2,7 @@ package dev.aigateway.controlplane.admin.openapi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigateway.vocabulary.provider.CredentialKind;
 
 /** Component schemas of the admin API document (shapes as in docs/admin-api.md). */
 final class OpenApiSchemas {
@@ -32,9 +33,36 @@ final class OpenApiSchemas {
         s,
         m,
         "CredentialInput",
-        "kind:string, api_key:string, access_key_id:string,"
-            + " secret_access_key:string, session_token:string?, service_account_json:string,"
-            + " tenant_id:string, client_id:string, client_secret:string");
+        "kind:string"
+            + java.util.Arrays.stream(CredentialKind.values())
+                .flatMap(k -> k.fields().stream())
+                .map(f -> ", " + f.name() + ":string" + (f.required() ? "" : "?"))
+                .distinct()
+                .collect(java.util.stream.Collectors.joining()));
+    put(
+        s,
+        m,
+        "ProviderVocabulary",
+        "schemas:[ProviderSchemaInfo], credential_kinds:[CredentialKindInfo]");
+    put(
+        s,
+        m,
+        "ProviderSchemaInfo",
+        "name:string, label:string, default_base_url:string, http2:boolean,"
+            + " credential_optional:boolean, settings:[SettingInfo], credential_kinds:[string]");
+    put(s, m, "SettingInfo", "name:string, label:string, required:boolean, help:string");
+    put(
+        s,
+        m,
+        "CredentialKindInfo",
+        "name:string, label:string, stores_secret:boolean, may_block:boolean,"
+            + " fields:[CredentialFieldInfo]");
+    put(
+        s,
+        m,
+        "CredentialFieldInfo",
+        "name:string, label:string, secret:boolean, required:boolean, max_length:integer,"
+            + " multiline:boolean");
     put(
         s,
         m,
