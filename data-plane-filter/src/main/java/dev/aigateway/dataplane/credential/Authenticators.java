@@ -140,6 +140,7 @@ final class Authenticators implements AutoCloseable {
               c.field("role_arn"),
               c.field("external_id"),
               c.field("session_name"),
+              cloud.get("AWS_ENDPOINT_URL_STS"),
               c.description());
       case GCP_SERVICE_ACCOUNT ->
           GcpServiceAccountAuth.create(c.required("service_account_json"), c);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.credential.aws.AwsSigV4Signer;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
+import java.net.URI;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
@@ -47,19 +49,23 @@ final class AwsDefaultAuth implements Authenticator {
       @Nullable String roleArn,
       @Nullable String externalId,
       @Nullable String sessionName,
+      @Nullable String stsEndpoint,
       String description) {
     requireNonNull(signer, "signer");
     requireNonNull(chain, "chain");
     if (roleArn == null) {
       return new AwsDefaultAuth(signer, chain, null, description);
     }
-    // AWS_ENDPOINT_URL_STS (or aws.endpointUrlSts) overrides the endpoint, as for any SDK client.
-    StsClient sts =
+    StsClientBuilder builder =
         StsClient.builder()
             .region(Region.of(region))
             .credentialsProvider(chain)
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+            .httpClient(UrlConnectionHttpClient.create());
+    if (stsEndpoint != null) {
+      // AWS_ENDPOINT_URL_STS: VPC endpoints, FIPS, or a local stand-in.
+      builder.endpointOverride(URI.create(stsEndpoint));
+    }
+    StsClient sts = builder.build();
     StsAssumeRoleCredentialsProvider assumed =
         StsAssumeRoleCredentialsProvider.builder()
             .stsClient(sts)
