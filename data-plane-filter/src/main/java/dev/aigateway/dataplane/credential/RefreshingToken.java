@@ -48,7 +48,13 @@ final class RefreshingToken {
   private final Source source;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
+
+  /** After a failed fetch, requests fail at once for this long instead of each waiting again. */
+  static final Duration FAILURE_HOLD = Duration.ofSeconds(5);
+
   private volatile @Nullable Token current;
+  private @Nullable Instant failedAt;
+  private @Nullable CredentialException failure;
   private @Nullable ScheduledFuture<?> next;
   private boolean closed;
 
@@ -74,14 +80,21 @@ final class RefreshingToken {
       if (token != null && clock.instant().isBefore(token.expiresAt())) {
         return token.value();
       }
+      Instant now = clock.instant();
+      if (failure != null && failedAt != null && now.isBefore(failedAt.plus(FAILURE_HOLD))) {
+        throw new CredentialException(failure.getMessage(), failure.getCause());
+      }
       try {
         token = source.fetch();
       } catch (Exception e) {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        throw new CredentialException("Getting a token for " + description + " failed.", e);
+        failedAt = now;
+        failure = new CredentialException("Getting a token for " + description + " failed.", e);
+        throw failure;
       }
+      failure = null;
       install(token);
       return token.value();
     }

@@ -74,6 +74,12 @@ final class CloudStandIns implements AutoCloseable {
     entra.start();
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/google/token", this::googleToken);
+    server.createContext(
+        "/google/refuse",
+        exchange -> {
+          record(exchange);
+          send(exchange, 400, "{\"error\":\"invalid_grant\"}", "application/json");
+        });
     server.createContext("/iam/", this::impersonate);
     // The AWS SDK posts STS calls to the endpoint's root.
     server.createContext("/", this::sts);

@@ -1,0 +1,195 @@
+package dev.aigateway.dataplane.credential;
+
+import static dev.aigateway.db.jooq.Tables.PROVIDER_CREDENTIAL_STATUS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.aigateway.dataplane.ExtProcSettings;
+import dev.aigateway.dataplane.admission.Admission;
+import dev.aigateway.dataplane.testing.EnvoyLikeClient;
+import dev.aigateway.dataplane.testing.EnvoyLikeClient.ClientRequest;
+import dev.aigateway.dataplane.testing.EnvoyLikeClient.Exchange;
+import dev.aigateway.dataplane.testing.GatewayHarness;
+import dev.aigateway.dataplane.testing.TestConfig;
+import dev.aigateway.dataplane.testing.TestConfig.IssuedKey;
+import dev.aigateway.db.Database;
+import dev.aigateway.db.testing.PostgresExtension;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+/** Token caching and background refresh, and what a credential that gives no token causes. */
+@ExtendWith(PostgresExtension.class)
+class CredentialLifecycleTest {
+  private static final String AZURE_SETTINGS =
+      "{\"api_version\":\"2024-10-21\",\"authority_host\":\"%s\"}";
+  private static CloudStandIns cloud;
+  private static CheckingUpstream upstream;
+  private static GatewayHarness gateway;
+  private static IssuedKey key;
+  private static Database database;
+  private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+  @BeforeAll
+  static void start(Database db) throws Exception {
+    database = db;
+    Path dir = Files.createTempDirectory("credential-lifecycle");
+    cloud = new CloudStandIns(dir);
+    upstream = new CheckingUpstream();
+    gateway =
+        new GatewayHarness(
+            db,
+            Admission.ADMIT_ALL,
+            ExtProcSettings.DEFAULT_MAX_REQUEST_BODY_BYTES,
+            new CloudEnvironment(Map.<String, String>of()::get, cloud.tls.clientTrusting, null));
+    provider(
+        "vertex",
+        ProviderSchema.GCP_VERTEX,
+        "{\"project\":\"p\",\"location\":\"l\"}",
+        "gcp_service_account",
+        Map.of("service_account_json", cloud.serviceAccountKey("sa@p.iam.gserviceaccount.com")));
+    provider(
+        "azure",
+        ProviderSchema.AZURE_OPENAI,
+        AZURE_SETTINGS.formatted(cloud.authorityHost()),
+        "azure_client_secret",
+        Map.of("tenant_id", "t", "client_id", "c", "client_secret", "short-lived"));
+    // Its key's token endpoint refuses the grant: no token can be had.
+    provider(
+        "broken",
+        ProviderSchema.GCP_VERTEX,
+        "{\"project\":\"p\",\"location\":\"l\"}",
+        "gcp_service_account",
+        Map.of(
+            "service_account_json",
+            cloud
+                .serviceAccountKey("broken@p.iam.gserviceaccount.com")
+                .replace(cloud.url("/google/token"), cloud.url("/google/refuse"))));
+    key = gateway.config.key("main");
+    gateway.awaitConfig();
+    Logger logger = (Logger) LoggerFactory.getLogger(CredentialFailures.class);
+    logs.start();
+    logger.addAppender(logs);
+  }
+
+  private static void provider(
+      String name,
+      ProviderSchema schema,
+      String settings,
+      String kind,
+      Map<String, String> fields) {
+    UUID id =
+        gateway.config.provider(
+            name, schema.wire(), upstream.baseUri().toString(), settings, kind, fields);
+    gateway.route(name, upstream.baseUri());
+    gateway.config.model(name, TestConfig.target(id, "m"));
+  }
+
+  @AfterAll
+  static void stop() {
+    ((Logger) LoggerFactory.getLogger(CredentialFailures.class)).detachAppender(logs);
+    gateway.close();
+    upstream.close();
+    cloud.close();
+  }
+
+  private static Exchange chat(String model) {
+    try (EnvoyLikeClient client = gateway.client()) {
+      return client.send(
+          ClientRequest.postJson(
+              "/v1/chat/completions",
+              key.secret(),
+              "{\"model\":\""
+                  + model
+                  + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"));
+    }
+  }
+
+  @Test
+  void googleTokenIsFetchedOnceForManyRequests() {
+    upstream.expect(
+        h -> h.getOrDefault("authorization", "").startsWith("Bearer ya29.local-"),
+        UpstreamAnswers.chat(ProviderSchema.GCP_VERTEX));
+    int before = cloud.googleTokens.get();
+    for (int i = 0; i < 5; i++) {
+      assertThat(chat("vertex").status()).isEqualTo(200);
+    }
+    assertThat(cloud.googleTokens.get() - before).isEqualTo(1);
+  }
+
+  @Test
+  void entraTokenIsRefreshedInTheBackgroundBeforeItExpires() throws Exception {
+    cloud.entraExpiresIn = 4; // refreshed at half its lifetime, 2 s
+    upstream.expect(
+        h -> h.getOrDefault("authorization", "").startsWith("Bearer entra-"),
+        UpstreamAnswers.chat(ProviderSchema.AZURE_OPENAI));
+    assertThat(chat("azure").status()).isEqualTo(200);
+    String first = upstream.last().get("authorization");
+    int issued = cloud.entraTokens.get();
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (cloud.entraTokens.get() == issued && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    cloud.entraExpiresIn = 3600;
+    assertThat(cloud.entraTokens.get())
+        .as("a token fetched with no request waiting")
+        .isGreaterThan(issued);
+
+    assertThat(chat("azure").status()).isEqualTo(200);
+    assertThat(upstream.last().get("authorization")).isNotEqualTo(first);
+  }
+
+  @Test
+  void credentialWithoutTokenGives502NamingTheProviderLogsOnceCountsAndIsStored() throws Exception {
+    int refusals = cloud.calls("/google/refuse").size();
+    Exchange first = chat("broken");
+    Exchange second = chat("broken");
+
+    assertThat(cloud.calls("/google/refuse").size() - refusals)
+        .as("the second request fails at once, without asking the token endpoint again")
+        .isEqualTo(1);
+
+    for (Exchange e : new Exchange[] {first, second}) {
+      assertThat(e.status()).isEqualTo(502);
+      assertThat(e.bodyText())
+          .contains("\"error\"")
+          .contains("'broken'")
+          .doesNotContain("PRIVATE KEY")
+          .doesNotContain("private_key");
+    }
+    assertThat(logs.list.stream().filter(l -> l.getFormattedMessage().contains("'broken'")).count())
+        .as("logged once, not per request")
+        .isEqualTo(1);
+    assertThat(
+            gateway
+                .metrics
+                .get("gateway_upstream_credential_failures")
+                .tags("provider", "broken", "kind", "gcp_service_account")
+                .counter()
+                .count())
+        .isEqualTo(2.0);
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    String stored = null;
+    while (stored == null && System.nanoTime() < deadline) {
+      stored =
+          database
+              .dsl()
+              .select(PROVIDER_CREDENTIAL_STATUS.ERROR)
+              .from(PROVIDER_CREDENTIAL_STATUS)
+              .fetchOne(PROVIDER_CREDENTIAL_STATUS.ERROR);
+      Thread.sleep(20);
+    }
+    assertThat(stored).contains("'broken'").doesNotContain("PRIVATE KEY");
+  }
+}
