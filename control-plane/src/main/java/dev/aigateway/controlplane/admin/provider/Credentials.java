@@ -2,11 +2,14 @@ package dev.aigateway.controlplane.admin.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aigateway.controlplane.admin.problem.ApiProblem;
+import dev.aigateway.controlplane.admin.problem.FieldError;
 import dev.aigateway.controlplane.admin.problem.Validation;
 import dev.aigateway.vocabulary.provider.CredentialField;
 import dev.aigateway.vocabulary.provider.CredentialKind;
 import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -45,15 +48,19 @@ final class Credentials {
         v.add(pre + Validation.echoableName(name), "is not a field of kind " + kind.wire());
       }
     }
-    Map<String, Object> values = new LinkedHashMap<>();
+    Map<String, @Nullable Object> values = new LinkedHashMap<>();
     for (CredentialField f : kind.fields()) {
       Object raw = in.fields().get(f.name());
       if (raw == null && !f.required()) {
+        // Sealed as null: the contract (docs/contracts.md) lists every field of a kind.
+        values.put(f.name(), null);
         continue;
       }
       if (raw != null && !(raw instanceof String)) {
-        v.add(pre + f.name(), "must be a string");
-        continue;
+        // A JSON type error is a 400, as for every other field of the API.
+        throw ApiProblem.badRequest(
+            "the request body does not match the expected shape",
+            List.of(new FieldError(pre + f.name(), "has the wrong type (expected string)")));
       }
       if (v.text(pre + f.name(), (String) raw, f.maxLength())) {
         values.put(f.name(), raw);
@@ -73,22 +80,22 @@ final class Credentials {
   }
 
   /** What the console may show of a credential: never a secret, at most a key's last four. */
-  private static String hint(CredentialKind kind, Map<String, Object> values) {
+  private static String hint(CredentialKind kind, Map<String, @Nullable Object> values) {
     return switch (kind) {
       case API_KEY -> lastFour((String) values.get("api_key"));
       case AWS -> (String) values.get("access_key_id");
       case AWS_DEFAULT ->
-          values.containsKey("role_arn") ? "role " + values.get("role_arn") : "default chain";
+          values.get("role_arn") != null ? "role " + values.get("role_arn") : "default chain";
       case GCP_SERVICE_ACCOUNT ->
           impersonating(values, serviceAccountEmail((String) values.get("service_account_json")));
       case GCP_DEFAULT -> impersonating(values, "application default");
       case AZURE_CLIENT_SECRET -> "client " + values.get("client_id");
       case AZURE_DEFAULT ->
-          values.containsKey("client_id") ? "client " + values.get("client_id") : "system identity";
+          values.get("client_id") != null ? "client " + values.get("client_id") : "system identity";
     };
   }
 
-  private static String impersonating(Map<String, Object> values, @Nullable String who) {
+  private static String impersonating(Map<String, @Nullable Object> values, @Nullable String who) {
     Object target = values.get("impersonate_service_account");
     return target == null ? String.valueOf(who) : who + " as " + target;
   }
