@@ -2,6 +2,9 @@ package dev.aigateway.dataplane.credential;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.aigateway.dataplane.ExtProcSettings;
 import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.testing.EnvoyLikeClient;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every schema with every credential kind it accepts, through the real ext_proc server to a local
@@ -42,6 +46,9 @@ class EveryCredentialKindTest {
   private static GatewayHarness gateway;
   private static IssuedKey key;
   private static Path dir;
+
+  /** Every log event of the class at every level the configuration lets through. */
+  private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
   /** One pair to test; {@code variant} tells apart optional settings of a kind. */
   record Case(
@@ -167,6 +174,8 @@ class EveryCredentialKindTest {
 
   @BeforeAll
   static void start(Database db) throws Exception {
+    logs.start();
+    ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(logs);
     dir = Files.createTempDirectory("credential-kinds");
     cloud = new CloudStandIns(dir);
     upstream = new CheckingUpstream();
@@ -218,6 +227,7 @@ class EveryCredentialKindTest {
 
   @AfterAll
   static void stop() {
+    ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     System.clearProperty("aws.accessKeyId");
     System.clearProperty("aws.secretAccessKey");
     gateway.close();
@@ -247,6 +257,33 @@ class EveryCredentialKindTest {
     assertThat(exchange.status()).as(exchange.bodyText()).isEqualTo(200);
     assertThat(c.check().test(upstream.last())).isTrue();
     assertThat(exchange.bodyText()).contains("ok");
+  }
+
+  @Test
+  void noSecretOrTokenAppearsInALogLineOrMetric() {
+    for (Case c : cases()) {
+      chat(c.model());
+    }
+    List<String> secrets =
+        List.of(
+            "sk-openai-123",
+            "s3cret",
+            "stored-secret",
+            "chain-secret",
+            "sts-secret",
+            "sts-session",
+            "ya29.",
+            "entra-",
+            "PRIVATE KEY",
+            "projected-service-account-token");
+    List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    List<String> meters =
+        gateway.metrics.getMeters().stream().map(m -> m.getId().toString()).toList();
+    assertThat(lines).isNotEmpty();
+    for (String secret : secrets) {
+      assertThat(lines).noneMatch(l -> l.contains(secret));
+      assertThat(meters).noneMatch(m -> m.contains(secret));
+    }
   }
 
   @Test
