@@ -21,6 +21,7 @@ final class CredentialFailures {
   private final MeterRegistry registry;
   private final CredentialStatusSink sink;
   private final Map<UUID, String> failing = new ConcurrentHashMap<>();
+  private final java.util.Set<UUID> worked = ConcurrentHashMap.newKeySet();
 
   CredentialFailures(MeterRegistry registry, CredentialStatusSink sink) {
     this.registry = registry;
@@ -45,6 +46,10 @@ final class CredentialFailures {
   void succeeded(UpstreamCredential credential) {
     if (!failing.isEmpty() && failing.remove(credential.id()) != null) {
       log.info("credential {} of kind {} works again", credential.id(), credential.kind().wire());
+      worked.add(credential.id());
+      sink.recovered(credential.id());
+    } else if (worked.add(credential.id())) {
+      // A failure stored before this process started is cleared by its first success here.
       sink.recovered(credential.id());
     }
   }

@@ -1,5 +1,7 @@
 package dev.aigateway.dataplane.credential;
 
+import static dev.aigateway.db.jooq.Tables.PROVIDERS;
+import static dev.aigateway.db.jooq.Tables.PROVIDER_CREDENTIALS;
 import static dev.aigateway.db.jooq.Tables.PROVIDER_CREDENTIAL_STATUS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +17,7 @@ import dev.aigateway.dataplane.testing.GatewayHarness;
 import dev.aigateway.dataplane.testing.TestConfig;
 import dev.aigateway.dataplane.testing.TestConfig.IssuedKey;
 import dev.aigateway.db.Database;
+import dev.aigateway.db.provider.CredentialStatus;
 import dev.aigateway.db.testing.PostgresExtension;
 import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.nio.file.Files;
@@ -75,6 +78,8 @@ class CredentialLifecycleTest {
             cloud
                 .serviceAccountKey("broken@p.iam.gserviceaccount.com")
                 .replace(cloud.url("/google/token"), cloud.url("/google/refuse"))));
+    // Used by one test only: its first success in this process is the one that test watches.
+    provider("fresh", ProviderSchema.OPENAI, "{}", "api_key", Map.of("api_key", "sk-fresh"));
     key = gateway.config.key("main");
     gateway.awaitConfig();
     Logger logger = (Logger) LoggerFactory.getLogger(CredentialFailures.class);
@@ -151,6 +156,38 @@ class CredentialLifecycleTest {
   }
 
   @Test
+  void failureStoredBeforeThisProcessIsClearedByTheCredentialsFirstSuccess() throws Exception {
+    var credential =
+        database
+            .dsl()
+            .select(PROVIDER_CREDENTIALS.ID)
+            .from(PROVIDER_CREDENTIALS)
+            .join(PROVIDERS)
+            .on(PROVIDERS.ID.eq(PROVIDER_CREDENTIALS.PROVIDER_ID))
+            .where(PROVIDERS.NAME.eq("fresh"))
+            .fetchSingle(PROVIDER_CREDENTIALS.ID);
+    CredentialStatus.failing(database.dsl(), credential, "from an earlier process");
+    upstream.expect(
+        h -> "Bearer sk-fresh".equals(h.get("authorization")),
+        UpstreamAnswers.chat(ProviderSchema.OPENAI));
+
+    assertThat(chat("fresh").status()).isEqualTo(200);
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    boolean stored = true;
+    while (stored && System.nanoTime() < deadline) {
+      stored =
+          database
+              .dsl()
+              .fetchExists(
+                  PROVIDER_CREDENTIAL_STATUS,
+                  PROVIDER_CREDENTIAL_STATUS.CREDENTIAL_ID.eq(credential));
+      Thread.sleep(20);
+    }
+    assertThat(stored).isFalse();
+  }
+
+  @Test
   void credentialWithoutTokenGives502NamingTheProviderLogsOnceCountsAndIsStored() throws Exception {
     int refusals = cloud.calls("/google/refuse").size();
     Exchange first = chat("broken");
@@ -187,6 +224,7 @@ class CredentialLifecycleTest {
               .dsl()
               .select(PROVIDER_CREDENTIAL_STATUS.ERROR)
               .from(PROVIDER_CREDENTIAL_STATUS)
+              .where(PROVIDER_CREDENTIAL_STATUS.ERROR.contains("'broken'"))
               .fetchOne(PROVIDER_CREDENTIAL_STATUS.ERROR);
       Thread.sleep(20);
     }
