@@ -260,6 +260,49 @@ class EveryCredentialKindTest {
   }
 
   @Test
+  void roleIsAssumedWithItsExternalIdAndSessionNameSignedByTheProcessChain() {
+    chat("aws-bedrock-aws-default-role");
+
+    CloudStandIns.Call assume =
+        cloud.calls.stream()
+            .filter(c -> "AssumeRole".equals(c.form().get("Action")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(assume.form())
+        .containsEntry("RoleArn", "arn:aws:iam::123456789012:role/bedrock")
+        .containsEntry("ExternalId", "ext-1")
+        .containsEntry("RoleSessionName", "gw");
+    assertThat(assume.headers().get("authorization"))
+        .startsWith("AWS4-HMAC-SHA256 Credential=" + CHAIN_KEY_ID + "/")
+        .contains("/us-east-1/sts/aws4_request");
+  }
+
+  @Test
+  void entraTokensComeFromTheTenantsEndpointWithTheSecretOrTheProjectedToken() {
+    chat("azure-openai-azure-client-secret-");
+    chat("azure-openai-azure-default-workload-identity");
+
+    List<CloudStandIns.Call> entra =
+        cloud.calls.stream().filter(c -> c.path().endsWith("/oauth2/v2.0/token")).toList();
+    assertThat(entra)
+        .anySatisfy(
+            c -> {
+              assertThat(c.path()).isEqualTo("/tenant-1/oauth2/v2.0/token");
+              assertThat(c.form())
+                  .containsEntry("client_id", "client-1")
+                  .containsEntry("client_secret", "s3cret")
+                  .containsEntry("grant_type", "client_credentials");
+            })
+        .anySatisfy(
+            c -> {
+              assertThat(c.path()).isEqualTo("/tenant-wi/oauth2/v2.0/token");
+              assertThat(c.form())
+                  .containsEntry("client_id", "client-wi")
+                  .containsEntry("client_assertion", "projected-service-account-token");
+            });
+  }
+
+  @Test
   void noSecretOrTokenAppearsInALogLineOrMetric() {
     for (Case c : cases()) {
       chat(c.model());

@@ -28,7 +28,12 @@ final class OpenApiSchemas {
         "id:uuid, name:string, schema:string, base_url:string, settings:map,"
             + " credentials:[Credential], "
             + META);
-    put(s, m, "Credential", "id:uuid, kind:string, hint:string, created_at:date-time");
+    put(
+        s,
+        m,
+        "Credential",
+        "id:uuid, kind:string, hint:string, created_at:date-time, error:string?,"
+            + " failing_since:date-time?");
     put(
         s,
         m,
