@@ -175,6 +175,7 @@ public final class ExtProcServer implements AutoCloseable {
         new CredentialInjector(
             cloud, Clock.systemUTC(), registry, new CredentialStatusRepository(database));
     owned.add(credentials);
+    credentials.follow(config::current);
     ExtProcService service =
         new ExtProcService(
             ProcessorDependencies.of(

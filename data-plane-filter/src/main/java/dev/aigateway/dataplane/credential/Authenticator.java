@@ -25,6 +25,12 @@ sealed interface Authenticator
   Map<String, String> headers(ProviderConfig provider, UpstreamRequest request)
       throws CredentialException;
 
+  /**
+   * Gets the first token (or credentials) ahead of the first request; called off the request path
+   * when the credential appears in the configuration. Does nothing for kinds without tokens.
+   */
+  default void warmUp() throws CredentialException {}
+
   /** Stops background refreshes; the credential was changed or removed. */
   default void close() {}
 }

@@ -90,6 +90,27 @@ final class Authenticators implements AutoCloseable {
     this.clock = requireNonNull(clock, "clock");
   }
 
+  /** Runs {@code task} on the refresh thread every {@code period}; its failures are logged. */
+  void every(Duration period, Runnable task) {
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Authenticators.class)
+                .warn("credential warm-up failed: {}", e.getClass().getName());
+          }
+        },
+        0,
+        period.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs {@code task} on the refresh thread (never a request's). */
+  void background(Runnable task) {
+    scheduler.execute(task);
+  }
+
   Authenticator get(ProviderConfig provider, UpstreamCredential credential)
       throws CredentialException {
     Key key = new Key(credential.id(), fingerprint(provider, credential));

@@ -95,6 +95,15 @@ final class AwsDefaultAuth implements Authenticator {
   }
 
   @Override
+  public void warmUp() throws CredentialException {
+    try {
+      credentials.resolveCredentials();
+    } catch (SdkException | IllegalStateException e) {
+      throw new CredentialException("Getting AWS credentials for " + description + " failed.", e);
+    }
+  }
+
+  @Override
   public void close() {
     if (credentials instanceof AutoCloseable closeable && sts != null) {
       try {

@@ -36,6 +36,11 @@ final class AzureClientSecretAuth implements Authenticator {
   }
 
   @Override
+  public void warmUp() throws CredentialException {
+    token.get();
+  }
+
+  @Override
   public void close() {
     token.close();
   }

@@ -78,6 +78,11 @@ final class AzureDefaultAuth implements Authenticator {
   }
 
   @Override
+  public void warmUp() throws CredentialException {
+    token.get();
+  }
+
+  @Override
   public void close() {
     token.close();
   }

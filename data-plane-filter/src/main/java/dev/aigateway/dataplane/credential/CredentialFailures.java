@@ -35,6 +35,11 @@ final class CredentialFailures {
         .tag("kind", credential.kind().wire())
         .register(registry)
         .increment();
+    warmUpFailed(provider, credential, e);
+  }
+
+  /** A failure with no request behind it (the first token, fetched ahead): not counted. */
+  void warmUpFailed(ProviderConfig provider, UpstreamCredential credential, CredentialException e) {
     String reason = e.getMessage();
     if (!reason.equals(failing.put(credential.id(), reason))) {
       // The cause's type helps; its message might quote key material and is never logged.

@@ -2,6 +2,7 @@ package dev.aigateway.dataplane.credential;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.dataplane.config.ConfigSnapshot;
 import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.config.UpstreamCredential;
 import dev.aigateway.dataplane.credential.aws.AwsSigV4Signer;
@@ -26,6 +27,7 @@ public final class CredentialInjector implements AutoCloseable {
   private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
   private final Authenticators authenticators;
   private final CredentialFailures failures;
+  private final java.util.Set<String> warmed = ConcurrentHashMap.newKeySet();
 
   public CredentialInjector(
       CloudEnvironment cloud, Clock clock, MeterRegistry registry, CredentialStatusSink sink) {
@@ -45,6 +47,57 @@ public final class CredentialInjector implements AutoCloseable {
         Clock.systemUTC(),
         new SimpleMeterRegistry(),
         CredentialStatusSink.NONE);
+  }
+
+  /**
+   * Warms up the credentials of every new config revision {@code config} serves (checked every
+   * second on the background thread; the config store itself is not involved).
+   */
+  public void follow(java.util.function.Supplier<ConfigSnapshot> config) {
+    AtomicLong seen = new AtomicLong(-1);
+    authenticators.every(
+        java.time.Duration.ofSeconds(1),
+        () -> {
+          ConfigSnapshot current = config.get();
+          if (current.revision() != seen.getAndSet(current.revision())) {
+            warmUp(current);
+          }
+        });
+  }
+
+  /**
+   * Fetches the first token of every credential in {@code config} that needs one and was not seen
+   * before, on the background thread: the first request then finds it cached, and a credential that
+   * cannot produce one shows as failing (log, console) before any request needs it.
+   */
+  public void warmUp(ConfigSnapshot config) {
+    for (ProviderConfig provider : config.providers().values()) {
+      if (provider.schema() == null) {
+        continue;
+      }
+      for (UpstreamCredential credential : provider.credentials()) {
+        if (!credential.kind().mayBlock()
+            || !provider.schema().credentialKinds().contains(credential.kind())
+            || !warmed.add(credential.id() + "/" + credential.secrets().hashCode())) {
+          continue;
+        }
+        authenticators.background(
+            () -> {
+              try {
+                authenticators.get(provider, credential).warmUp();
+                failures.succeeded(credential);
+              } catch (CredentialException e) {
+                failures.warmUpFailed(provider, credential, e);
+              } catch (RuntimeException e) {
+                failures.warmUpFailed(
+                    provider,
+                    credential,
+                    new CredentialException(
+                        "Preparing credential " + credential.id() + " failed.", e));
+              }
+            });
+      }
+    }
   }
 
   /** The header values are secrets: callers must never log them. */

@@ -52,6 +52,11 @@ final class GcpDefaultAuth implements Authenticator {
   }
 
   @Override
+  public void warmUp() throws CredentialException {
+    token.get();
+  }
+
+  @Override
   public void close() {
     token.close();
   }

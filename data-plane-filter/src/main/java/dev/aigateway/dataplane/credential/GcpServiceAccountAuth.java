@@ -42,6 +42,11 @@ final class GcpServiceAccountAuth implements Authenticator {
   }
 
   @Override
+  public void warmUp() throws CredentialException {
+    token.get();
+  }
+
+  @Override
   public void close() {
     token.close();
   }

@@ -46,6 +46,9 @@ class CredentialLifecycleTest {
   @BeforeAll
   static void start(Database db) throws Exception {
     database = db;
+    Logger logger = (Logger) LoggerFactory.getLogger(CredentialFailures.class);
+    logs.start();
+    logger.addAppender(logs);
     Path dir = Files.createTempDirectory("credential-lifecycle");
     cloud = new CloudStandIns(dir);
     upstream = new CheckingUpstream();
@@ -61,6 +64,8 @@ class CredentialLifecycleTest {
         "{\"project\":\"p\",\"location\":\"l\"}",
         "gcp_service_account",
         Map.of("service_account_json", cloud.serviceAccountKey("sa@p.iam.gserviceaccount.com")));
+    // Entra tokens live 4 s: the refresh test sees one refreshed in the background.
+    cloud.entraExpiresIn = 4;
     provider(
         "azure",
         ProviderSchema.AZURE_OPENAI,
@@ -78,13 +83,17 @@ class CredentialLifecycleTest {
             cloud
                 .serviceAccountKey("broken@p.iam.gserviceaccount.com")
                 .replace(cloud.url("/google/token"), cloud.url("/google/refuse"))));
+    // Never requested: its token is fetched ahead of any request.
+    provider(
+        "ahead",
+        ProviderSchema.GCP_VERTEX,
+        "{\"project\":\"p\",\"location\":\"l\"}",
+        "gcp_service_account",
+        Map.of("service_account_json", cloud.serviceAccountKey("ahead@p.iam.gserviceaccount.com")));
     // Used by one test only: its first success in this process is the one that test watches.
     provider("fresh", ProviderSchema.OPENAI, "{}", "api_key", Map.of("api_key", "sk-fresh"));
     key = gateway.config.key("main");
     gateway.awaitConfig();
-    Logger logger = (Logger) LoggerFactory.getLogger(CredentialFailures.class);
-    logs.start();
-    logger.addAppender(logs);
   }
 
   private static void provider(
@@ -121,20 +130,58 @@ class CredentialLifecycleTest {
   }
 
   @Test
+  void tokenIsFetchedWhenTheCredentialAppearsBeforeAnyRequest() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline
+        && cloud.calls("/google/token").stream()
+            .noneMatch(
+                c ->
+                    c.form().getOrDefault("assertion", "").length() > 0
+                        && jwtIssuer(c.form().get("assertion"))
+                            .equals("ahead@p.iam.gserviceaccount.com"))) {
+      Thread.sleep(50);
+    }
+    assertThat(cloud.calls("/google/token"))
+        .anyMatch(
+            c -> jwtIssuer(c.form().get("assertion")).equals("ahead@p.iam.gserviceaccount.com"));
+  }
+
+  private static String jwtIssuer(String jwt) {
+    try {
+      String claims =
+          new String(
+              java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]),
+              java.nio.charset.StandardCharsets.UTF_8);
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(claims)
+          .path("iss")
+          .asText();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  @Test
   void googleTokenIsFetchedOnceForManyRequests() {
     upstream.expect(
         h -> h.getOrDefault("authorization", "").startsWith("Bearer ya29.local-"),
         UpstreamAnswers.chat(ProviderSchema.GCP_VERTEX));
-    int before = cloud.googleTokens.get();
+    java.util.Set<String> sent = new java.util.HashSet<>();
     for (int i = 0; i < 5; i++) {
       assertThat(chat("vertex").status()).isEqualTo(200);
+      sent.add(upstream.last().get("authorization"));
     }
-    assertThat(cloud.googleTokens.get() - before).isEqualTo(1);
+    assertThat(sent).hasSize(1);
+    // Fetched once in the class's life (ahead of the first request or by it), never again.
+    assertThat(cloud.calls("/google/token"))
+        .filteredOn(
+            c -> jwtIssuer(c.form().get("assertion")).equals("sa@p.iam.gserviceaccount.com"))
+        .hasSize(1);
   }
 
   @Test
   void entraTokenIsRefreshedInTheBackgroundBeforeItExpires() throws Exception {
-    cloud.entraExpiresIn = 4; // refreshed at half its lifetime, 2 s
+    // Tokens of 4 s are refreshed at half their lifetime, 2 s.
     upstream.expect(
         h -> h.getOrDefault("authorization", "").startsWith("Bearer entra-"),
         UpstreamAnswers.chat(ProviderSchema.AZURE_OPENAI));
@@ -189,13 +236,14 @@ class CredentialLifecycleTest {
 
   @Test
   void credentialWithoutTokenGives502NamingTheProviderLogsOnceCountsAndIsStored() throws Exception {
-    int refusals = cloud.calls("/google/refuse").size();
     Exchange first = chat("broken");
+    int refusals = cloud.calls("/google/refuse").size();
     Exchange second = chat("broken");
 
-    assertThat(cloud.calls("/google/refuse").size() - refusals)
+    assertThat(refusals).as("the token endpoint was asked").isPositive();
+    assertThat(cloud.calls("/google/refuse").size())
         .as("the second request fails at once, without asking the token endpoint again")
-        .isEqualTo(1);
+        .isEqualTo(refusals);
 
     for (Exchange e : new Exchange[] {first, second}) {
       assertThat(e.status()).isEqualTo(502);
