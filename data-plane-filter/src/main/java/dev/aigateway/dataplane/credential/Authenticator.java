@@ -31,6 +31,14 @@ sealed interface Authenticator
    */
   default void warmUp() throws CredentialException {}
 
+  /**
+   * Whether {@link #headers} answers now, without the network (a token cached for a while yet):
+   * then the request need not move off the event loop.
+   */
+  default boolean ready() {
+    return true;
+  }
+
   /** Stops background refreshes; the credential was changed or removed. */
   default void close() {}
 }

@@ -111,6 +111,11 @@ final class Authenticators implements AutoCloseable {
     scheduler.execute(task);
   }
 
+  /** The authenticator already made for this credential, or null (never creates one). */
+  @Nullable Authenticator peek(ProviderConfig provider, UpstreamCredential credential) {
+    return cache.getIfPresent(new Key(credential.id(), fingerprint(provider, credential)));
+  }
+
   Authenticator get(ProviderConfig provider, UpstreamCredential credential)
       throws CredentialException {
     Key key = new Key(credential.id(), fingerprint(provider, credential));

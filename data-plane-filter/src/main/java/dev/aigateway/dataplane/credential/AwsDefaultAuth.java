@@ -94,6 +94,12 @@ final class AwsDefaultAuth implements Authenticator {
     return SigV4.headers(signer, provider, request, resolved);
   }
 
+  /** The SDK does not say whether its cached credentials are fresh: STS may be called. */
+  @Override
+  public boolean ready() {
+    return false;
+  }
+
   @Override
   public void warmUp() throws CredentialException {
     try {

@@ -1,5 +1,7 @@
 package dev.aigateway.dataplane.credential;
 
+import static dev.aigateway.dataplane.credential.RefreshingToken.READY_MARGIN;
+
 import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.ManagedIdentityApplication;
@@ -75,6 +77,11 @@ final class AzureDefaultAuth implements Authenticator {
   public Map<String, String> headers(ProviderConfig provider, UpstreamRequest request)
       throws CredentialException {
     return Map.of("authorization", "Bearer " + token.get());
+  }
+
+  @Override
+  public boolean ready() {
+    return token.validFor(READY_MARGIN);
   }
 
   @Override

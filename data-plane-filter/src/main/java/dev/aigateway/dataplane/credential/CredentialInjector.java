@@ -109,12 +109,15 @@ public final class CredentialInjector implements AutoCloseable {
 
   /**
    * Whether {@link #headersFor} may wait on the network (a token endpoint or STS, when no token is
-   * cached yet): then the caller runs it where blocking is allowed.
+   * cached for a while yet): then the caller runs it where blocking is allowed.
    */
   public boolean mayBlock(ProviderConfig provider) {
     for (UpstreamCredential credential : provider.credentials()) {
       if (credential.kind().mayBlock()) {
-        return true;
+        Authenticator auth = authenticators.peek(provider, credential);
+        if (auth == null || !auth.ready()) {
+          return true;
+        }
       }
     }
     return false;

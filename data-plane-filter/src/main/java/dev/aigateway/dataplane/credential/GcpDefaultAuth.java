@@ -1,5 +1,7 @@
 package dev.aigateway.dataplane.credential;
 
+import static dev.aigateway.dataplane.credential.RefreshingToken.READY_MARGIN;
+
 import com.google.auth.oauth2.GoogleCredentials;
 import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
@@ -49,6 +51,11 @@ final class GcpDefaultAuth implements Authenticator {
   public Map<String, String> headers(ProviderConfig provider, UpstreamRequest request)
       throws CredentialException {
     return Map.of("authorization", "Bearer " + token.get());
+  }
+
+  @Override
+  public boolean ready() {
+    return token.validFor(READY_MARGIN);
   }
 
   @Override

@@ -23,6 +23,12 @@ final class RefreshingToken {
   /** Refresh this long before expiry, or at half the lifetime for short-lived tokens. */
   static final Duration MARGIN = Duration.ofMinutes(5);
 
+  /**
+   * A token valid this much longer lets a request stay on the event loop; the background refresh
+   * renews tokens well before (MARGIN), so this is only ever reached when refreshes fail.
+   */
+  static final Duration READY_MARGIN = Duration.ofSeconds(60);
+
   /** Retry a failed background refresh this often while the old token is still valid. */
   static final Duration RETRY = Duration.ofSeconds(10);
 
@@ -67,6 +73,14 @@ final class RefreshingToken {
     this.source = requireNonNull(source, "source");
     this.scheduler = requireNonNull(scheduler, "scheduler");
     this.clock = requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Whether a cached token stays valid for {@code margin} at least: then {@link #get} is instant.
+   */
+  boolean validFor(Duration margin) {
+    Token token = current;
+    return token != null && clock.instant().plus(margin).isBefore(token.expiresAt());
   }
 
   /** A token valid now: the cached one, or a new one when none is valid (this blocks). */

@@ -43,6 +43,16 @@ class CredentialLifecycleTest {
   private static Database database;
   private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
+  /** Admits everything and records on which thread each model's admission ran. */
+  private static final java.util.List<String> admitted =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private static final Admission RECORDING =
+      request -> {
+        admitted.add(request.model() + "@" + Thread.currentThread().getName());
+        return Admission.ADMIT_ALL.admit(request);
+      };
+
   @BeforeAll
   static void start(Database db) throws Exception {
     database = db;
@@ -55,7 +65,7 @@ class CredentialLifecycleTest {
     gateway =
         new GatewayHarness(
             db,
-            Admission.ADMIT_ALL,
+            RECORDING,
             ExtProcSettings.DEFAULT_MAX_REQUEST_BODY_BYTES,
             new CloudEnvironment(Map.<String, String>of()::get, cloud.tls.clientTrusting, null));
     provider(
@@ -90,6 +100,17 @@ class CredentialLifecycleTest {
         "{\"project\":\"p\",\"location\":\"l\"}",
         "gcp_service_account",
         Map.of("service_account_json", cloud.serviceAccountKey("ahead@p.iam.gserviceaccount.com")));
+    // No token can be had: its requests always move to the blocking pool.
+    provider(
+        "unready",
+        ProviderSchema.GCP_VERTEX,
+        "{\"project\":\"p\",\"location\":\"l\"}",
+        "gcp_service_account",
+        Map.of(
+            "service_account_json",
+            cloud
+                .serviceAccountKey("unready@p.iam.gserviceaccount.com")
+                .replace(cloud.url("/google/token"), cloud.url("/google/refuse"))));
     // Used by one test only: its first success in this process is the one that test watches.
     provider("fresh", ProviderSchema.OPENAI, "{}", "api_key", Map.of("api_key", "sk-fresh"));
     key = gateway.config.key("main");
@@ -159,6 +180,22 @@ class CredentialLifecycleTest {
     } catch (Exception e) {
       return "";
     }
+  }
+
+  @Test
+  void requestWhoseTokenIsCachedStaysOnTheEventLoopOthersMoveToTheBlockingPool() {
+    upstream.expect(
+        h -> h.getOrDefault("authorization", "").startsWith("Bearer ya29.local-"),
+        UpstreamAnswers.chat(ProviderSchema.GCP_VERTEX));
+    assertThat(chat("vertex").status()).isEqualTo(200);
+    admitted.clear();
+
+    assertThat(chat("vertex").status()).isEqualTo(200);
+    assertThat(chat("unready").status()).isEqualTo(502);
+
+    assertThat(admitted).hasSize(2);
+    assertThat(admitted.get(0)).startsWith("vertex@").doesNotContain("ext-proc-blocking-");
+    assertThat(admitted.get(1)).startsWith("unready@ext-proc-blocking-");
   }
 
   @Test
