@@ -20,7 +20,10 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -31,6 +34,8 @@ import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
  * tokens are cached; the one switch from credential kind to its class.
  */
 final class Authenticators implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Authenticators.class);
+
   /** What a kind's class may use; {@code description} names provider and kind, no secret. */
   record Context(
       UpstreamCredential credential,
@@ -97,13 +102,12 @@ final class Authenticators implements AutoCloseable {
           try {
             task.run();
           } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(Authenticators.class)
-                .warn("credential warm-up failed: {}", e.getClass().getName());
+            log.warn("credential warm-up failed: {}", e.getClass().getName());
           }
         },
         0,
         period.toMillis(),
-        java.util.concurrent.TimeUnit.MILLISECONDS);
+        TimeUnit.MILLISECONDS);
   }
 
   /** Runs {@code task} on the refresh thread (never a request's). */

@@ -5,6 +5,7 @@ import dev.aigateway.dataplane.config.UpstreamCredential;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ final class CredentialFailures {
   private final MeterRegistry registry;
   private final CredentialStatusSink sink;
   private final Map<UUID, String> failing = new ConcurrentHashMap<>();
-  private final java.util.Set<UUID> worked = ConcurrentHashMap.newKeySet();
+  private final Set<UUID> worked = ConcurrentHashMap.newKeySet();
 
   CredentialFailures(MeterRegistry registry, CredentialStatusSink sink) {
     this.registry = registry;

@@ -12,11 +12,14 @@ import dev.aigateway.vocabulary.provider.ProviderSchema;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Chooses a provider credential (round robin when there are several) and gives the headers that
@@ -27,7 +30,7 @@ public final class CredentialInjector implements AutoCloseable {
   private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
   private final Authenticators authenticators;
   private final CredentialFailures failures;
-  private final java.util.Set<String> warmed = ConcurrentHashMap.newKeySet();
+  private final Set<String> warmed = ConcurrentHashMap.newKeySet();
 
   public CredentialInjector(
       CloudEnvironment cloud, Clock clock, MeterRegistry registry, CredentialStatusSink sink) {
@@ -53,10 +56,10 @@ public final class CredentialInjector implements AutoCloseable {
    * Warms up the credentials of every new config revision {@code config} serves (checked every
    * second on the background thread; the config store itself is not involved).
    */
-  public void follow(java.util.function.Supplier<ConfigSnapshot> config) {
+  public void follow(Supplier<ConfigSnapshot> config) {
     AtomicLong seen = new AtomicLong(-1);
     authenticators.every(
-        java.time.Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
         () -> {
           ConfigSnapshot current = config.get();
           if (current.revision() != seen.getAndSet(current.revision())) {

@@ -1,9 +1,11 @@
 package dev.aigateway.db.provider;
 
+import static dev.aigateway.db.jooq.Tables.PROVIDER_CREDENTIALS;
 import static dev.aigateway.db.jooq.Tables.PROVIDER_CREDENTIAL_STATUS;
 
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /** {@code provider_credential_status}: credentials the data plane currently cannot use. */
 public final class CredentialStatus {
@@ -14,15 +16,11 @@ public final class CredentialStatus {
     // The credential may have been deleted meanwhile: then there is nothing to report.
     dsl.insertInto(PROVIDER_CREDENTIAL_STATUS)
         .select(
-            dsl.select(
-                    org.jooq.impl.DSL.val(credentialId),
-                    org.jooq.impl.DSL.val(error),
-                    org.jooq.impl.DSL.currentOffsetDateTime())
+            dsl.select(DSL.val(credentialId), DSL.val(error), DSL.currentOffsetDateTime())
                 .whereExists(
                     dsl.selectOne()
-                        .from(dev.aigateway.db.jooq.Tables.PROVIDER_CREDENTIALS)
-                        .where(
-                            dev.aigateway.db.jooq.Tables.PROVIDER_CREDENTIALS.ID.eq(credentialId))))
+                        .from(PROVIDER_CREDENTIALS)
+                        .where(PROVIDER_CREDENTIALS.ID.eq(credentialId))))
         .onConflict(PROVIDER_CREDENTIAL_STATUS.CREDENTIAL_ID)
         .doUpdate()
         .set(PROVIDER_CREDENTIAL_STATUS.ERROR, error)
