@@ -117,7 +117,7 @@ public class ProcessingBenchmark {
         ProcessorDependencies.of(
             () -> snapshot,
             admission,
-            new GenAiMetrics(new SimpleMeterRegistry()),
+            new GenAiMetrics(new SimpleMeterRegistry(), name -> true),
             new CredentialInjector(),
             1 << 20);
 

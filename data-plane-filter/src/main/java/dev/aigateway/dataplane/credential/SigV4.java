@@ -23,9 +23,8 @@ final class SigV4 {
       throw new CredentialException(
           "Provider '" + provider.name() + "' has no region setting.", null);
     }
-    URI base = URI.create(provider.baseUrl());
-    // The signed host is the base URL's host, which Envoy's route writes as the Host header.
-    URI url = URI.create(base.getScheme() + "://" + base.getRawAuthority() + request.path());
+    // The signed host is exactly the host header Envoy's route writes (EnvoyHost).
+    URI url = EnvoyHost.signedUrl(URI.create(provider.baseUrl()), request.path());
     Map<String, String> signed = new LinkedHashMap<>(request.headers());
     return signer.sign(
         "POST", url, signed, request.body(), identity, region, AwsSigV4Signer.BEDROCK);

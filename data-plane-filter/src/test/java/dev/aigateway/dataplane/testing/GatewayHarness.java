@@ -28,18 +28,37 @@ public final class GatewayHarness implements AutoCloseable {
   private final Map<String, URI> routes = new ConcurrentHashMap<>();
 
   public GatewayHarness(Database db, Admission admission, long maxBodyBytes) {
-    this(db, admission, maxBodyBytes, CloudEnvironment.system());
+    this(db, admission, maxBodyBytes, ExtProcSettings.DEFAULT_DRAIN_GRACE);
+  }
+
+  public GatewayHarness(Database db, Admission admission, long maxBodyBytes, Duration drainGrace) {
+    this(db, admission, maxBodyBytes, drainGrace, CloudEnvironment.system());
   }
 
   /** With the environment the cloud-identity credential kinds read. */
   public GatewayHarness(
       Database db, Admission admission, long maxBodyBytes, CloudEnvironment cloud) {
+    this(db, admission, maxBodyBytes, ExtProcSettings.DEFAULT_DRAIN_GRACE, cloud);
+  }
+
+  private GatewayHarness(
+      Database db,
+      Admission admission,
+      long maxBodyBytes,
+      Duration drainGrace,
+      CloudEnvironment cloud) {
     this.db = db;
     this.config = new TestConfig(db);
     this.server =
         ExtProcServer.start(
             new ExtProcSettings(
-                "127.0.0.1", 0, Path.of("target"), TestConfig.SECRET_KEY, List.of(), maxBodyBytes),
+                "127.0.0.1",
+                0,
+                Path.of("target"),
+                TestConfig.SECRET_KEY,
+                List.of(),
+                maxBodyBytes,
+                drainGrace),
             db,
             metrics,
             admission,

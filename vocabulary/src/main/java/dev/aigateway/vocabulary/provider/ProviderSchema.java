@@ -90,8 +90,16 @@ public enum ProviderSchema {
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
+  /**
+   * A PEM bundle of private CAs the provider's certificate chains to, accepted by every schema
+   * (self-hosted vLLM, a corporate API front); the admin API validates it, the xDS clusters trust
+   * it. Not in {@link #settings()}: the console does not offer it (a single-line field would lose
+   * the PEM's line breaks).
+   */
+  public static final String CA_BUNDLE = "ca_bundle";
+
   public boolean allowsSetting(String name) {
-    return settings.stream().anyMatch(s -> s.name().equals(name));
+    return name.equals(CA_BUNDLE) || settings.stream().anyMatch(s -> s.name().equals(name));
   }
 
   /** The credential kinds the data plane can use with this schema (in the console's order). */
@@ -122,8 +130,9 @@ public enum ProviderSchema {
   }
 
   /**
-   * Whether the provider's public endpoint negotiates HTTP/2 over TLS. Self-hosted
-   * OpenAI-compatible servers (vLLM, Ollama, ...) often speak only HTTP/1.1.
+   * Whether the provider's public endpoint speaks HTTP/2 over TLS (self-hosted OpenAI-compatible
+   * servers often speak only HTTP/1.1). Informational: provider clusters negotiate the protocol by
+   * ALPN ({@code auto_config}), so this is not emitted into xDS.
    */
   public boolean http2() {
     return switch (this) {

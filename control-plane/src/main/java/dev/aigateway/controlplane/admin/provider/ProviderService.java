@@ -204,6 +204,8 @@ public final class ProviderService {
         v.add(field, "is not a setting of schema " + schema.wire());
       } else if (e.getKey().equals("authority_host")) {
         v.baseUrl(field, e.getValue());
+      } else if (e.getKey().equals(CaBundle.SETTING)) {
+        CaBundle.validate(v, field, e.getValue());
       } else if (v.text(field, e.getValue(), 256) && e.getKey().equals("base_path")) {
         if (!e.getValue().startsWith("/") || e.getValue().endsWith("/")) {
           v.add(field, "must start with / and not end with /");
