@@ -43,7 +43,8 @@ start_gateway() {
   admin=$(port); xds=$(port); ext=$(port); proxy=$(port)
   token=load-test-admin-token-$(date +%s)-0123456789abcdef
   # shellcheck disable=SC2086 # the JVM options are words
-  GATEWAY_ADMIN_TOKEN=$token "$JAVA_HOME/bin/java" $opts -jar "$jar" run --data-dir "$dir/data" --admin-port "$admin" \
+  # The fake upstream listens on loopback, which provider addresses may name only when allowed.
+  GATEWAY_ALLOW_PRIVATE_UPSTREAMS=true GATEWAY_ADMIN_TOKEN=$token "$JAVA_HOME/bin/java" $opts -jar "$jar" run --data-dir "$dir/data" --admin-port "$admin" \
     --xds-port "$xds" --ext-proc-port "$ext" --proxy-port "$proxy" >"$dir/gateway.log" 2>&1 & gw_pid=$!; pids+=($gw_pid)
   until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null; do sleep 0.2; kill -0 "$gw_pid" || { cat "$dir/gateway.log"; exit 1; }; done
   api() { curl -sf -X "$1" "http://127.0.0.1:$admin/api/v1$2" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' ${3:+-d "$3"}; }

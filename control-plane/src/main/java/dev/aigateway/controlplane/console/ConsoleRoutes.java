@@ -2,6 +2,7 @@ package dev.aigateway.controlplane.console;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.controlplane.http.SecurityHeaders;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -56,6 +57,7 @@ public final class ConsoleRoutes {
           files.hostedPath = "/";
           files.directory = "/" + root;
           files.location = Location.CLASSPATH;
+          files.headers = SecurityHeaders.headers();
         });
     config.spaRoot.addHandler("/", ctx -> serveIndex(ctx, indexHtml));
   }

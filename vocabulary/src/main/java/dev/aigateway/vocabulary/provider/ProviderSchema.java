@@ -19,7 +19,13 @@ public enum ProviderSchema {
       "openai_compatible",
       "OpenAI-compatible",
       "",
-      List.of(Setting.optional("base_path", "Base path", "Defaults to /v1."))),
+      List.of(
+          Setting.optional("base_path", "Base path", "Defaults to /v1."),
+          Setting.optional(
+              "responses_api",
+              "Serves /v1/responses",
+              "true: Responses requests pass through; otherwise they are translated to chat"
+                  + " completions."))),
   AZURE_OPENAI(
       "azure_openai",
       "Azure OpenAI",
