@@ -6,7 +6,7 @@ import { useCanWrite } from '../../auth/session';
 import { LoadError, useSubmit } from '../../components/forms';
 import { ConfirmDialog, Modal } from '../../components/Modal';
 import { Pager } from '../../components/Pager';
-import { KIND_LABELS, SCHEMAS, deleteProvider, listProviders, testProvider, type Provider, type TestResult } from './api';
+import { deleteProvider, getVocabulary, kindInfo, listProviders, schemaInfo, testProvider, type Provider, type TestResult } from './api';
 import { ProviderForm } from './components/ProviderForm';
 
 const LIMIT = 50;
@@ -21,6 +21,8 @@ export function ProvidersPage() {
   const [deleting, setDeleting] = useState<Provider | null>(null);
   const [tests, setTests] = useState<Record<string, TestResult | string>>({});
   const list = useResource(() => listProviders(api, { q, limit: LIMIT, offset }), [q, offset]);
+  const vocabulary = useResource(() => getVocabulary(api), []);
+  const v = vocabulary.data;
   const del = useSubmit();
 
   async function runTest(p: Provider) {
@@ -37,7 +39,7 @@ export function ProvidersPage() {
     <section aria-labelledby="providers-title">
       <div className="page-head">
         <h1 id="providers-title">Providers</h1>
-        {canWrite && (
+        {canWrite && v && (
           <button type="button" onClick={() => setEditing('new')}>
             New provider
           </button>
@@ -50,6 +52,7 @@ export function ProvidersPage() {
         </label>
       </div>
       <LoadError error={list.error} what="providers" />
+      <LoadError error={vocabulary.error} what="provider schemas" />
       {list.data && list.data.items.length === 0 && <p>No providers yet.</p>}
       {list.data && list.data.items.length > 0 && (
         <div className="table-wrap">
@@ -70,14 +73,20 @@ export function ProvidersPage() {
                 return (
                   <tr key={p.id}>
                     <th scope="row">{p.name}</th>
-                    <td>{SCHEMAS[p.schema]?.label ?? p.schema}</td>
+                    <td>{(v && schemaInfo(v, p.schema)?.label) ?? p.schema}</td>
                     <td className="mono">{p.base_url}</td>
                     <td>
                       {p.credentials.length === 0
                         ? 'none'
                         : p.credentials.map((c) => (
                             <span key={c.id} className="chip">
-                              {KIND_LABELS[c.kind] ?? c.kind} <span className="mono">{c.hint}</span>
+                              {(v && kindInfo(v, c.kind)?.label) ?? c.kind} <span className="mono">{c.hint}</span>
+                              {c.error && (
+                                <span className="error">
+                                  {' '}
+                                  Failing since {c.failing_since ? new Date(c.failing_since).toLocaleString() : 'recently'}: {c.error}
+                                </span>
+                              )}
                             </span>
                           ))}
                     </td>
@@ -86,7 +95,7 @@ export function ProvidersPage() {
                         <button type="button" onClick={() => runTest(p)} aria-label={`Test connection to ${p.name}`}>
                           Test connection
                         </button>
-                        {canWrite && (
+                        {canWrite && v && (
                           <>
                             <button type="button" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
                               Edit
@@ -113,9 +122,10 @@ export function ProvidersPage() {
         </div>
       )}
       {list.data && <Pager total={list.data.total} limit={LIMIT} offset={offset} onChange={setOffset} label="Provider pages" />}
-      {editing && (
+      {editing && v && (
         <Modal title={editing === 'new' ? 'New provider' : `Edit provider ${editing.name}`} onClose={() => setEditing(null)}>
           <ProviderForm
+            vocabulary={v}
             provider={editing === 'new' ? undefined : editing}
             onCancel={() => setEditing(null)}
             onSaved={() => {

@@ -1,13 +1,18 @@
 import type { ApiClient, Page, Query } from '../../api/client';
 
-export type Schema = 'openai' | 'openai_compatible' | 'azure_openai' | 'anthropic' | 'aws_bedrock' | 'gemini' | 'gcp_vertex';
-export type CredentialKind = 'api_key' | 'aws' | 'gcp_service_account' | 'azure_client_secret';
+/** A provider schema's wire name (the server's vocabulary lists them: GET /provider-schemas). */
+export type Schema = string;
+/** A credential kind's wire name. */
+export type CredentialKind = string;
 
 export interface CredentialView {
   id: string;
   kind: CredentialKind;
   hint: string;
   created_at: string;
+  /** Why the data plane cannot use this credential, when it cannot (never a secret). */
+  error?: string | null;
+  failing_since?: string | null;
 }
 
 export interface Provider {
@@ -40,98 +45,50 @@ export interface TestResult {
   detail?: string;
 }
 
-interface SettingSpec {
-  key: string;
+export interface SettingInfo {
+  name: string;
   label: string;
   required: boolean;
-  help?: string;
+  help: string;
 }
 
-interface SchemaSpec {
+export interface SchemaInfo {
+  name: Schema;
   label: string;
-  defaultBaseUrl: string;
-  settings: SettingSpec[];
-  credentialKinds: CredentialKind[];
+  default_base_url: string;
+  http2: boolean;
+  credential_optional: boolean;
+  settings: SettingInfo[];
+  credential_kinds: CredentialKind[];
 }
 
-/** What each provider schema needs (docs/contracts.md, "Provider settings per schema"). */
-export const SCHEMAS: Record<Schema, SchemaSpec> = {
-  openai: {
-    label: 'OpenAI',
-    defaultBaseUrl: 'https://api.openai.com',
-    settings: [{ key: 'organization', label: 'Organization', required: false }],
-    credentialKinds: ['api_key'],
-  },
-  openai_compatible: {
-    label: 'OpenAI-compatible',
-    defaultBaseUrl: '',
-    settings: [
-      { key: 'base_path', label: 'Base path', required: false, help: 'Defaults to /v1.' },
-      {
-        key: 'responses_api',
-        label: 'Serves /v1/responses',
-        required: false,
-        help: 'true: Responses requests pass through; otherwise they are translated to chat completions.',
-      },
-    ],
-    credentialKinds: ['api_key'],
-  },
-  azure_openai: {
-    label: 'Azure OpenAI',
-    defaultBaseUrl: 'https://RESOURCE.openai.azure.com',
-    settings: [{ key: 'api_version', label: 'API version', required: true, help: 'For example 2024-10-21.' }],
-    credentialKinds: ['api_key', 'azure_client_secret'],
-  },
-  anthropic: {
-    label: 'Anthropic',
-    defaultBaseUrl: 'https://api.anthropic.com',
-    settings: [{ key: 'anthropic_version', label: 'Anthropic version', required: false, help: 'Defaults to 2023-06-01.' }],
-    credentialKinds: ['api_key'],
-  },
-  aws_bedrock: {
-    label: 'AWS Bedrock',
-    defaultBaseUrl: 'https://bedrock-runtime.us-east-1.amazonaws.com',
-    settings: [{ key: 'region', label: 'Region', required: true, help: 'For example us-east-1.' }],
-    credentialKinds: ['aws'],
-  },
-  gemini: {
-    label: 'Google Gemini',
-    defaultBaseUrl: 'https://generativelanguage.googleapis.com',
-    settings: [],
-    credentialKinds: ['api_key'],
-  },
-  gcp_vertex: {
-    label: 'Google Vertex AI',
-    defaultBaseUrl: 'https://us-central1-aiplatform.googleapis.com',
-    settings: [
-      { key: 'project', label: 'Project', required: true },
-      { key: 'location', label: 'Location', required: true, help: 'For example us-central1.' },
-    ],
-    credentialKinds: ['gcp_service_account'],
-  },
-};
+export interface FieldInfo {
+  name: string;
+  label: string;
+  secret: boolean;
+  required: boolean;
+  max_length: number;
+  multiline: boolean;
+}
 
-export const CREDENTIAL_FIELDS: Record<CredentialKind, { key: string; label: string; optional?: boolean; multiline?: boolean }[]> = {
-  api_key: [{ key: 'api_key', label: 'API key' }],
-  aws: [
-    { key: 'access_key_id', label: 'Access key ID' },
-    { key: 'secret_access_key', label: 'Secret access key' },
-    { key: 'session_token', label: 'Session token', optional: true },
-  ],
-  gcp_service_account: [{ key: 'service_account_json', label: 'Service account JSON key', multiline: true }],
-  azure_client_secret: [
-    { key: 'tenant_id', label: 'Tenant ID' },
-    { key: 'client_id', label: 'Client ID' },
-    { key: 'client_secret', label: 'Client secret' },
-  ],
-};
+export interface KindInfo {
+  name: CredentialKind;
+  label: string;
+  stores_secret: boolean;
+  may_block: boolean;
+  fields: FieldInfo[];
+}
 
-export const KIND_LABELS: Record<CredentialKind, string> = {
-  api_key: 'API key',
-  aws: 'AWS access key',
-  gcp_service_account: 'GCP service account',
-  azure_client_secret: 'Azure client secret',
-};
+/** The server's provider vocabulary: what each schema accepts, what each credential kind needs. */
+export interface Vocabulary {
+  schemas: SchemaInfo[];
+  credential_kinds: KindInfo[];
+}
+
+export const getVocabulary = (api: ApiClient) => api.get<Vocabulary>('/provider-schemas');
+
+export const schemaInfo = (v: Vocabulary, name: Schema) => v.schemas.find((s) => s.name === name);
+export const kindInfo = (v: Vocabulary, name: CredentialKind) => v.credential_kinds.find((k) => k.name === name);
 
 export const listProviders = (api: ApiClient, q: Query) => api.get<Page<Provider>>('/providers', q);
 export const createProvider = (api: ApiClient, p: ProviderInput) => api.post<Provider>('/providers', p);

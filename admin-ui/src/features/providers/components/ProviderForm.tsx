@@ -2,63 +2,76 @@ import { useState, type FormEvent } from 'react';
 import { useApi } from '../../../api/context';
 import { Field, FormError, SelectField, TextField, useSubmit } from '../../../components/forms';
 import {
-  CREDENTIAL_FIELDS,
-  KIND_LABELS,
-  SCHEMAS,
   createProvider,
+  kindInfo,
+  schemaInfo,
   updateProvider,
   type CredentialKind,
   type Provider,
   type Schema,
+  type Vocabulary,
 } from '../api';
 
 interface Props {
+  vocabulary: Vocabulary;
   provider?: Provider;
   onSaved: (p: Provider) => void;
   onCancel: () => void;
 }
 
-/** Create or edit a provider; the settings and credential fields follow the chosen schema. */
-export function ProviderForm({ provider, onSaved, onCancel }: Props) {
+/**
+ * Create or edit a provider; the settings, the credential kinds offered and each kind's fields
+ * follow the chosen schema, as the server's vocabulary describes them.
+ */
+export function ProviderForm({ vocabulary, provider, onSaved, onCancel }: Props) {
   const api = useApi();
   const editing = provider !== undefined;
+  const first = vocabulary.schemas[0];
   const [name, setName] = useState(provider?.name ?? '');
-  const [schema, setSchema] = useState<Schema>(provider?.schema ?? 'openai');
-  const [baseUrl, setBaseUrl] = useState(provider?.base_url ?? SCHEMAS.openai.defaultBaseUrl);
+  const [schema, setSchema] = useState<Schema>(provider?.schema ?? first.name);
+  const spec = schemaInfo(vocabulary, schema) ?? first;
+  const [baseUrl, setBaseUrl] = useState(provider?.base_url ?? spec.default_base_url);
   const [settings, setSettings] = useState<Record<string, string>>(provider?.settings ?? {});
-  const [kind, setKind] = useState<CredentialKind>(provider?.credentials[0]?.kind ?? SCHEMAS[schema].credentialKinds[0]);
+  const [kind, setKind] = useState<CredentialKind>(provider?.credentials[0]?.kind ?? spec.credential_kinds[0]);
   const [secret, setSecret] = useState<Record<string, string>>({});
   const { busy, error, fieldErrors, run } = useSubmit();
-  const spec = SCHEMAS[schema];
+  const kindSpec = kindInfo(vocabulary, kind);
+  const fields = kindSpec?.fields ?? [];
 
   function changeSchema(s: Schema) {
+    const next = schemaInfo(vocabulary, s) ?? first;
     // Keep a base URL the operator typed; replace one that was only the previous default.
-    if (!baseUrl || baseUrl === SCHEMAS[schema].defaultBaseUrl) setBaseUrl(SCHEMAS[s].defaultBaseUrl);
+    if (!baseUrl || baseUrl === spec.default_base_url) setBaseUrl(next.default_base_url);
     setSchema(s);
     setSettings({});
-    setKind(SCHEMAS[s].credentialKinds[0]);
+    setKind(next.credential_kinds[0]);
     setSecret({});
   }
 
-  const credentialEntered = Object.values(secret).some((v) => v.trim() !== '');
+  // A kind that stores no secret (the gateway's own cloud identity) counts as entered once chosen.
+  const credentialEntered =
+    Object.values(secret).some((v) => v.trim() !== '') ||
+    (kindSpec !== undefined && !kindSpec.stores_secret && (!editing || provider.credentials[0]?.kind !== kind));
 
   function credentialBody() {
     const c: Record<string, string> = { kind };
-    for (const f of CREDENTIAL_FIELDS[kind]) {
-      const v = secret[f.key]?.trim() ?? '';
-      if (v || !f.optional) c[f.key] = v;
+    for (const f of fields) {
+      const v = secret[f.name]?.trim() ?? '';
+      if (v || f.required) c[f.name] = v;
     }
     return c as { kind: CredentialKind } & Record<string, string>;
   }
 
   function cleanSettings() {
     const s: Record<string, string> = {};
-    for (const spec of SCHEMAS[schema].settings) {
-      const v = settings[spec.key]?.trim();
-      if (v) s[spec.key] = v;
+    for (const setting of spec.settings) {
+      const v = settings[setting.name]?.trim();
+      if (v) s[setting.name] = v;
     }
     return s;
   }
+
+  const kindLabel = (k: CredentialKind) => kindInfo(vocabulary, k)?.label ?? k;
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -82,7 +95,7 @@ export function ProviderForm({ provider, onSaved, onCancel }: Props) {
     if (saved) onSaved(saved);
   }
 
-  const shown = ['name', 'schema', 'base_url', ...spec.settings.map((s) => `settings.${s.key}`), 'credentials', 'credentials[0].kind', ...CREDENTIAL_FIELDS[kind].map((f) => `credentials[0].${f.key}`)];
+  const shown = ['name', 'schema', 'base_url', ...spec.settings.map((s) => `settings.${s.name}`), 'credentials', 'credentials[0].kind', ...fields.map((f) => `credentials[0].${f.name}`)];
 
   return (
     <form onSubmit={onSubmit} noValidate>
@@ -91,19 +104,19 @@ export function ProviderForm({ provider, onSaved, onCancel }: Props) {
         label="Schema"
         value={schema}
         onChange={(v) => changeSchema(v as Schema)}
-        options={Object.entries(SCHEMAS).map(([value, s]) => ({ value, label: s.label }))}
+        options={vocabulary.schemas.map((s) => ({ value: s.name, label: s.label }))}
         error={fieldErrors.schema}
         help={editing ? 'The schema of an existing provider cannot change.' : undefined}
       />
       <TextField label="Base URL" value={baseUrl} onChange={setBaseUrl} error={fieldErrors.base_url} type="url" required />
       {spec.settings.map((s) => (
         <TextField
-          key={`${schema}-${s.key}`}
+          key={`${schema}-${s.name}`}
           label={s.required ? s.label : `${s.label} (optional)`}
-          value={settings[s.key] ?? ''}
-          onChange={(v) => setSettings({ ...settings, [s.key]: v })}
-          error={fieldErrors[`settings.${s.key}`]}
-          help={s.help}
+          value={settings[s.name] ?? ''}
+          onChange={(v) => setSettings({ ...settings, [s.name]: v })}
+          error={fieldErrors[`settings.${s.name}`]}
+          help={s.help || undefined}
           required={s.required}
         />
       ))}
@@ -114,11 +127,11 @@ export function ProviderForm({ provider, onSaved, onCancel }: Props) {
             Current:{' '}
             {provider.credentials.length === 0
               ? 'none'
-              : provider.credentials.map((c) => `${KIND_LABELS[c.kind]} ${c.hint}`).join(', ')}
+              : provider.credentials.map((c) => `${kindLabel(c.kind)} ${c.hint}`).join(', ')}
             . Secrets are write-only; leave blank to keep them.
           </p>
         )}
-        {spec.credentialKinds.length > 1 && (
+        {spec.credential_kinds.length > 1 && (
           <SelectField
             label="Credential kind"
             value={kind}
@@ -126,25 +139,28 @@ export function ProviderForm({ provider, onSaved, onCancel }: Props) {
               setKind(v as CredentialKind);
               setSecret({});
             }}
-            options={spec.credentialKinds.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
+            options={spec.credential_kinds.map((k) => ({ value: k, label: kindLabel(k) }))}
             error={fieldErrors['credentials[0].kind']}
           />
         )}
-        {CREDENTIAL_FIELDS[kind].map((f) =>
+        {kindSpec && !kindSpec.stores_secret && (
+          <p className="help">No secret is stored: the gateway uses its own cloud identity.</p>
+        )}
+        {fields.map((f) =>
           f.multiline ? (
-            <Field key={f.key} label={f.label} error={fieldErrors[`credentials[0].${f.key}`]}>
+            <Field key={f.name} label={f.label} error={fieldErrors[`credentials[0].${f.name}`]}>
               {(a) => (
-                <textarea {...a} rows={4} value={secret[f.key] ?? ''} onChange={(e) => setSecret({ ...secret, [f.key]: e.target.value })} />
+                <textarea {...a} rows={4} value={secret[f.name] ?? ''} onChange={(e) => setSecret({ ...secret, [f.name]: e.target.value })} />
               )}
             </Field>
           ) : (
             <TextField
-              key={f.key}
-              label={f.optional ? `${f.label} (optional)` : f.label}
-              type="password"
-              value={secret[f.key] ?? ''}
-              onChange={(v) => setSecret({ ...secret, [f.key]: v })}
-              error={fieldErrors[`credentials[0].${f.key}`]}
+              key={`${kind}-${f.name}`}
+              label={f.required ? f.label : `${f.label} (optional)`}
+              type={f.secret ? 'password' : 'text'}
+              value={secret[f.name] ?? ''}
+              onChange={(v) => setSecret({ ...secret, [f.name]: v })}
+              error={fieldErrors[`credentials[0].${f.name}`]}
             />
           ),
         )}

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.config.ConfigLoader;
 import dev.aigateway.dataplane.config.ConfigStore;
+import dev.aigateway.dataplane.credential.CloudEnvironment;
+import dev.aigateway.dataplane.credential.CredentialInjector;
+import dev.aigateway.dataplane.credential.CredentialStatusRepository;
 import dev.aigateway.dataplane.ledger.LedgerRecorder;
 import dev.aigateway.dataplane.ledger.LedgerSettings;
 import dev.aigateway.dataplane.processor.ExtProcService;
@@ -93,6 +96,7 @@ public final class ExtProcServer implements AutoCloseable {
           registry,
           new QuotaAdmission(quotas::get, counters, quotaSettings, clock, registry),
           recorder,
+          CloudEnvironment.system(),
           owned,
           loops);
     } catch (RuntimeException e) {
@@ -117,7 +121,26 @@ public final class ExtProcServer implements AutoCloseable {
       MeterRegistry registry,
       Admission admission,
       UsageRecorder recorder) {
-    return start(settings, database, registry, admission, recorder, List.of(), null);
+    return start(
+        settings,
+        database,
+        registry,
+        admission,
+        recorder,
+        CloudEnvironment.system(),
+        List.of(),
+        null);
+  }
+
+  /** As above, with the cloud identity environment the credential kinds read (tests). */
+  public static ExtProcServer start(
+      ExtProcSettings settings,
+      Database database,
+      MeterRegistry registry,
+      Admission admission,
+      UsageRecorder recorder,
+      CloudEnvironment cloud) {
+    return start(settings, database, registry, admission, recorder, cloud, List.of(), null);
   }
 
   private static ExtProcServer start(
@@ -126,6 +149,7 @@ public final class ExtProcServer implements AutoCloseable {
       MeterRegistry registry,
       Admission admission,
       UsageRecorder recorder,
+      CloudEnvironment cloud,
       List<AutoCloseable> owned,
       @Nullable ServerEventLoops loops) {
     requireNonNull(settings, "settings");
@@ -147,10 +171,15 @@ public final class ExtProcServer implements AutoCloseable {
     ExecutorService blocking = BlockingPool.create();
     owned = new ArrayList<>(owned);
     owned.add(blocking::shutdownNow);
+    CredentialInjector credentials =
+        new CredentialInjector(
+            cloud, Clock.systemUTC(), registry, new CredentialStatusRepository(database));
+    owned.add(credentials);
+    credentials.follow(config::current);
     ExtProcService service =
         new ExtProcService(
             ProcessorDependencies.of(
-                config::current, admission, both, settings.maxRequestBodyBytes()),
+                config::current, admission, both, credentials, settings.maxRequestBodyBytes()),
             blocking);
     NettyServerBuilder builder = ExtProcServerLimits.builder(settings);
     if (loops != null) {

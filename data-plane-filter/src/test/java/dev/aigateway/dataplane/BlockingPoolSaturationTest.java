@@ -8,6 +8,7 @@ import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
 import dev.aigateway.dataplane.config.ConfigLoader;
 import dev.aigateway.dataplane.config.ConfigStore;
+import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.processor.ExtProcService;
 import dev.aigateway.dataplane.processor.ProcessorDependencies;
 import dev.aigateway.dataplane.testing.Cassette;
@@ -86,7 +87,9 @@ class BlockingPoolSaturationTest {
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
               .addService(
                   new ExtProcService(
-                      ProcessorDependencies.of(store::current, hanging, r -> {}, 1 << 20), pool))
+                      ProcessorDependencies.of(
+                          store::current, hanging, r -> {}, new CredentialInjector(), 1 << 20),
+                      pool))
               .directExecutor()
               .build()
               .start();

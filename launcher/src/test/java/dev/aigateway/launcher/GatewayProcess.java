@@ -73,12 +73,15 @@ final class GatewayProcess implements AutoCloseable {
   /** {@code run} with this admin token and proxy port, once {@code /readyz} answers 200. */
   static GatewayProcess startReady(Path dataDir, String adminToken, int proxyPort)
       throws Exception {
-    GatewayProcess gateway =
-        start(
-            dataDir,
-            Map.of("GATEWAY_ADMIN_TOKEN", adminToken),
-            "--proxy-port",
-            Integer.toString(proxyPort));
+    return startReady(dataDir, adminToken, proxyPort, Map.of());
+  }
+
+  /** As above, with more environment variables (a cloud identity, for instance). */
+  static GatewayProcess startReady(
+      Path dataDir, String adminToken, int proxyPort, Map<String, String> env) throws Exception {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("GATEWAY_ADMIN_TOKEN", adminToken);
+    GatewayProcess gateway = start(dataDir, all, "--proxy-port", Integer.toString(proxyPort));
     gateway.awaitReady(Duration.ofSeconds(90));
     return gateway;
   }

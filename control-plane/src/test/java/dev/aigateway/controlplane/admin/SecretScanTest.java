@@ -45,6 +45,47 @@ class SecretScanTest {
               """
                   .formatted(awsSecret, awsSecret + "-session"));
       assertThat(bedrock.status()).isEqualTo(201);
+      // Every credential kind with secret fields, on every schema that takes it.
+      String bedrockKey = "bedrock-" + Fixtures.apiKey();
+      String vertexKey = "vertex-" + Fixtures.apiKey();
+      String entraSecret = "entra-" + Fixtures.apiKey();
+      String privateKey = "-----BEGIN PRIVATE KEY-----" + Fixtures.apiKey();
+      Transcript.secret(bedrockKey, "bedrock api key");
+      Transcript.secret(vertexKey, "vertex api key");
+      Transcript.secret(entraSecret, "entra client secret");
+      Transcript.secret(privateKey, "service account private key");
+      String[] created = {
+        """
+        {"name": "scan-bedrock-key", "schema": "aws_bedrock", "base_url": "https://b.example",
+         "settings": {"region": "eu-west-1"},
+         "credentials": [{"kind": "api_key", "api_key": "%s"},
+                         {"kind": "aws_default", "role_arn": "arn:aws:iam::1:role/r"}]}
+        """
+            .formatted(bedrockKey),
+        """
+        {"name": "scan-vertex", "schema": "gcp_vertex", "base_url": "https://v.example",
+         "settings": {"project": "p", "location": "l"},
+         "credentials": [{"kind": "api_key", "api_key": "%s"}, {"kind": "gcp_default"},
+                         {"kind": "gcp_service_account", "impersonate_service_account": "b@p",
+                          "service_account_json": "{\\"type\\":\\"service_account\\",\\"client_email\\":\\"a@p\\",\\"private_key\\":\\"%s\\"}"}]}
+        """
+            .formatted(vertexKey, privateKey),
+        """
+        {"name": "scan-azure", "schema": "azure_openai", "base_url": "https://a.example",
+         "settings": {"api_version": "2024-10-21", "authority_host": "https://login.example"},
+         "credentials": [{"kind": "azure_client_secret", "tenant_id": "t", "client_id": "c",
+                          "client_secret": "%s"}, {"kind": "azure_default"}]}
+        """
+            .formatted(entraSecret)
+      };
+      for (String body : created) {
+        AdminClient.Response response = client.post("/api/v1/providers", body);
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+      }
+      // A wrong field on a kind must not echo the value.
+      client.post(
+          "/api/v1/providers/scan-azure/credentials",
+          "{\"kind\": \"azure_default\", \"client_secret\": \"" + entraSecret + "\"}");
       // Error paths that receive secrets must not echo them either.
       String leaked = Fixtures.apiKey();
       client.post("/api/v1/providers", "{\"name\": \"" + leaked + "\"}");

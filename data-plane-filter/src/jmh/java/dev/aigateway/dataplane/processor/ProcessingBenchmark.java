@@ -9,10 +9,12 @@ import dev.aigateway.dataplane.config.ConfigSnapshot;
 import dev.aigateway.dataplane.config.ModelConfig;
 import dev.aigateway.dataplane.config.ModelTarget;
 import dev.aigateway.dataplane.config.ProviderConfig;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.config.UpstreamCredential;
+import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.usage.GenAiMetrics;
 import dev.aigateway.db.secret.Hashes;
+import dev.aigateway.vocabulary.provider.CredentialKind;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
@@ -85,7 +87,10 @@ public class ProcessingBenchmark {
             Map.of(),
             List.of(
                 new UpstreamCredential(
-                    UUID.randomUUID(), "api_key", "1234", Map.of("api_key", "sk-upstream-1234"))));
+                    UUID.randomUUID(),
+                    CredentialKind.API_KEY,
+                    "1234",
+                    Map.of("api_key", "sk-upstream-1234"))));
     ModelConfig model =
         ModelConfig.of(
             UUID.randomUUID(), "chat", 0, List.of(new ModelTarget(provider, "gpt-4o-mini", 1, 0)));
@@ -113,6 +118,7 @@ public class ProcessingBenchmark {
             () -> snapshot,
             admission,
             new GenAiMetrics(new SimpleMeterRegistry(), name -> true),
+            new CredentialInjector(),
             1 << 20);
 
     String text = "Please summarise the following paragraph in one sentence. ".repeat(14);

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aigateway.db.change.ConfigRevisions;
 import dev.aigateway.db.secret.SecretCipher;
 import dev.aigateway.db.secret.SecretException;
+import dev.aigateway.vocabulary.provider.CredentialKind;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -55,7 +57,7 @@ public final class ConfigLoader {
                 new ProviderConfig(
                     r.getId(),
                     r.getName(),
-                    ProviderSchema.fromWire(r.getSchema()),
+                    ProviderSchema.fromWire(r.getSchema()).orElse(null),
                     r.getSchema(),
                     r.getBaseUrl(),
                     ProviderConfig.pathPrefixOf(r.getBaseUrl()),
@@ -122,9 +124,17 @@ public final class ConfigLoader {
                 nonNull.put(k, v);
               }
             });
+        CredentialKind kind = CredentialKind.fromWire(c.getKind()).orElse(null);
+        if (kind == null) {
+          log.error(
+              "provider credential {} has kind {}, unknown to this version, and is skipped",
+              c.getId(),
+              c.getKind());
+          continue;
+        }
         result
             .computeIfAbsent(c.getProviderId(), id -> new ArrayList<>())
-            .add(new UpstreamCredential(c.getId(), c.getKind(), c.getHint(), nonNull));
+            .add(new UpstreamCredential(c.getId(), kind, c.getHint(), nonNull));
       } catch (SecretException | IOException e) {
         // The message of either never holds secret material.
         log.error("provider credential {} is unusable and skipped: {}", c.getId(), e.getMessage());

@@ -2,6 +2,7 @@ package dev.aigateway.dataplane.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

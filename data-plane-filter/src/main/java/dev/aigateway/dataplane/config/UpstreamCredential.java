@@ -2,15 +2,17 @@ package dev.aigateway.dataplane.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.vocabulary.provider.CredentialKind;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One decrypted provider credential: its kind ({@code api_key}, {@code aws}, ...) and secret
- * fields. {@link #toString()} never shows the secret fields.
+ * One decrypted provider credential: its kind and fields (secret or not, all were sealed). {@link
+ * #toString()} never shows the fields.
  */
-public record UpstreamCredential(UUID id, String kind, String hint, Map<String, String> secrets) {
+public record UpstreamCredential(
+    UUID id, CredentialKind kind, String hint, Map<String, String> secrets) {
 
   public UpstreamCredential {
     requireNonNull(id, "id");
@@ -19,13 +21,14 @@ public record UpstreamCredential(UUID id, String kind, String hint, Map<String, 
     secrets = Map.copyOf(secrets);
   }
 
-  /** A secret field, or null when this credential does not have it. */
+  /** A field, or null when this credential does not have it (or it is blank). */
   public @Nullable String secret(String field) {
-    return secrets.get(field);
+    String value = secrets.get(field);
+    return value == null || value.isBlank() ? null : value;
   }
 
   @Override
   public String toString() {
-    return "UpstreamCredential[id=" + id + ", kind=" + kind + ", hint=" + hint + "]";
+    return "UpstreamCredential[id=" + id + ", kind=" + kind.wire() + ", hint=" + hint + "]";
   }
 }

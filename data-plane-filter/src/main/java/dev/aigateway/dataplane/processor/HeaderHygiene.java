@@ -1,6 +1,6 @@
 package dev.aigateway.dataplane.processor;
 
-import dev.aigateway.dataplane.config.ProviderSchema;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -2,11 +2,11 @@ package dev.aigateway.dataplane.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.Endpoint;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
 import dev.aigateway.dataplane.usage.Saturating;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.math.BigInteger;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

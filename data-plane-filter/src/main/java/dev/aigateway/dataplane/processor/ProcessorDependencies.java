@@ -40,13 +40,14 @@ public record ProcessorDependencies(
       Supplier<ConfigSnapshot> config,
       Admission admission,
       UsageRecorder recorder,
+      CredentialInjector credentials,
       long maxRequestBodyBytes) {
     Clock clock = Clock.systemUTC();
     return new ProcessorDependencies(
         config,
         new ClientKeyAuthenticator(clock),
         TargetSelector.threadLocalRandom(),
-        new CredentialInjector(),
+        credentials,
         new TokenEstimator(),
         admission,
         recorder,

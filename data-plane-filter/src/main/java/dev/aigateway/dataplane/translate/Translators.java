@@ -1,11 +1,11 @@
 package dev.aigateway.dataplane.translate;
 
 import dev.aigateway.dataplane.config.ProviderConfig;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.messages.MessagesNativeTranslator;
 import dev.aigateway.dataplane.translate.messages.MessagesViaChatTranslator;
 import dev.aigateway.dataplane.translate.responses.ResponsesPassThroughTranslator;
 import dev.aigateway.dataplane.translate.responses.ResponsesViaChatTranslator;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import org.jspecify.annotations.Nullable;
 
 /** The one place that maps a provider schema and endpoint to its translator. */

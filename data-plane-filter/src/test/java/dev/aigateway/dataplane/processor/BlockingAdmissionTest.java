@@ -115,7 +115,7 @@ class BlockingAdmissionTest {
     for (String model : List.of("fast", "checked", "refused")) {
       gateway.config.model(model, TestConfig.target(provider, "gpt-5-nano"));
     }
-    // Vertex credentials may need a token fetch; this one has no service-account key, so the
+    // A service-account credential may need a token fetch; this one's key is not a key, so the
     // request fails at credential injection, after admission.
     UUID vertex =
         gateway.config.provider(
@@ -123,7 +123,8 @@ class BlockingAdmissionTest {
             "gcp_vertex",
             upstream.baseUri().toString(),
             "{\"project\":\"p\",\"location\":\"l\"}",
-            "not-a-service-account-key");
+            "gcp_service_account",
+            Map.of("service_account_json", "not-a-service-account-key"));
     gateway.config.model("vertex", TestConfig.target(vertex, "gemini-2.5-flash"));
     key = gateway.config.key("main");
     gateway.awaitConfig();

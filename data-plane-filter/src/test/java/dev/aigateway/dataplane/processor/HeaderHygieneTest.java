@@ -2,7 +2,7 @@ package dev.aigateway.dataplane.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aigateway.dataplane.config.ProviderSchema;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

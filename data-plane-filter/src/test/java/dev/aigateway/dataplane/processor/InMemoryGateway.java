@@ -11,13 +11,14 @@ import dev.aigateway.dataplane.config.ConfigSnapshot;
 import dev.aigateway.dataplane.config.ModelConfig;
 import dev.aigateway.dataplane.config.ModelTarget;
 import dev.aigateway.dataplane.config.ProviderConfig;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.config.UpstreamCredential;
 import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.routing.TargetSelector;
 import dev.aigateway.dataplane.usage.TokenEstimator;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.db.secret.Hashes;
+import dev.aigateway.vocabulary.provider.CredentialKind;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
@@ -94,27 +95,29 @@ final class InMemoryGateway {
     Map<String, ProviderConfig> providers = new HashMap<>();
     Map<String, ModelConfig> models = new HashMap<>();
     for (ProviderSchema schema : SCHEMAS) {
-      String name = "p-" + schema.wireName().replace('_', '-');
+      String name = "p-" + schema.wire().replace('_', '-');
       ProviderConfig provider =
           new ProviderConfig(
               UUID.randomUUID(),
               name,
               schema,
-              schema.wireName(),
+              schema.wire(),
               "https://upstream.example",
               "",
               Map.of("region", "us-east-1", "api_version", "2024-10-21"),
               List.of(
                   new UpstreamCredential(
                       UUID.randomUUID(),
-                      schema == ProviderSchema.AWS_BEDROCK ? "aws_access_key" : "api_key",
+                      schema == ProviderSchema.AWS_BEDROCK
+                          ? CredentialKind.AWS
+                          : CredentialKind.API_KEY,
                       "1234",
                       Map.of(
                           "api_key", "sk-upstream-1234",
                           "access_key_id", "AKIDEXAMPLE",
                           "secret_access_key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"))));
       providers.put(name, provider);
-      String model = "m-" + schema.wireName().replace('_', '-');
+      String model = "m-" + schema.wire().replace('_', '-');
       models.put(
           model,
           ModelConfig.of(

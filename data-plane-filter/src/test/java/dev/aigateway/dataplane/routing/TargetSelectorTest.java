@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aigateway.dataplane.config.ModelConfig;
 import dev.aigateway.dataplane.config.ModelTarget;
 import dev.aigateway.dataplane.config.ProviderConfig;
-import dev.aigateway.dataplane.config.ProviderSchema;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

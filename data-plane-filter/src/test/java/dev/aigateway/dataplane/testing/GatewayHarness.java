@@ -3,6 +3,7 @@ package dev.aigateway.dataplane.testing;
 import dev.aigateway.dataplane.ExtProcServer;
 import dev.aigateway.dataplane.ExtProcSettings;
 import dev.aigateway.dataplane.admission.Admission;
+import dev.aigateway.dataplane.credential.CloudEnvironment;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.db.Database;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,6 +32,21 @@ public final class GatewayHarness implements AutoCloseable {
   }
 
   public GatewayHarness(Database db, Admission admission, long maxBodyBytes, Duration drainGrace) {
+    this(db, admission, maxBodyBytes, drainGrace, CloudEnvironment.system());
+  }
+
+  /** With the environment the cloud-identity credential kinds read. */
+  public GatewayHarness(
+      Database db, Admission admission, long maxBodyBytes, CloudEnvironment cloud) {
+    this(db, admission, maxBodyBytes, ExtProcSettings.DEFAULT_DRAIN_GRACE, cloud);
+  }
+
+  private GatewayHarness(
+      Database db,
+      Admission admission,
+      long maxBodyBytes,
+      Duration drainGrace,
+      CloudEnvironment cloud) {
     this.db = db;
     this.config = new TestConfig(db);
     this.server =
@@ -46,7 +62,8 @@ public final class GatewayHarness implements AutoCloseable {
             db,
             metrics,
             admission,
-            usage::add);
+            usage::add,
+            cloud);
   }
 
   public GatewayHarness(Database db) {

@@ -71,6 +71,47 @@ public final class TestConfig {
     return id;
   }
 
+  /**
+   * A provider with one credential of any kind; {@code fields} are sealed as the admin API does.
+   */
+  public UUID provider(
+      String name,
+      String schema,
+      String baseUrl,
+      String settingsJson,
+      String kind,
+      java.util.Map<String, String> fields) {
+    UUID id = UUID.randomUUID();
+    byte[] json;
+    try {
+      json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(fields);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    change(
+        tx -> {
+          tx.insertInto(PROVIDERS)
+              .set(PROVIDERS.ID, id)
+              .set(PROVIDERS.NAME, name)
+              .set(PROVIDERS.SCHEMA, schema)
+              .set(PROVIDERS.BASE_URL, baseUrl)
+              .set(PROVIDERS.SETTINGS, JSONB.valueOf(settingsJson))
+              .execute();
+          UUID credentialId = UUID.randomUUID();
+          SecretCipher.Sealed sealed = cipher.seal(json, credentialId.toString());
+          tx.insertInto(PROVIDER_CREDENTIALS)
+              .set(PROVIDER_CREDENTIALS.ID, credentialId)
+              .set(PROVIDER_CREDENTIALS.PROVIDER_ID, id)
+              .set(PROVIDER_CREDENTIALS.KIND, kind)
+              .set(PROVIDER_CREDENTIALS.HINT, kind)
+              .set(PROVIDER_CREDENTIALS.KEY_ID, sealed.keyId())
+              .set(PROVIDER_CREDENTIALS.CIPHERTEXT, sealed.ciphertext())
+              .set(PROVIDER_CREDENTIALS.POSITION, 0)
+              .execute();
+        });
+    return id;
+  }
+
   /** A model with targets given as (provider id, upstream model, weight, priority). */
   public UUID model(String name, Target... targets) {
     UUID id = UUID.randomUUID();

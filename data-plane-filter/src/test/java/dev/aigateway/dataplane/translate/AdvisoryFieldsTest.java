@@ -3,8 +3,8 @@ package dev.aigateway.dataplane.translate;
 import static dev.aigateway.dataplane.translate.chat.Providers.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.chat.Providers;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;

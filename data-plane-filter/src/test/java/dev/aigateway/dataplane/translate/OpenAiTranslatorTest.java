@@ -5,12 +5,12 @@ import static dev.aigateway.dataplane.translate.chat.Providers.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.chat.Expect;
 import dev.aigateway.dataplane.translate.chat.Fixtures;
 import dev.aigateway.dataplane.translate.chat.OpenAiStream;
 import dev.aigateway.dataplane.translate.chat.Providers;
 import dev.aigateway.dataplane.usage.TokenUsage;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;

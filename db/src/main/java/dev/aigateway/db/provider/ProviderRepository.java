@@ -4,6 +4,7 @@ import static dev.aigateway.db.jooq.Tables.MODELS;
 import static dev.aigateway.db.jooq.Tables.MODEL_TARGETS;
 import static dev.aigateway.db.jooq.Tables.PROVIDERS;
 import static dev.aigateway.db.jooq.Tables.PROVIDER_CREDENTIALS;
+import static dev.aigateway.db.jooq.Tables.PROVIDER_CREDENTIAL_STATUS;
 
 import dev.aigateway.db.Jsonb;
 import dev.aigateway.db.Page;
@@ -203,13 +204,27 @@ public final class ProviderRepository {
   }
 
   private static List<CredentialInfo> credentials(DSLContext dsl, UUID providerId) {
-    return dsl.selectFrom(PROVIDER_CREDENTIALS)
+    return dsl.select(
+            PROVIDER_CREDENTIALS.ID,
+            PROVIDER_CREDENTIALS.KIND,
+            PROVIDER_CREDENTIALS.HINT,
+            PROVIDER_CREDENTIALS.CREATED_AT,
+            PROVIDER_CREDENTIAL_STATUS.ERROR,
+            PROVIDER_CREDENTIAL_STATUS.FAILING_SINCE)
+        .from(PROVIDER_CREDENTIALS)
+        .leftJoin(PROVIDER_CREDENTIAL_STATUS)
+        .on(PROVIDER_CREDENTIAL_STATUS.CREDENTIAL_ID.eq(PROVIDER_CREDENTIALS.ID))
         .where(PROVIDER_CREDENTIALS.PROVIDER_ID.eq(providerId))
         .orderBy(PROVIDER_CREDENTIALS.POSITION)
         .fetch(
             r ->
                 new CredentialInfo(
-                    r.getId(), r.getKind(), r.getHint(), Times.instant(r.getCreatedAt())));
+                    r.value1(),
+                    r.value2(),
+                    r.value3(),
+                    Times.instant(r.value4()),
+                    r.value5(),
+                    r.value6() == null ? null : Times.instant(r.value6())));
   }
 
   private static Provider provider(ProvidersRecord r, List<CredentialInfo> credentials) {

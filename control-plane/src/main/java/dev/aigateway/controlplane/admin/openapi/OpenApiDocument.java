@@ -30,6 +30,13 @@ public final class OpenApiDocument {
       List.of(
           op("get", "/api/v1/openapi.json", "This document", null, 200, null),
           op("get", "/api/v1/me", "The caller's token name and role", null, 200, "Me"),
+          op(
+              "get",
+              "/api/v1/provider-schemas",
+              "Provider schemas and credential kinds with their settings and fields",
+              null,
+              200,
+              "ProviderVocabulary"),
           list("/api/v1/providers", "List providers", "Provider", "schema", "q"),
           op("post", "/api/v1/providers", "Create a provider", "ProviderCreate", 201, "Provider"),
           op(

@@ -2,6 +2,7 @@ package dev.aigateway.controlplane.admin.openapi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigateway.vocabulary.provider.CredentialKind;
 
 /** Component schemas of the admin API document (shapes as in docs/admin-api.md). */
 final class OpenApiSchemas {
@@ -27,14 +28,46 @@ final class OpenApiSchemas {
         "id:uuid, name:string, schema:string, base_url:string, settings:map,"
             + " credentials:[Credential], "
             + META);
-    put(s, m, "Credential", "id:uuid, kind:string, hint:string, created_at:date-time");
+    put(
+        s,
+        m,
+        "Credential",
+        "id:uuid, kind:string, hint:string, created_at:date-time, error:string?,"
+            + " failing_since:date-time?");
     put(
         s,
         m,
         "CredentialInput",
-        "kind:string, api_key:string, access_key_id:string,"
-            + " secret_access_key:string, session_token:string?, service_account_json:string,"
-            + " tenant_id:string, client_id:string, client_secret:string");
+        "kind:string"
+            + java.util.Arrays.stream(CredentialKind.values())
+                .flatMap(k -> k.fields().stream())
+                .map(f -> ", " + f.name() + ":string" + (f.required() ? "" : "?"))
+                .distinct()
+                .collect(java.util.stream.Collectors.joining()));
+    put(
+        s,
+        m,
+        "ProviderVocabulary",
+        "schemas:[ProviderSchemaInfo], credential_kinds:[CredentialKindInfo]");
+    put(
+        s,
+        m,
+        "ProviderSchemaInfo",
+        "name:string, label:string, default_base_url:string, http2:boolean,"
+            + " credential_optional:boolean, settings:[SettingInfo], credential_kinds:[string]");
+    put(s, m, "SettingInfo", "name:string, label:string, required:boolean, help:string");
+    put(
+        s,
+        m,
+        "CredentialKindInfo",
+        "name:string, label:string, stores_secret:boolean, may_block:boolean,"
+            + " fields:[CredentialFieldInfo]");
+    put(
+        s,
+        m,
+        "CredentialFieldInfo",
+        "name:string, label:string, secret:boolean, required:boolean, max_length:integer,"
+            + " multiline:boolean");
     put(
         s,
         m,

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * provider's https endpoint. It is public data (CA certificates), so it may appear in xDS.
  */
 final class CaBundle {
-  static final String SETTING = "ca_bundle";
+  static final String SETTING = dev.aigateway.vocabulary.provider.ProviderSchema.CA_BUNDLE;
   static final int MAX_CHARS = 64 * 1024;
 
   private CaBundle() {}

@@ -2,13 +2,18 @@ package dev.aigateway.controlplane.admin.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aigateway.controlplane.admin.problem.ApiProblem;
+import dev.aigateway.controlplane.admin.problem.FieldError;
 import dev.aigateway.controlplane.admin.problem.Validation;
+import dev.aigateway.vocabulary.provider.CredentialField;
+import dev.aigateway.vocabulary.provider.CredentialKind;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Validates submitted credentials per kind and derives their non-secret hints. */
+/** Validates submitted credentials against their kind's fields and derives non-secret hints. */
 final class Credentials {
   private static final ObjectMapper PLAIN = new ObjectMapper();
 
@@ -27,86 +32,72 @@ final class Credentials {
     }
     CredentialKind kind = CredentialKind.fromWire(in.kind()).orElseThrow();
     if (!schema.credentialKinds().contains(kind)) {
-      v.add(pre + "kind", "is not supported by schema " + schema.wire());
+      v.add(
+          pre + "kind",
+          "is not supported by schema "
+              + schema.wire()
+              + " (expected one of "
+              + String.join(
+                  ", ", schema.credentialKinds().stream().map(CredentialKind::wire).toList())
+              + ")");
       return null;
     }
-    int before = errorsMarker(v);
-    Map<String, Object> secret = new LinkedHashMap<>();
-    String hint;
-    switch (kind) {
-      case API_KEY -> {
-        only(v, pre, in, List.of("api_key"));
-        v.text(pre + "api_key", in.apiKey(), 4096);
-        secret.put("api_key", in.apiKey());
-        hint = lastFour(in.apiKey());
+    int before = v.errorCount();
+    for (String name : in.fields().keySet()) {
+      if (kind.fields().stream().noneMatch(f -> f.name().equals(name))) {
+        v.add(pre + Validation.echoableName(name), "is not a field of kind " + kind.wire());
       }
-      case AWS -> {
-        only(v, pre, in, List.of("access_key_id", "secret_access_key", "session_token"));
-        v.text(pre + "access_key_id", in.accessKeyId(), 128);
-        v.text(pre + "secret_access_key", in.secretAccessKey(), 256);
-        if (in.sessionToken() != null) {
-          v.text(pre + "session_token", in.sessionToken(), 8192);
-        }
-        secret.put("access_key_id", in.accessKeyId());
-        secret.put("secret_access_key", in.secretAccessKey());
-        secret.put("session_token", in.sessionToken());
-        hint = in.accessKeyId() == null ? "" : in.accessKeyId();
-      }
-      case GCP_SERVICE_ACCOUNT -> {
-        only(v, pre, in, List.of("service_account_json"));
-        hint = "";
-        if (v.text(pre + "service_account_json", in.serviceAccountJson(), 32_768)) {
-          String email = serviceAccountEmail(in.serviceAccountJson());
-          if (email == null) {
-            v.add(
-                pre + "service_account_json",
-                "must be a service account JSON key (type service_account, client_email,"
-                    + " private_key)");
-          } else {
-            hint = email;
-          }
-        }
-        secret.put("service_account_json", in.serviceAccountJson());
-      }
-      case AZURE_CLIENT_SECRET -> {
-        only(v, pre, in, List.of("tenant_id", "client_id", "client_secret"));
-        v.text(pre + "tenant_id", in.tenantId(), 256);
-        v.text(pre + "client_id", in.clientId(), 256);
-        v.text(pre + "client_secret", in.clientSecret(), 1024);
-        secret.put("tenant_id", in.tenantId());
-        secret.put("client_id", in.clientId());
-        secret.put("client_secret", in.clientSecret());
-        hint = in.clientId() == null ? "" : "client " + in.clientId();
-      }
-      default -> throw new IllegalStateException();
     }
-    if (errorsMarker(v) != before) {
+    Map<String, @Nullable Object> values = new LinkedHashMap<>();
+    for (CredentialField f : kind.fields()) {
+      Object raw = in.fields().get(f.name());
+      if (raw == null && !f.required()) {
+        // Sealed as null: the contract (docs/contracts.md) lists every field of a kind.
+        values.put(f.name(), null);
+        continue;
+      }
+      if (raw != null && !(raw instanceof String)) {
+        // A JSON type error is a 400, as for every other field of the API.
+        throw ApiProblem.badRequest(
+            "the request body does not match the expected shape",
+            List.of(new FieldError(pre + f.name(), "has the wrong type (expected string)")));
+      }
+      if (v.text(pre + f.name(), (String) raw, f.maxLength())) {
+        values.put(f.name(), raw);
+      }
+    }
+    if (kind == CredentialKind.GCP_SERVICE_ACCOUNT
+        && values.get("service_account_json") instanceof String json
+        && serviceAccountEmail(json) == null) {
+      v.add(
+          pre + "service_account_json",
+          "must be a service account JSON key (type service_account, client_email, private_key)");
+    }
+    if (v.errorCount() != before) {
       return null;
     }
-    return new PlainCredential(kind, secret, hint);
+    return new PlainCredential(kind, values, hint(kind, values));
   }
 
-  private static int errorsMarker(Validation v) {
-    return v.errorCount();
+  /** What the console may show of a credential: never a secret, at most a key's last four. */
+  private static String hint(CredentialKind kind, Map<String, @Nullable Object> values) {
+    return switch (kind) {
+      case API_KEY -> lastFour((String) values.get("api_key"));
+      case AWS -> (String) values.get("access_key_id");
+      case AWS_DEFAULT ->
+          values.get("role_arn") != null ? "role " + values.get("role_arn") : "default chain";
+      case GCP_SERVICE_ACCOUNT ->
+          impersonating(values, serviceAccountEmail((String) values.get("service_account_json")));
+      case GCP_DEFAULT -> impersonating(values, "application default");
+      case AZURE_CLIENT_SECRET -> "client " + values.get("client_id");
+      case AZURE_DEFAULT ->
+          values.get("client_id") != null ? "client " + values.get("client_id") : "system identity";
+    };
   }
 
-  /** Rejects fields that belong to another kind. */
-  private static void only(Validation v, String pre, CredentialInput in, List<String> allowed) {
-    Map<String, Object> present = new LinkedHashMap<>();
-    present.put("api_key", in.apiKey());
-    present.put("access_key_id", in.accessKeyId());
-    present.put("secret_access_key", in.secretAccessKey());
-    present.put("session_token", in.sessionToken());
-    present.put("service_account_json", in.serviceAccountJson());
-    present.put("tenant_id", in.tenantId());
-    present.put("client_id", in.clientId());
-    present.put("client_secret", in.clientSecret());
-    present.forEach(
-        (name, value) -> {
-          if (value != null && !allowed.contains(name)) {
-            v.add(pre + name, "is not a field of kind " + in.kind());
-          }
-        });
+  private static String impersonating(Map<String, @Nullable Object> values, @Nullable String who) {
+    Object target = values.get("impersonate_service_account");
+    return target == null ? String.valueOf(who) : who + " as " + target;
   }
 
   /** The last four characters, only when the key is long enough that they reveal little. */

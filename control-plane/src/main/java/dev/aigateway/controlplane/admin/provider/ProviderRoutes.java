@@ -9,6 +9,7 @@ import dev.aigateway.db.Database;
 import dev.aigateway.db.Page;
 import dev.aigateway.db.provider.Provider;
 import dev.aigateway.db.provider.ProviderRepository;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import io.javalin.config.RoutesConfig;
 import java.util.UUID;
 
@@ -20,6 +21,8 @@ public final class ProviderRoutes {
       RoutesConfig routes, Database db, ObjectMapper mapper, ProviderService service) {
     ProviderTester tester = new ProviderTester();
     String base = "/api/v1/providers";
+    VocabularyView vocabulary = VocabularyView.current();
+    routes.get("/api/v1/provider-schemas", ctx -> ctx.json(vocabulary));
     routes.get(
         base,
         ctx -> {

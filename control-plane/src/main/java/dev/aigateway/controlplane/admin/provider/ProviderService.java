@@ -13,6 +13,7 @@ import dev.aigateway.db.provider.CredentialInfo;
 import dev.aigateway.db.provider.Provider;
 import dev.aigateway.db.provider.ProviderRepository;
 import dev.aigateway.db.secret.SecretCipher;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -232,6 +233,8 @@ public final class ProviderService {
       String field = "settings." + Validation.echoableName(e.getKey());
       if (!schema.allowsSetting(e.getKey())) {
         v.add(field, "is not a setting of schema " + schema.wire());
+      } else if (e.getKey().equals("authority_host")) {
+        v.baseUrl(field, e.getValue());
       } else if (e.getKey().equals(CaBundle.SETTING)) {
         CaBundle.validate(v, field, e.getValue());
       } else if (v.text(field, e.getValue(), 256) && e.getKey().equals("base_path")) {

@@ -62,9 +62,6 @@ public final class AwsSigV4Signer {
       Credentials credentials,
       String region,
       String service) {
-    SdkHttpRequest.Builder request =
-        SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(url);
-    headers.forEach(request::putHeader);
     AwsCredentialsIdentity identity =
         credentials.sessionToken() == null || credentials.sessionToken().isEmpty()
             ? AwsCredentialsIdentity.create(
@@ -73,6 +70,21 @@ public final class AwsSigV4Signer {
                 credentials.accessKeyId(),
                 credentials.secretAccessKey(),
                 credentials.sessionToken());
+    return sign(method, url, headers, body, identity, region, service);
+  }
+
+  /** As above, with credentials as the AWS SDK's providers give them. */
+  public Map<String, String> sign(
+      String method,
+      URI url,
+      Map<String, String> headers,
+      byte[] body,
+      AwsCredentialsIdentity identity,
+      String region,
+      String service) {
+    SdkHttpRequest.Builder request =
+        SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(url);
+    headers.forEach(request::putHeader);
     SignedRequest signed =
         signer.sign(
             r ->

@@ -2,10 +2,10 @@ package dev.aigateway.dataplane.translate.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.dataplane.config.ProviderConfig;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.chat.ChatUsage;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

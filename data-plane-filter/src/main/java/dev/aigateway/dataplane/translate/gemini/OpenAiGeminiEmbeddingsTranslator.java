@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.Json;
@@ -13,6 +12,7 @@ import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
 import dev.aigateway.dataplane.translate.chat.EmbeddingsRequest;
 import dev.aigateway.dataplane.usage.TokenUsage;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ public final class OpenAiGeminiEmbeddingsTranslator implements Translator {
 
   @Override
   public UpstreamRequest request(ObjectNode body, RequestContext context) {
-    EmbeddingsRequest parsed = EmbeddingsRequest.parse(body, schema.wireName());
+    EmbeddingsRequest parsed = EmbeddingsRequest.parse(body, schema.wire());
     request = parsed;
     model = context.upstreamModel();
     ObjectNode out = Json.MAPPER.createObjectNode();

@@ -2,7 +2,6 @@ package dev.aigateway.dataplane.translate.gemini;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.RequestContext;
@@ -10,6 +9,7 @@ import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
 import dev.aigateway.dataplane.translate.chat.ChatBodies;
 import dev.aigateway.dataplane.translate.chat.ChatRequest;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -43,7 +43,7 @@ public final class OpenAiGeminiTranslator implements Translator {
   @Override
   public UpstreamRequest request(ObjectNode body, RequestContext context) {
     ChatRequest chat = new ChatRequest(body);
-    ObjectNode translated = GeminiRequests.build(chat, schema.wireName(), context.upstreamModel());
+    ObjectNode translated = GeminiRequests.build(chat, schema.wire(), context.upstreamModel());
     includeUsage = chat.includeUsage();
     model = context.upstreamModel();
     try {

@@ -5,10 +5,10 @@ import static dev.aigateway.dataplane.translate.messages.MessagesRequests.invali
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
 import dev.aigateway.dataplane.translate.chat.ChainedRequests;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.util.Map;
 import java.util.Set;
 
@@ -93,7 +93,7 @@ final class MessagesToChat {
       if (!SUPPORTED.contains(name) && !ADVISORY.contains(name) && !value.isNull()) {
         throw invalid(
             name,
-            "The parameter '" + name + "' is not supported by " + schema.wireName() + " targets.");
+            "The parameter '" + name + "' is not supported by " + schema.wire() + " targets.");
       }
     }
   }

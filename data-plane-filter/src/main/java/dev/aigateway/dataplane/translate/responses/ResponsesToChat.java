@@ -5,11 +5,11 @@ import static dev.aigateway.dataplane.translate.responses.ResponsesRequests.inva
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
 import dev.aigateway.dataplane.translate.chat.ChainedRequests;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,7 +68,7 @@ final class ResponsesToChat {
         messages.addObject().put("role", "system").put("content", text);
       }
     }
-    ResponsesInput.convert(body.get("input"), schema.wireName(), messages);
+    ResponsesInput.convert(body.get("input"), schema.wire(), messages);
     if (messages.isEmpty()) {
       throw invalid("input", "input must be a string or a non-empty array of input items.");
     }
@@ -83,11 +83,11 @@ final class ResponsesToChat {
     }
     ChainedRequests.copyNumber(body, "temperature", out);
     ChainedRequests.copyNumber(body, "top_p", out);
-    ArrayNode tools = ResponsesTools.tools(body.get("tools"), schema.wireName());
+    ArrayNode tools = ResponsesTools.tools(body.get("tools"), schema.wire());
     if (!tools.isEmpty()) {
       out.set("tools", tools);
     }
-    ResponsesTools.toolChoice(body.get("tool_choice"), !tools.isEmpty(), schema.wireName(), out);
+    ResponsesTools.toolChoice(body.get("tool_choice"), !tools.isEmpty(), schema.wire(), out);
     JsonNode parallel = body.get("parallel_tool_calls");
     if (parallel != null && !parallel.isNull() && !tools.isEmpty()) {
       if (!parallel.isBoolean()) {
@@ -137,19 +137,13 @@ final class ResponsesToChat {
           if (value.asInt(0) != 0) {
             throw invalid(
                 name,
-                "The parameter 'top_logprobs' is not supported by "
-                    + schema.wireName()
-                    + " targets.");
+                "The parameter 'top_logprobs' is not supported by " + schema.wire() + " targets.");
           }
         }
         default ->
             throw invalid(
                 name,
-                "The parameter '"
-                    + name
-                    + "' is not supported by "
-                    + schema.wireName()
-                    + " targets.");
+                "The parameter '" + name + "' is not supported by " + schema.wire() + " targets.");
       }
     }
   }
@@ -167,7 +161,7 @@ final class ResponsesToChat {
             "unsupported_parameter",
             field,
             prefix
-                + schema.wireName()
+                + schema.wire()
                 + " targets: the gateway keeps no responses, so '"
                 + field
                 + "' is not supported. Send the whole conversation in 'input' (with store"

@@ -3,12 +3,12 @@ package dev.aigateway.dataplane.translate.responses;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
 import dev.aigateway.dataplane.translate.chat.ChainedRequests;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
 import dev.aigateway.dataplane.translate.chat.Providers;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

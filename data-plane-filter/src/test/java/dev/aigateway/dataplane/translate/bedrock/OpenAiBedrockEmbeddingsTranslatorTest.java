@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
@@ -14,6 +13,7 @@ import dev.aigateway.dataplane.translate.UpstreamRequest;
 import dev.aigateway.dataplane.translate.chat.Expect;
 import dev.aigateway.dataplane.translate.chat.Providers;
 import dev.aigateway.dataplane.usage.TokenUsage;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
@@ -16,6 +15,7 @@ import dev.aigateway.dataplane.translate.chat.Fixtures;
 import dev.aigateway.dataplane.translate.chat.OpenAiStream;
 import dev.aigateway.dataplane.translate.chat.Providers;
 import dev.aigateway.dataplane.usage.TokenUsage;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

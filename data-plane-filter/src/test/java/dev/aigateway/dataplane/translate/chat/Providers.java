@@ -3,9 +3,9 @@ package dev.aigateway.dataplane.translate.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.config.ProviderConfig;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.RequestContext;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -21,9 +21,9 @@ public final class Providers {
     ProviderConfig provider =
         new ProviderConfig(
             UUID.randomUUID(),
-            "test-" + schema.wireName().replace('_', '-'),
+            "test-" + schema.wire().replace('_', '-'),
             schema,
-            schema.wireName(),
+            schema.wire(),
             "https://upstream.example",
             "",
             settings,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.dataplane.config.ProviderConfig;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.RequestContext;
@@ -13,6 +12,7 @@ import dev.aigateway.dataplane.translate.UpstreamRequest;
 import dev.aigateway.dataplane.translate.chat.Fixtures;
 import dev.aigateway.dataplane.translate.chat.OpenAiStream;
 import dev.aigateway.dataplane.usage.TokenUsage;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

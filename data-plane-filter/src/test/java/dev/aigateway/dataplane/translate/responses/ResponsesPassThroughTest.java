@@ -4,7 +4,6 @@ import static dev.aigateway.dataplane.translate.chat.Providers.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.Endpoint;
 import dev.aigateway.dataplane.translate.RequestContext;
@@ -13,6 +12,7 @@ import dev.aigateway.dataplane.translate.Translators;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
 import dev.aigateway.dataplane.translate.chat.Providers;
 import dev.aigateway.dataplane.usage.TokenUsage;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aigateway.dataplane.config.ProviderSchema;
 import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.Endpoint;
 import dev.aigateway.dataplane.translate.RequestContext;
@@ -13,6 +12,7 @@ import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
 import dev.aigateway.dataplane.translate.Translators;
 import dev.aigateway.dataplane.translate.chat.Providers;
+import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.aigateway.dataplane.credential.provider;
+package dev.aigateway.dataplane.credential;
 
 import java.net.URI;
 import java.util.Locale;
