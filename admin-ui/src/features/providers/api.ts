@@ -50,6 +50,8 @@ interface SettingSpec {
 interface SchemaSpec {
   label: string;
   defaultBaseUrl: string;
+  /** Shown under the base URL field: what form the URL takes for this schema. */
+  baseUrlHelp?: string;
   settings: SettingSpec[];
   credentialKinds: CredentialKind[];
 }
@@ -58,14 +60,17 @@ interface SchemaSpec {
 export const SCHEMAS: Record<Schema, SchemaSpec> = {
   openai: {
     label: 'OpenAI',
-    defaultBaseUrl: 'https://api.openai.com',
+    defaultBaseUrl: 'https://api.openai.com/v1',
+    baseUrlHelp: "As in the OpenAI SDK: the API root with its version; /chat/completions is appended.",
     settings: [{ key: 'organization', label: 'Organization', required: false }],
     credentialKinds: ['api_key'],
   },
   openai_compatible: {
     label: 'OpenAI-compatible',
     defaultBaseUrl: '',
-    settings: [{ key: 'base_path', label: 'Base path', required: false, help: 'Defaults to /v1.' }],
+    baseUrlHelp:
+      'As in the OpenAI SDK: the API root, e.g. http://localhost:11434/v1 (Ollama), https://api.groq.com/openai/v1, https://api.perplexity.ai.',
+    settings: [],
     credentialKinds: ['api_key'],
   },
   azure_openai: {

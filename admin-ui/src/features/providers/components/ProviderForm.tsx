@@ -95,7 +95,7 @@ export function ProviderForm({ provider, onSaved, onCancel }: Props) {
         error={fieldErrors.schema}
         help={editing ? 'The schema of an existing provider cannot change.' : undefined}
       />
-      <TextField label="Base URL" value={baseUrl} onChange={setBaseUrl} error={fieldErrors.base_url} type="url" required />
+      <TextField label="Base URL" value={baseUrl} onChange={setBaseUrl} error={fieldErrors.base_url} help={spec.baseUrlHelp} type="url" required />
       {spec.settings.map((s) => (
         <TextField
           key={`${schema}-${s.key}`}
