@@ -13,6 +13,7 @@ import dev.aigateway.dataplane.quota.FleetCounters;
 import dev.aigateway.dataplane.quota.QuotaAdmission;
 import dev.aigateway.dataplane.quota.QuotaConfigStore;
 import dev.aigateway.dataplane.quota.QuotaSettings;
+import dev.aigateway.dataplane.telemetry.Tracing;
 import dev.aigateway.dataplane.usage.GenAiMetrics;
 import dev.aigateway.dataplane.usage.UsageRecorder;
 import dev.aigateway.db.Database;
@@ -147,10 +148,14 @@ public final class ExtProcServer implements AutoCloseable {
         Executors.newCachedThreadPool(Thread.ofPlatform().name("ext-proc-blocking-", 0).factory());
     owned = new ArrayList<>(owned);
     owned.add(blocking::shutdownNow);
+    // OTEL_* environment; closed last so the spans of the final requests are flushed.
+    Tracing tracing = Tracing.fromEnvironment();
+    owned.add(tracing);
     ExtProcService service =
         new ExtProcService(
             ProcessorDependencies.of(
-                config::current, admission, both, settings.maxRequestBodyBytes()),
+                    config::current, admission, both, settings.maxRequestBodyBytes())
+                .withTracing(tracing),
             blocking);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(
@@ -176,6 +181,7 @@ public final class ExtProcServer implements AutoCloseable {
     } catch (IOException e) {
       config.close();
       blocking.shutdownNow();
+      tracing.close();
       throw new UncheckedIOException(
           "ext_proc server could not listen on " + settings.bindAddress() + ":" + settings.port(),
           e);

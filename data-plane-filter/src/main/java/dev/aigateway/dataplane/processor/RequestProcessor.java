@@ -15,6 +15,7 @@ import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.error.ErrorShape;
 import dev.aigateway.dataplane.error.GatewayError;
+import dev.aigateway.dataplane.telemetry.RequestTrace;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.Endpoint;
 import dev.aigateway.dataplane.translate.Json;
@@ -70,6 +71,7 @@ final class RequestProcessor {
   private boolean usageReported;
   private long firstChunkNanos;
   private boolean finished;
+  private RequestTrace trace = RequestTrace.OFF;
 
   RequestProcessor(ProcessorDependencies deps) {
     this.deps = deps;
@@ -144,6 +146,7 @@ final class RequestProcessor {
       path = path.substring(0, path.length() - 1);
     }
     clientPath = path;
+    trace = deps.tracing().start(headers, method, path);
 
     ConfigSnapshot config = deps.config().get();
     if (config.revision() == 0) {
@@ -231,6 +234,7 @@ final class RequestProcessor {
     if (modelConfig == null) {
       return reject(GatewayError.modelNotFound(requested));
     }
+    trace.requested(e, requested);
     if (!k.allows(requested)) {
       return reject(GatewayError.modelNotAllowed(requested));
     }
@@ -312,6 +316,9 @@ final class RequestProcessor {
             // Usage must be readable in the response, so it must not come back compressed.
             .addRemoveHeaders("accept-encoding");
     upstream.headers().forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    trace
+        .attempt(provider, chosen.upstreamModel(), body)
+        .forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
     credentialHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
     return ProcessingResponse.newBuilder()
         .setRequestBody(
@@ -386,6 +393,7 @@ final class RequestProcessor {
     } else {
       replacement = null;
     }
+    trace.responseBody(replacement == null ? body : replacement, streamingResponse);
     if (end) {
       finish(responseStatus);
     }
@@ -484,6 +492,7 @@ final class RequestProcessor {
             Duration.ofNanos(System.nanoTime() - startNanos),
             ttft,
             streamingResponse);
+    trace.finish(status, usage, usageReported);
     try {
       deps.recorder().record(record);
     } catch (RuntimeException e) {
