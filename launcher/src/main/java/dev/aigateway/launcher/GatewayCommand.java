@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       MigrateCommand.class,
       RotateSecretKeyCommand.class,
       BootstrapCommand.class,
+      dev.aigateway.launcher.config.ConfigCommand.class,
     })
 final class GatewayCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

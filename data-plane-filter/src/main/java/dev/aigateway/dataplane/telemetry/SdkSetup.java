@@ -18,19 +18,21 @@ final class SdkSetup {
       sdk =
           AutoConfiguredOpenTelemetrySdk.builder()
               // Defaults the environment overrides: traces only (metrics are Prometheus's job
-              // here), and a service name dashboards can find.
+              // here), a service name dashboards can find, and the specification's default
+              // protocol (the Java SDK's own default is gRPC).
               .addPropertiesSupplier(
                   () ->
                       Map.of(
                           "otel.service.name", "ai-gateway",
                           "otel.metrics.exporter", "none",
-                          "otel.logs.exporter", "none"))
+                          "otel.logs.exporter", "none",
+                          "otel.exporter.otlp.protocol", "http/protobuf"))
               .build()
               .getOpenTelemetrySdk();
     } catch (RuntimeException e) {
-      // For example OTEL_EXPORTER_OTLP_PROTOCOL=grpc: this build sends OTLP over HTTP only.
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalArgumentException(
-          "OTEL_* tracing configuration is not usable: " + e.getMessage(), e);
+          "OTEL_* tracing configuration is not usable: " + cause.getMessage(), e);
     }
     boolean capture = TracingEnvironment.captureContent(env);
     log.info(
