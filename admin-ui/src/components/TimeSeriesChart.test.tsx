@@ -19,3 +19,13 @@ describe('TimeSeriesChart', () => {
     ]);
   });
 });
+
+describe('niceTicks', () => {
+  it('gives round steps for a small cost axis', async () => {
+    const { niceTicks } = await import('./LinePlot');
+    expect(niceTicks(0.000026)).toEqual([0, 0.00001, 0.00002, 0.00003]);
+    expect(niceTicks(2)).toEqual([0, 0.5, 1, 1.5, 2]);
+    expect(niceTicks(18)).toEqual([0, 5, 10, 15, 20]);
+    expect(niceTicks(0)).toEqual([0, 1]);
+  });
+});

@@ -141,11 +141,43 @@ class TracesIT {
         FakeProvider.ReceivedRequest received = upstream.received().getLast();
         assertThat(received.headers().get("traceparent"))
             .isEqualTo("00-" + CLIENT_TRACE + "-" + hex(call.getSpanId()) + "-01");
+        assertDashboardQueriesExportedMetrics(gateway);
         // Content capture is off: the prompt is in no span.
         assertThat(collector.spans())
             .allSatisfy(s -> assertThat(s.toString()).doesNotContain(PROMPT));
       }
     }
+  }
+
+  /**
+   * Every metric deploy/grafana/ai-gateway-dashboard.json queries is on /metrics after a request
+   * (except those that appear only after their event: a quota refusal, a NACK, a quota's window).
+   */
+  private static void assertDashboardQueriesExportedMetrics(GatewayProcess gateway)
+      throws Exception {
+    String dashboard =
+        java.nio.file.Files.readString(Path.of("../deploy/grafana/ai-gateway-dashboard.json"));
+    java.util.Set<String> queried = new java.util.TreeSet<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\b((?:gen_ai|gateway)_[a-z_]+)\\b").matcher(dashboard);
+    while (m.find()) {
+      queried.add(m.group(1));
+    }
+    queried.removeIf(
+        n ->
+            !n.endsWith("_count")
+                && !n.endsWith("_sum")
+                && !n.endsWith("_max")
+                && !n.endsWith("_total")
+                && !n.endsWith("_nodes")
+                && !n.endsWith("_depth")
+                && !n.endsWith("_headroom"));
+    queried.removeAll(
+        List.of(
+            "gateway_quota_rejections_total", "gateway_xds_nacks_total", "gateway_quota_headroom"));
+    String metrics = gateway.get("/metrics").orElseThrow().body();
+    assertThat(queried).hasSizeGreaterThan(8);
+    assertThat(queried).allSatisfy(name -> assertThat(metrics).as(name).contains(name));
   }
 
   private static OpenAIClient client(int proxyPort, String key, Map<String, String> headers) {
