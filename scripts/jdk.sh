@@ -37,9 +37,10 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # JVM options of the gateway unless GATEWAY_JAVA_OPTS (./gateway) or LOAD_TEST_JAVA_OPTS
 # (scripts/load-test.sh) replaces them: a small footprint for one machine (docs/operations.md,
 # "Memory"; figures in docs/benchmarks.md). The serial collector needs no concurrent threads or
-# remembered sets on 2 cores, and with ~60-80 MiB live its young pauses stay short; compact object
-# headers (JDK 25+) shrink every object by 4 bytes, jtokkit's tables included.
-GATEWAY_DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xms128m -Xmx160m -XX:ReservedCodeCacheSize=64m -Xss512k"
+# remembered sets on 2 cores, and with ~60 MiB live a 24 MiB young generation keeps its pauses
+# short; the heap starts at 96 MiB and grows only when it must (up to 512 MiB, for bursts of large
+# request bodies); compact object headers (JDK 25+) shrink every object by 4 bytes.
+GATEWAY_DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xms96m -Xmx512m -Xmn24m -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=2 -Xss512k"
 if [ "$(java_major "$JAVA_HOME/bin/java")" -ge 25 ]; then
   GATEWAY_DEFAULT_JAVA_OPTS="$GATEWAY_DEFAULT_JAVA_OPTS -XX:+UseCompactObjectHeaders"
 fi
