@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRate, formatUsd, formatUsdPer } from './format';
+import { formatRate, formatUsd } from './format';
 
 describe('formatUsd', () => {
   it('shows the significant digits of a cost below one cent', () => {
@@ -19,10 +19,6 @@ describe('formatUsd', () => {
     expect(formatUsd(12.345)).toBe('$12.35');
     expect(formatUsd(1234.5)).toBe('$1,234.50');
     expect(formatUsd(null)).toBe('—');
-  });
-
-  it('writes per-million prices with their unit', () => {
-    expect(formatUsdPer(0.15, 'million')).toBe('$0.15 / 1M');
   });
 });
 

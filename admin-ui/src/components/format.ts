@@ -27,12 +27,6 @@ export function formatUsd(n: number | null | undefined): string {
   return `${sign}$${text}`;
 }
 
-/** A per-million or per-1k price where a per-unit one would be all zeros. */
-export function formatUsdPer(n: number | null | undefined, per: 'million' | '1k'): string {
-  if (n === null || n === undefined) return '—';
-  return `${formatUsd(n)} / ${per === 'million' ? '1M' : '1k'}`;
-}
-
 export function formatPercent(n: number): string {
   return `${(n * 100).toFixed(1)}%`;
 }
