@@ -102,7 +102,7 @@ public final class ConfigCommand implements Runnable {
         "Make the gateway match FILE: create what it lacks, update what differs (by name; keys by"
             + " team and name; quotas by scope, model, metric and window). Applying the same file"
             + " again changes nothing and writes no audit entry.",
-        "String values may reference environment variables as ${NAME} (provider credentials"
+        "String values may reference environment variables as $${NAME} (provider credentials"
             + " belong there). A provider without credentials in the file keeps its stored ones."
       })
   static final class ApplyFile implements Callable<Integer> {
