@@ -43,8 +43,11 @@ public final class ExtProcServer implements AutoCloseable {
   private final Server server;
   private final ConfigStore config;
   private final List<AutoCloseable> owned;
+  private final java.time.Duration drainGrace;
 
-  private ExtProcServer(Server server, ConfigStore config, List<AutoCloseable> owned) {
+  private ExtProcServer(
+      Server server, ConfigStore config, List<AutoCloseable> owned, java.time.Duration drainGrace) {
+    this.drainGrace = drainGrace;
     this.server = server;
     this.config = config;
     this.owned = owned;
@@ -138,7 +141,7 @@ public final class ExtProcServer implements AutoCloseable {
             database,
             new ConfigLoader(
                 new SecretCipher(settings.secretKey(), settings.previousSecretKeys())));
-    GenAiMetrics metrics = new GenAiMetrics(registry);
+    GenAiMetrics metrics = new GenAiMetrics(registry, name -> config.current().model(name) != null);
     UsageRecorder both =
         record -> {
           metrics.record(record);
@@ -166,16 +169,16 @@ public final class ExtProcServer implements AutoCloseable {
           .workerEventLoopGroup(loops.group())
           .channelType(loops.channelType());
     }
-    Server server =
-        builder
-            .addService(service)
-            // Messages are answered on the transport's event loop; work that may block is handed
-            // to the pool above by ExtProcService.
-            .directExecutor()
-            // Request bodies arrive whole in one message (BUFFERED): allow the configured size.
-            .maxInboundMessageSize(
-                (int) Math.min(Integer.MAX_VALUE, settings.maxRequestBodyBytes() + (1 << 20)))
-            .build();
+    builder
+        .addService(service)
+        // Messages are answered on the transport's event loop; work that may block is handed
+        // to the pool above by ExtProcService.
+        .directExecutor()
+        // Request bodies arrive whole in one message (BUFFERED): allow the configured size.
+        .maxInboundMessageSize(
+            (int) Math.min(Integer.MAX_VALUE, settings.maxRequestBodyBytes() + (1 << 20)));
+    permitEnvoyKeepalive(builder);
+    Server server = builder.build();
     try {
       server.start();
     } catch (IOException e) {
@@ -187,7 +190,16 @@ public final class ExtProcServer implements AutoCloseable {
           e);
     }
     log.info("ext_proc listening on {}:{}", settings.bindAddress(), server.getPort());
-    return new ExtProcServer(server, config, owned);
+    return new ExtProcServer(server, config, owned, settings.drainGrace());
+  }
+
+  /**
+   * Envoy's ext_proc cluster pings every 30 s, also on idle connections (ClusterFactory's
+   * connection_keepalive); grpc-java's default (5 minutes, no pings without calls) would answer
+   * GOAWAY ENHANCE_YOUR_CALM and drop every stream on that connection.
+   */
+  static void permitEnvoyKeepalive(NettyServerBuilder builder) {
+    builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
   }
 
   /** The config revision being served (0 until the database has answered once). */
@@ -200,12 +212,15 @@ public final class ExtProcServer implements AutoCloseable {
     return server.getPort();
   }
 
-  /** Stops accepting streams and waits (bounded) for in-flight ones to finish. */
+  /**
+   * Stops accepting streams (Envoy sees GOAWAY and opens new streams elsewhere) and lets those in
+   * flight finish within the drain grace; only then are the rest cut.
+   */
   @Override
   public void close() {
     server.shutdown();
     try {
-      if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
+      if (!server.awaitTermination(drainGrace.toMillis(), TimeUnit.MILLISECONDS)) {
         server.shutdownNow();
       }
     } catch (InterruptedException e) {

@@ -13,7 +13,10 @@ import java.util.List;
  * @param dataDir data directory (usage spool files live under it)
  * @param secretKey key that opens stored provider credentials (32 bytes)
  * @param previousSecretKeys older keys still accepted while credentials are re-encrypted
- * @param maxRequestBodyBytes larger request bodies are refused with 413 before going upstream
+ * @param maxRequestBodyBytes larger request bodies are refused with 413 before going upstream; the
+ *     same value as the control plane's Envoy buffer limits ({@code GATEWAY_BODY_LIMIT_BYTES})
+ * @param drainGrace on shutdown, how long streams in flight (a long streamed completion) may take
+ *     to finish after the server stopped accepting new ones
  */
 public record ExtProcSettings(
     String bindAddress,
@@ -21,10 +24,14 @@ public record ExtProcSettings(
     Path dataDir,
     byte[] secretKey,
     List<byte[]> previousSecretKeys,
-    long maxRequestBodyBytes) {
+    long maxRequestBodyBytes,
+    java.time.Duration drainGrace) {
 
-  /** Room for a few base64 images; Envoy's own buffer limit must be at least this. */
-  public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 16L * 1024 * 1024;
+  /** The control plane's default body limit (EnvoyOptions.DEFAULT_BODY_LIMIT_BYTES). */
+  public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 50L * 1024 * 1024;
+
+  /** Streamed completions run for minutes; a rolling restart should not cut them. */
+  public static final java.time.Duration DEFAULT_DRAIN_GRACE = java.time.Duration.ofSeconds(60);
 
   public ExtProcSettings {
     requireNonNull(bindAddress, "bindAddress");
@@ -35,6 +42,28 @@ public record ExtProcSettings(
       throw new IllegalArgumentException(
           "maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: > 0)");
     }
+    requireNonNull(drainGrace, "drainGrace");
+    if (drainGrace.isNegative()) {
+      throw new IllegalArgumentException("drainGrace: " + drainGrace + " (expected: >= 0)");
+    }
+  }
+
+  /** Settings with the default drain grace. */
+  public ExtProcSettings(
+      String bindAddress,
+      int port,
+      Path dataDir,
+      byte[] secretKey,
+      List<byte[]> previousSecretKeys,
+      long maxRequestBodyBytes) {
+    this(
+        bindAddress,
+        port,
+        dataDir,
+        secretKey,
+        previousSecretKeys,
+        maxRequestBodyBytes,
+        DEFAULT_DRAIN_GRACE);
   }
 
   /** Settings with the default request body limit. */

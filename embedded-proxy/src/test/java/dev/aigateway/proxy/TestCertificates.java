@@ -17,6 +17,9 @@ final class TestCertificates {
   final SSLContext serverContext;
   final TrustManagerFactory trust;
 
+  /** The self-signed certificate as PEM: what a provider's private CA bundle would hold. */
+  final String pem;
+
   TestCertificates(Path dir, String hostName) throws Exception {
     Path store = dir.resolve("upstream.p12");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
@@ -60,5 +63,10 @@ final class TestCertificates {
     serverContext.init(kmf.getKeyManagers(), null, null);
     trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(ks);
+    byte[] der = ks.getCertificate("upstream").getEncoded();
+    pem =
+        "-----BEGIN CERTIFICATE-----\n"
+            + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+            + "\n-----END CERTIFICATE-----\n";
   }
 }

@@ -69,6 +69,8 @@ public final class FakeProvider implements AutoCloseable {
   private final List<ReceivedRequest> received = Collections.synchronizedList(new ArrayList<>());
   private final List<Usage> reportedUsage = Collections.synchronizedList(new ArrayList<>());
   private volatile Duration chunkDelay;
+  private volatile Map<String, String> accountHeaders = Map.of();
+  private volatile Duration responseDelay = Duration.ZERO;
 
   private FakeProvider(HttpServer server, Duration chunkDelay) {
     this.server = server;
@@ -97,6 +99,22 @@ public final class FakeProvider implements AutoCloseable {
   /** Delay between streamed chunks. */
   public void chunkDelay(Duration delay) {
     this.chunkDelay = requireNonNull(delay, "delay");
+  }
+
+  /**
+   * Headers a real provider adds about the account behind the key (organization, project, its rate
+   * limits, cookies), sent on every reply from now on.
+   */
+  public void accountHeaders(Map<String, String> headers) {
+    accountHeaders = Map.copyOf(headers);
+  }
+
+  /**
+   * Waits this long after computing an answer (and counting its usage as served) before sending its
+   * headers: a slow provider, for clients that hang up before the response starts.
+   */
+  public void responseDelay(Duration delay) {
+    this.responseDelay = requireNonNull(delay, "delay");
   }
 
   /** The next request is answered with {@code status} in its schema's error shape. */
@@ -175,6 +193,7 @@ public final class FakeProvider implements AutoCloseable {
         if (reply.usage() != null) {
           reportedUsage.add(reply.usage());
         }
+        sleep(responseDelay);
         send(exchange, reply);
       } catch (RuntimeException e) {
         send(exchange, responder.error(500, e.getClass().getSimpleName()));
@@ -203,6 +222,7 @@ public final class FakeProvider implements AutoCloseable {
 
   private void send(HttpExchange exchange, Reply reply) throws IOException {
     exchange.getResponseHeaders().set("content-type", reply.contentType());
+    accountHeaders.forEach(exchange.getResponseHeaders()::set);
     reply.headers().forEach(exchange.getResponseHeaders()::set);
     if (reply.streamed()) {
       exchange.sendResponseHeaders(reply.status(), 0);

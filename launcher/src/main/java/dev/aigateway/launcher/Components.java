@@ -58,9 +58,31 @@ final class Components {
                     servers.extProcPort,
                     dataDir,
                     secretKey,
-                    SecretOptions.previousKeys()),
+                    SecretOptions.previousKeys(),
+                    // The one body limit: the same value the control plane gives Envoy.
+                    dev.aigateway.controlplane.xds.EnvoyOptions.fromEnvironment(System.getenv())
+                        .bodyLimitBytes(),
+                    drainGrace()),
                 db,
                 registry,
                 loops));
+  }
+
+  /** {@code GATEWAY_EXT_PROC_DRAIN_SECONDS}: grace for streams in flight at shutdown. */
+  private static java.time.Duration drainGrace() {
+    String value = System.getenv("GATEWAY_EXT_PROC_DRAIN_SECONDS");
+    if (value == null || value.isBlank()) {
+      return ExtProcSettings.DEFAULT_DRAIN_GRACE;
+    }
+    try {
+      long seconds = Long.parseLong(value.trim());
+      if (seconds >= 0) {
+        return java.time.Duration.ofSeconds(seconds);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "GATEWAY_EXT_PROC_DRAIN_SECONDS: " + value + " (expected: whole seconds >= 0)");
   }
 }

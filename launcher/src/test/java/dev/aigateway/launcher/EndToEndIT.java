@@ -290,6 +290,66 @@ class EndToEndIT {
     assertThat(Duration.ofNanos(System.nanoTime() - changed)).isLessThan(Duration.ofSeconds(2));
   }
 
+  /**
+   * Header hygiene through the whole gateway (control plane xDS, proxy, ext_proc): what the SDK
+   * sends about the client's own OpenAI account, its cookies and Envoy routing headers never reach
+   * the provider, and the provider's account headers never reach the client.
+   */
+  @Test
+  @Order(0)
+  void clientAndProviderAccountHeadersStayOnTheirSide() throws Exception {
+    primary.accountHeaders(
+        Map.of(
+            "openai-organization", "org-shared-upstream",
+            "openai-project", "proj_shared_upstream",
+            "set-cookie", "__cf_bm=upstream-session; path=/; HttpOnly",
+            "x-ratelimit-remaining-tokens", "149999000",
+            "cf-ray", "8f0000000000-IAD"));
+    primary.clearReceived();
+    OpenAIClient sdk =
+        OpenAIOkHttpClient.builder()
+            .baseUrl("http://127.0.0.1:" + proxyPort + "/v1")
+            .apiKey(keySecret)
+            .organization("org-client-own")
+            .project("proj_client_own")
+            .maxRetries(0)
+            .timeout(Duration.ofSeconds(20))
+            .build();
+    try {
+      var raw =
+          sdk.chat()
+              .completions()
+              .withRawResponse()
+              .create(
+                  chat("hello")
+                      .putAdditionalHeader("cookie", "session=client-secret")
+                      .putAdditionalHeader("x-envoy-retry-on", "5xx,reset")
+                      .putAdditionalHeader("x-envoy-max-retries", "5")
+                      .build());
+
+      assertThat(raw.statusCode()).isEqualTo(200);
+      assertThat(raw.parse().choices()).isNotEmpty();
+      Map<String, String> sent = primary.received().getLast().headers();
+      assertThat(sent)
+          .doesNotContainKeys(
+              "cookie",
+              "openai-project",
+              "openai-organization",
+              "x-envoy-retry-on",
+              "x-envoy-max-retries");
+      assertThat(sent.values()).noneMatch(v -> v.contains(keySecret));
+      assertThat(sent).containsEntry("accept-encoding", "identity");
+      assertThat(raw.headers().values("openai-organization")).isEmpty();
+      assertThat(raw.headers().values("openai-project")).isEmpty();
+      assertThat(raw.headers().values("set-cookie")).isEmpty();
+      assertThat(raw.headers().values("cf-ray")).isEmpty();
+      assertThat(raw.headers().values("x-ratelimit-remaining-tokens")).doesNotContain("149999000");
+    } finally {
+      primary.accountHeaders(Map.of());
+      sdk.close();
+    }
+  }
+
   @Test
   @Order(7)
   void overQuotaIs429WithRateLimitHeaders() throws Exception {

@@ -92,6 +92,7 @@ public final class UsageRoutes {
       ObjectNode n = items.addObject();
       n.put("time", e.time().toString());
       n.put("request_id", e.requestId());
+      n.put("client_request_id", e.clientRequestId());
       n.put("key_id", e.keyId() == null ? null : e.keyId().toString());
       n.put("key_name", row.keyName());
       n.put("team", row.teamName());

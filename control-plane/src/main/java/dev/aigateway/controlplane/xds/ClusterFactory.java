@@ -8,20 +8,13 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
-import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.Builder;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
-import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
-import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 
 /** Builds the CDS clusters: one per provider and one for the ext_proc service. */
 final class ClusterFactory {
@@ -31,23 +24,23 @@ final class ClusterFactory {
   private ClusterFactory() {}
 
   /**
-   * A provider cluster: DNS-resolved base URL host, TLS with SNI and verification against the
-   * system trust store for https, HTTP/2 where the provider is known to speak it.
+   * A provider cluster: DNS-resolved base URL host; for https, TLS with SNI, the provider's own CA
+   * bundle or the fleet's trusted CA file, a SAN check, and HTTP/2 or HTTP/1.1 by ALPN.
    */
-  static Cluster provider(XdsState.Provider provider, UpstreamEndpoint endpoint) {
+  static Cluster provider(
+      XdsState.Provider provider, UpstreamEndpoint endpoint, EnvoyOptions options) {
     String name = XdsNames.providerCluster(provider.name());
-    boolean http2 = endpoint.tls() && speaksHttp2(provider.schema());
     Cluster.Builder cluster =
         Cluster.newBuilder()
             .setName(name)
             .setConnectTimeout(seconds(5))
             .setLoadAssignment(loadAssignment(name, endpoint.host(), endpoint.port()))
-            // Responses are buffered whole for non-streaming translation; the 1 MiB default is
-            // too small for long completions.
-            .setPerConnectionBufferLimitBytes(UInt32Value.of(8 * 1024 * 1024))
+            // Non-streaming responses are buffered whole for translation: the one body limit
+            // (filter_manager.cc responseDataTooLarge answers 500 above it).
+            .setPerConnectionBufferLimitBytes(bufferLimit(options))
             .setCircuitBreakers(circuitBreakers(1024))
             .putTypedExtensionProtocolOptions(
-                PROTOCOL_OPTIONS_KEY, Any.pack(protocolOptions(http2, seconds(60))));
+                PROTOCOL_OPTIONS_KEY, Any.pack(providerProtocolOptions(endpoint.tls())));
     if (UpstreamEndpoint.isIpLiteral(endpoint.host())) {
       cluster.setType(Cluster.DiscoveryType.STATIC);
     } else {
@@ -57,24 +50,27 @@ final class ClusterFactory {
           .setDnsLookupFamily(Cluster.DnsLookupFamily.V4_PREFERRED);
     }
     if (endpoint.tls()) {
-      cluster.setTransportSocket(tls(endpoint.host(), http2));
+      cluster.setTransportSocket(
+          UpstreamTls.transportSocket(endpoint.host(), provider.caBundle(), options));
     }
     return cluster.build();
   }
 
   /** The plaintext HTTP/2 cluster of the ext_proc gRPC service. */
-  static Cluster extProc(ExtProcTarget target) {
+  static Cluster extProc(ExtProcTarget target, EnvoyOptions options) {
     String name = XdsNames.EXT_PROC_CLUSTER;
     Cluster.Builder cluster =
         Cluster.newBuilder()
             .setName(name)
             .setConnectTimeout(seconds(1))
             .setLoadAssignment(loadAssignment(name, target.host(), target.port()))
-            .setPerConnectionBufferLimitBytes(UInt32Value.of(8 * 1024 * 1024))
+            // A buffered body travels whole in one gRPC message.
+            .setPerConnectionBufferLimitBytes(bufferLimit(options))
             // One gRPC stream per HTTP request: the limits must not be below the listener's.
             .setCircuitBreakers(circuitBreakers(100_000))
+            .setOutlierDetection(ExtProcHealth.outlierDetection())
             .putTypedExtensionProtocolOptions(
-                PROTOCOL_OPTIONS_KEY, Any.pack(protocolOptions(true, seconds(300))));
+                PROTOCOL_OPTIONS_KEY, Any.pack(ExtProcHealth.protocolOptions(seconds(300))));
     if (UpstreamEndpoint.isIpLiteral(target.host())) {
       cluster.setType(Cluster.DiscoveryType.STATIC);
     } else {
@@ -87,15 +83,35 @@ final class ClusterFactory {
   }
 
   /**
-   * Whether the provider's public endpoint negotiates HTTP/2. Self-hosted OpenAI-compatible servers
-   * (vLLM, Ollama, ...) often speak only HTTP/1.1, and unknown schemas get the safe choice too.
+   * The one body limit plus room for headers and gRPC framing, so a body of exactly the limit
+   * passes Envoy and the ext_proc (not Envoy) is the one that refuses, in the client API's shape.
    */
-  static boolean speaksHttp2(String schema) {
-    return switch (schema) {
-      case "openai", "azure_openai", "anthropic", "aws_bedrock", "gcp_vertex", "gemini" -> true;
-      case "openai_compatible" -> false;
-      default -> false;
-    };
+  static UInt32Value bufferLimit(EnvoyOptions options) {
+    return UInt32Value.of((int) (options.bodyLimitBytes() + (1 << 20)));
+  }
+
+  /**
+   * https: {@code auto_config} negotiates h2 or http/1.1 by ALPN (an HTTP/1.1-only front gets
+   * HTTP/1.1 instead of a 503); plaintext: HTTP/1.1, since there is no ALPN to negotiate with.
+   * [upstreams/http/v3/http_protocol_options.proto: auto_config]
+   */
+  static HttpProtocolOptions providerProtocolOptions(boolean tls) {
+    HttpProtocolOptions.Builder options =
+        HttpProtocolOptions.newBuilder()
+            .setCommonHttpProtocolOptions(
+                io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder()
+                    .setIdleTimeout(seconds(60)));
+    if (tls) {
+      options.setAutoConfig(
+          HttpProtocolOptions.AutoHttpConfig.newBuilder()
+              .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance())
+              .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()));
+    } else {
+      options.setExplicitHttpConfig(
+          HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+              .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance()));
+    }
+    return options.build();
   }
 
   private static ClusterLoadAssignment loadAssignment(String cluster, String host, int port) {
@@ -113,46 +129,6 @@ final class ClusterFactory {
                                             SocketAddress.newBuilder()
                                                 .setAddress(host)
                                                 .setPortValue(port))))))
-        .build();
-  }
-
-  private static HttpProtocolOptions protocolOptions(boolean http2, Duration idleTimeout) {
-    HttpProtocolOptions.ExplicitHttpConfig.Builder explicit =
-        HttpProtocolOptions.ExplicitHttpConfig.newBuilder();
-    if (http2) {
-      explicit.setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance());
-    } else {
-      explicit.setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance());
-    }
-    Builder common =
-        io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder()
-            .setIdleTimeout(idleTimeout);
-    return HttpProtocolOptions.newBuilder()
-        .setCommonHttpProtocolOptions(common)
-        .setExplicitHttpConfig(explicit)
-        .build();
-  }
-
-  private static TransportSocket tls(String host, boolean http2) {
-    CertificateValidationContext validation =
-        CertificateValidationContext.newBuilder()
-            .setSystemRootCerts(CertificateValidationContext.SystemRootCerts.getDefaultInstance())
-            .addMatchTypedSubjectAltNames(
-                SubjectAltNameMatcher.newBuilder()
-                    .setSanType(SubjectAltNameMatcher.SanType.DNS)
-                    .setMatcher(StringMatcher.newBuilder().setExact(host)))
-            .build();
-    UpstreamTlsContext context =
-        UpstreamTlsContext.newBuilder()
-            .setSni(host)
-            .setCommonTlsContext(
-                CommonTlsContext.newBuilder()
-                    .addAlpnProtocols(http2 ? "h2" : "http/1.1")
-                    .setValidationContext(validation))
-            .build();
-    return TransportSocket.newBuilder()
-        .setName("envoy.transport_sockets.tls")
-        .setTypedConfig(Any.pack(context))
         .build();
   }
 

@@ -3,8 +3,9 @@ package dev.aigateway.controlplane.xds;
 import static dev.aigateway.controlplane.xds.ClusterFactory.seconds;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.UInt32Value;
+import com.google.protobuf.BoolValue;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
+import io.envoyproxy.envoy.config.common.mutation_rules.v3.HeaderMutationRules;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
@@ -30,8 +31,8 @@ final class ListenerFactory {
 
   private ListenerFactory() {}
 
-  static Listener listener(XdsState.Fleet fleet) {
-    HttpConnectionManager hcm =
+  static Listener listener(XdsState.Fleet fleet, EnvoyOptions options) {
+    HttpConnectionManager.Builder hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("gateway_" + fleet.name())
             .setCodecType(HttpConnectionManager.CodecType.AUTO)
@@ -48,8 +49,9 @@ final class ListenerFactory {
                     // The default format has method, path, status, sizes and timings: no headers,
                     // so neither client keys nor provider credentials.
                     .setTypedConfig(Any.pack(StdoutAccessLog.getDefaultInstance())))
-            // Completions stream for minutes with gaps between tokens: no overall request timeout,
-            // only an idle timeout generous enough for slow first tokens.
+            // Completions stream for minutes: no overall request timeout. The 5-minute idle
+            // timeout covers the stream until it is routed; provider routes turn it off and cap
+            // the whole exchange with max_stream_duration instead (RouteFactory).
             .setRequestTimeout(seconds(0))
             .setStreamIdleTimeout(seconds(300))
             .setRequestHeadersTimeout(seconds(10))
@@ -62,8 +64,8 @@ final class ListenerFactory {
             .addHttpFilters(
                 HttpFilter.newBuilder()
                     .setName("envoy.filters.http.router")
-                    .setTypedConfig(Any.pack(Router.getDefaultInstance())))
-            .build();
+                    .setTypedConfig(Any.pack(router())));
+    ClientTrust.apply(hcm, options);
     return Listener.newBuilder()
         .setName(XdsNames.listener(fleet.name()))
         .setAddress(
@@ -72,9 +74,9 @@ final class ListenerFactory {
                     SocketAddress.newBuilder()
                         .setAddress("0.0.0.0")
                         .setPortValue(fleet.listenerPort())))
-        // The ext_proc needs whole request bodies (BUFFERED); the 1 MiB default rejects larger
-        // prompts with 413.
-        .setPerConnectionBufferLimitBytes(UInt32Value.of(8 * 1024 * 1024))
+        // The ext_proc needs whole request bodies (BUFFERED): the one body limit, so that the
+        // ext_proc (which sees the headers first) answers 413 in the client API's shape.
+        .setPerConnectionBufferLimitBytes(ClusterFactory.bufferLimit(options))
         .addFilterChains(
             FilterChain.newBuilder()
                 .addFilters(
@@ -83,7 +85,7 @@ final class ListenerFactory {
                         // is the only one java-control-plane's ensureConsistent() follows to the
                         // route config, so it keeps that check meaningful.
                         .setName(HCM_FILTER)
-                        .setTypedConfig(Any.pack(hcm))))
+                        .setTypedConfig(Any.pack(hcm.build()))))
         .build();
   }
 
@@ -108,6 +110,17 @@ final class ListenerFactory {
         // The 200 ms default is far too short when the ext_proc waits on quota checks or
         // translates a large buffered completion.
         .setMessageTimeout(seconds(30))
+        // Default rules silently ignore removing x-envoy-* headers; the request allow-list needs
+        // to remove them (mutation_rules.proto: allow_envoy).
+        .setMutationRules(HeaderMutationRules.newBuilder().setAllowEnvoy(BoolValue.of(true)))
         .build();
+  }
+
+  /**
+   * The router never adds {@code x-envoy-*} headers upstream nor {@code
+   * x-envoy-upstream-service-time} downstream (router.proto: suppress_envoy_headers).
+   */
+  static Router router() {
+    return Router.newBuilder().setSuppressEnvoyHeaders(true).build();
   }
 }

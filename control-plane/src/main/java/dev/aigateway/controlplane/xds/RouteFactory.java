@@ -31,15 +31,19 @@ final class RouteFactory {
    * @param providers the providers that have a cluster, with their parsed endpoints, in name order
    */
   static RouteConfiguration routes(
-      XdsState.Fleet fleet, List<XdsState.Provider> providers, List<UpstreamEndpoint> endpoints) {
+      XdsState.Fleet fleet,
+      List<XdsState.Provider> providers,
+      List<UpstreamEndpoint> endpoints,
+      EnvoyOptions options) {
     VirtualHost.Builder host =
         VirtualHost.newBuilder()
             .setName("gateway")
             .addDomains("*")
             // Internal routing header: used to match, never forwarded to a provider.
-            .addRequestHeadersToRemove(XdsNames.PROVIDER_HEADER);
+            .addRequestHeadersToRemove(XdsNames.PROVIDER_HEADER)
+            .addAllResponseHeadersToRemove(ResponseHygiene.REMOVED);
     for (int i = 0; i < providers.size(); i++) {
-      host.addRoutes(providerRoute(providers.get(i), endpoints.get(i)));
+      host.addRoutes(providerRoute(providers.get(i), endpoints.get(i), options));
     }
     host.addRoutes(notFound());
     return RouteConfiguration.newBuilder()
@@ -48,7 +52,8 @@ final class RouteFactory {
         .build();
   }
 
-  private static Route providerRoute(XdsState.Provider provider, UpstreamEndpoint endpoint) {
+  private static Route providerRoute(
+      XdsState.Provider provider, UpstreamEndpoint endpoint, EnvoyOptions options) {
     return Route.newBuilder()
         .setName(XdsNames.providerCluster(provider.name()))
         .setMatch(
@@ -61,11 +66,16 @@ final class RouteFactory {
         .setRoute(
             RouteAction.newBuilder()
                 .setCluster(XdsNames.providerCluster(provider.name()))
-                .setHostRewriteLiteral(endpoint.host())
-                // No overall timeout (the 15 s default would cut long completions); a stream that
-                // goes silent for 5 minutes is dropped.
+                .setHostRewriteLiteral(endpoint.hostHeader())
+                // No route timeout (the 15 s default would cut long completions) and no idle
+                // timeout: a non-streaming reasoning completion is silent until it is done, and
+                // 0 turns off the HCM's stream_idle_timeout for this route
+                // (route_components.proto: idle_timeout). The hard cap is max_stream_duration.
                 .setTimeout(seconds(0))
-                .setIdleTimeout(seconds(300)))
+                .setIdleTimeout(seconds(0))
+                .setMaxStreamDuration(
+                    RouteAction.MaxStreamDuration.newBuilder()
+                        .setMaxStreamDuration(seconds(options.maxStreamDuration().toSeconds()))))
         .build();
   }
 

@@ -19,9 +19,15 @@ public final class SnapshotAssembler {
   private static final Logger log = LoggerFactory.getLogger(SnapshotAssembler.class);
 
   private final ExtProcTarget extProc;
+  private final EnvoyOptions options;
 
   public SnapshotAssembler(ExtProcTarget extProc) {
+    this(extProc, EnvoyOptions.DEFAULTS);
+  }
+
+  public SnapshotAssembler(ExtProcTarget extProc, EnvoyOptions options) {
     this.extProc = requireNonNull(extProc, "extProc");
+    this.options = requireNonNull(options, "options");
   }
 
   /**
@@ -44,9 +50,9 @@ public final class SnapshotAssembler {
       }
     }
     List<Cluster> clusters = new ArrayList<>();
-    clusters.add(ClusterFactory.extProc(extProc));
+    clusters.add(ClusterFactory.extProc(extProc, options));
     for (int i = 0; i < providers.size(); i++) {
-      clusters.add(ClusterFactory.provider(providers.get(i), endpoints.get(i)));
+      clusters.add(ClusterFactory.provider(providers.get(i), endpoints.get(i), options));
     }
     clusters.sort(java.util.Comparator.comparing(Cluster::getName));
     String version = Long.toString(state.revision());
@@ -56,8 +62,8 @@ public final class SnapshotAssembler {
           new FleetSnapshot(
               version,
               clusters,
-              List.of(ListenerFactory.listener(fleet)),
-              List.of(RouteFactory.routes(fleet, providers, endpoints)));
+              List.of(ListenerFactory.listener(fleet, options)),
+              List.of(RouteFactory.routes(fleet, providers, endpoints, options)));
       snapshot.ensureConsistent();
       snapshots.put(fleet.name(), snapshot);
     }

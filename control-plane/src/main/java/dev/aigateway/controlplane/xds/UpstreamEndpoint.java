@@ -43,6 +43,17 @@ record UpstreamEndpoint(String host, int port, boolean tls) {
     return new UpstreamEndpoint(host.toLowerCase(Locale.ROOT), port, tls);
   }
 
+  /**
+   * The {@code host} header exactly as Envoy sends it after {@code host_rewrite_literal}: a
+   * non-default port stays (Envoy sends the literal as given), and the SigV4 signature must cover
+   * this same value.
+   */
+  String hostHeader() {
+    String name = host.contains(":") ? "[" + host + "]" : host;
+    boolean defaultPort = tls ? port == 443 : port == 80;
+    return defaultPort ? name : name + ":" + port;
+  }
+
   /** True when the host is an IP literal, which needs no DNS resolution. */
   static boolean isIpLiteral(String host) {
     return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");

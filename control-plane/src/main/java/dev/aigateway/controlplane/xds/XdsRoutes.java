@@ -19,7 +19,9 @@ import org.jooq.DSLContext;
  * <p>Authentication comes from the admin API's before-handler on {@code /api/v1/*}.
  */
 public final class XdsRoutes {
-  static final int DEFAULT_ENVOY_ADMIN_PORT = 9901;
+  /** Envoy's admin port in generated bootstraps; no fleet listener may use it. */
+  public static final int DEFAULT_ENVOY_ADMIN_PORT = 9901;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private XdsRoutes() {}

@@ -59,7 +59,9 @@ public final class XdsServer implements AutoCloseable {
     requireNonNull(registry, "registry");
     SimpleCache<String> cache = new SimpleCache<>(node -> node.getCluster());
     SnapshotAssembler assembler =
-        new SnapshotAssembler(new ExtProcTarget(settings.extProcHost(), settings.extProcPort()));
+        new SnapshotAssembler(
+            new ExtProcTarget(settings.extProcHost(), settings.extProcPort()),
+            EnvoyOptions.fromEnvironment(System.getenv()));
     SnapshotPublisher publisher =
         new SnapshotPublisher(
             cache, () -> XdsStateReader.read(database.dsl()), assembler, registry);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The part of the database that Envoy config is made from, read in one transaction.
@@ -39,12 +40,19 @@ public record XdsState(long revision, List<Fleet> fleets, List<Provider> provide
    *
    * @param schema the stored schema name ({@code openai}, {@code anthropic}, ...)
    * @param baseUrl {@code scheme://host[:port][/path-prefix]}
+   * @param caBundle PEM certificates that alone are trusted for this provider's https endpoint
+   *     (private CA), or null for the fleet's trusted CA file
    */
-  public record Provider(String name, String schema, String baseUrl) {
+  public record Provider(String name, String schema, String baseUrl, @Nullable String caBundle) {
     public Provider {
       requireNonNull(name, "name");
       requireNonNull(schema, "schema");
       requireNonNull(baseUrl, "baseUrl");
+    }
+
+    /** A provider trusted through the fleet's CA file. */
+    public Provider(String name, String schema, String baseUrl) {
+      this(name, schema, baseUrl, null);
     }
   }
 }

@@ -10,7 +10,14 @@ import org.jooq.impl.DSL;
 
 /** Reads {@link XdsState} from the database. */
 public final class XdsStateReader {
+  /** Provider setting holding a PEM CA bundle for a private https endpoint. */
+  public static final String CA_BUNDLE_SETTING = "ca_bundle";
+
   private XdsStateReader() {}
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
 
   /**
    * Reads the revision and the rows in one repeatable-read transaction, so the version always
@@ -34,9 +41,16 @@ public final class XdsStateReader {
                   .from(FLEETS)
                   .fetch(r -> new XdsState.Fleet(r.value1(), r.value2()));
           var providers =
-              tx.select(PROVIDERS.NAME, PROVIDERS.SCHEMA, PROVIDERS.BASE_URL)
+              tx.select(
+                      PROVIDERS.NAME,
+                      PROVIDERS.SCHEMA,
+                      PROVIDERS.BASE_URL,
+                      DSL.jsonbGetAttributeAsText(PROVIDERS.SETTINGS, CA_BUNDLE_SETTING))
                   .from(PROVIDERS)
-                  .fetch(r -> new XdsState.Provider(r.value1(), r.value2(), r.value3()));
+                  .fetch(
+                      r ->
+                          new XdsState.Provider(
+                              r.value1(), r.value2(), r.value3(), blankToNull(r.value4())));
           return new XdsState(revision, fleets, providers);
         });
   }

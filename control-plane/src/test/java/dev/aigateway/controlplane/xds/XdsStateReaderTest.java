@@ -55,6 +55,35 @@ class XdsStateReaderTest {
   }
 
   @Test
+  void aProvidersCaBundleSettingIsReadForItsTlsTrust(Database db) throws Exception {
+    TestConfig.addProvider(db, "vllm", "openai_compatible", "https://vllm.corp:8443/v1");
+    TestConfig.addProvider(db, "openai", "openai", "https://api.openai.com");
+    String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    db.dsl()
+        .transaction(
+            c -> {
+              var tx = DSL.using(c);
+              tx.update(Tables.PROVIDERS)
+                  .set(
+                      Tables.PROVIDERS.SETTINGS,
+                      org.jooq.JSONB.valueOf(
+                          new com.fasterxml.jackson.databind.ObjectMapper()
+                              .writeValueAsString(Map.of("ca_bundle", pem))))
+                  .where(Tables.PROVIDERS.NAME.eq("vllm"))
+                  .execute();
+              ConfigRevisions.bump(tx);
+            });
+
+    XdsState state = XdsStateReader.read(db.dsl());
+
+    assertThat(state.providers())
+        .extracting(XdsState.Provider::name, XdsState.Provider::caBundle)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("openai", null),
+            org.assertj.core.groups.Tuple.tuple("vllm", pem));
+  }
+
+  @Test
   void changingTargetWeightsChangesNoResourceOnlyTheVersion(Database db) throws Exception {
     TestConfig.addProvider(db, "p1", "openai", "https://p1.example.com");
     TestConfig.addProvider(db, "p2", "openai", "https://p2.example.com");

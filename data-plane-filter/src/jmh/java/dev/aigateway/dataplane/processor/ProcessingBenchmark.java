@@ -110,7 +110,10 @@ public class ProcessingBenchmark {
             : Admission.ADMIT_ALL;
     deps =
         ProcessorDependencies.of(
-            () -> snapshot, admission, new GenAiMetrics(new SimpleMeterRegistry()), 1 << 20);
+            () -> snapshot,
+            admission,
+            new GenAiMetrics(new SimpleMeterRegistry(), name -> true),
+            1 << 20);
 
     String text = "Please summarise the following paragraph in one sentence. ".repeat(14);
     String chat =

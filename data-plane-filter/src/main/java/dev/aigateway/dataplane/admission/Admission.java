@@ -31,4 +31,12 @@ public interface Admission {
   default boolean needsTokenEstimate(UUID keyId, UUID teamId, String model) {
     return this != ADMIT_ALL;
   }
+
+  /**
+   * The output limit to impose on a request that sets none, so that the provider is held to what
+   * the quota reserved; null when no quota counts this request's output.
+   */
+  default @Nullable Long outputCeiling(UUID keyId, UUID teamId, String model) {
+    return null;
+  }
 }

@@ -4,10 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.aigateway.dataplane.quota.Prices;
 import dev.aigateway.dataplane.quota.QuotaConfig;
+import dev.aigateway.dataplane.usage.ClientText;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.dataplane.usage.UsageRecorder;
 import dev.aigateway.db.usage.LedgerEntry;
 import dev.aigateway.db.usage.LedgerRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -29,9 +32,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one ledger row per request without ever blocking the caller: records are queued and a
- * writer thread inserts them in batches. When the database refuses a batch it is appended to the
- * spool under {@code <dataDir>/spool/}, and the spool is replayed (idempotently) once the database
- * is back; a full queue also spills to the spool rather than dropping.
+ * writer thread inserts them in batches. When the database cannot take a batch it is appended to
+ * the spool under {@code <dataDir>/spool/}, and the spool is replayed (idempotently) once the
+ * database is back; a full queue also spills to the spool rather than dropping. A record the
+ * database refuses for its content is found by splitting the batch and quarantined in the dead
+ * letter file, so it never holds back the others. Requests refused before their key was known are
+ * only counted ({@code gateway.requests.unattributed}): anyone can send those, one row each would
+ * let them fill the ledger.
  */
 public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LedgerRecorder.class);
@@ -41,12 +48,16 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
   private final LedgerSettings settings;
   private final Clock clock;
   private final Spool spool;
+  private final DeadLetter deadLetter;
+  private final @Nullable MeterRegistry registry;
+  private final @Nullable Counter dropped;
   private final BlockingQueue<LedgerEntry> queue;
   private final Thread writer;
   private volatile boolean running = true;
   private long lastFailureNanos;
   private boolean failing;
   private @Nullable LocalDate maintainedOn;
+  private volatile boolean spoolNearFullLogged;
 
   public LedgerRecorder(
       LedgerRepository repository,
@@ -59,15 +70,35 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
     this.prices = requireNonNull(prices, "prices");
     this.settings = requireNonNull(settings, "settings");
     this.clock = requireNonNull(clock, "clock");
-    this.spool = new Spool(dataDir.resolve("spool"));
+    this.spool = new Spool(dataDir.resolve("spool"), settings.maxSpoolBytes());
+    this.deadLetter = new DeadLetter(dataDir.resolve("spool"), clock, settings.maxSpoolBytes());
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.registry = registry;
     if (registry != null) {
       Gauge.builder("gateway.usage.spool.depth", spool, Spool::depth)
           .description("Usage records waiting in the spool for the database")
           .register(registry);
+      Gauge.builder("gateway.usage.spool.bytes", spool, Spool::bytes)
+          .description(
+              "Bytes of the usage spool; alert well before gateway.usage.spool.limit.bytes")
+          .baseUnit("bytes")
+          .register(registry);
+      Gauge.builder("gateway.usage.spool.limit.bytes", spool, Spool::maxBytes)
+          .description("The usage spool's cap; records past it are dropped")
+          .baseUnit("bytes")
+          .register(registry);
       Gauge.builder("gateway.usage.queue.depth", queue, BlockingQueue::size)
           .description("Usage records waiting in memory for the ledger writer")
           .register(registry);
+      FunctionCounter.builder("gateway.usage.quarantined", deadLetter, DeadLetter::count)
+          .description("Usage records the database refused, kept in spool/dead-letter.jsonl")
+          .register(registry);
+      this.dropped =
+          Counter.builder("gateway.usage.dropped")
+              .description("Usage records lost: the spool was at its cap or not writable")
+              .register(registry);
+    } else {
+      this.dropped = null;
     }
     this.writer = Thread.ofPlatform().name("usage-ledger-writer").daemon().unstarted(this::run);
     writer.start();
@@ -75,16 +106,100 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
 
   @Override
   public void record(UsageRecord r) {
+    if (r.keyId() == null) {
+      unattributed(r.status());
+      return;
+    }
     LedgerEntry entry = toEntry(r);
     if (queue.offer(entry)) {
       return;
     }
     // Overloaded writer: rather than drop, write this one record to disk on the caller's thread.
-    try {
-      spool.append(List.of(entry));
-    } catch (IOException e) {
-      log.error("usage record {} lost: queue full and spool not writable", r.requestId(), e);
+    spoolOrDrop(List.of(entry));
+  }
+
+  private void unattributed(int status) {
+    if (registry != null) {
+      Counter.builder("gateway.requests.unattributed")
+          .description("Requests refused before a key was known (counted, not in the ledger)")
+          .tag("status", Integer.toString(status >= 100 && status <= 599 ? status : 0))
+          .register(registry)
+          .increment();
     }
+  }
+
+  /** Spools {@code entries}; when the spool is at its cap or broken they are counted as lost. */
+  private void spoolOrDrop(List<LedgerEntry> entries) {
+    try {
+      spool.append(entries);
+      if (!spoolNearFullLogged && spool.bytes() > spool.maxBytes() / 10 * 8) {
+        spoolNearFullLogged = true;
+        log.error(
+            "usage spool above 80% of its cap ({} of {} bytes): records will be dropped at the cap",
+            spool.bytes(), spool.maxBytes());
+      }
+    } catch (IOException e) {
+      if (dropped != null) {
+        dropped.increment(entries.size());
+      }
+      log.error("{} usage records lost: {}", entries.size(), e.getMessage());
+    }
+  }
+
+  /** Records quarantined in the dead letter file since start. */
+  public long quarantined() {
+    return deadLetter.count();
+  }
+
+  /**
+   * Inserts {@code entries}. A refusal for content (not for the database being down) splits the
+   * batch until the records at fault are alone; those go to the dead letter file, the rest in.
+   *
+   * @throws SQLException when the database cannot take them (the caller spools them)
+   */
+  private void insertOrQuarantine(List<LedgerEntry> entries) throws SQLException {
+    if (entries.isEmpty()) {
+      return;
+    }
+    try {
+      repository.insert(entries);
+    } catch (SQLException e) {
+      if (!isContentError(e)) {
+        throw e;
+      }
+      if (entries.size() == 1) {
+        quarantine(entries.get(0), "database refused the record: SQLSTATE " + e.getSQLState());
+        return;
+      }
+      int half = entries.size() / 2;
+      insertOrQuarantine(entries.subList(0, half));
+      insertOrQuarantine(entries.subList(half, entries.size()));
+    }
+  }
+
+  private void quarantine(LedgerEntry entry, String reason) {
+    log.error("usage record {} quarantined in the dead letter file: {}", entry.requestId(), reason);
+    try {
+      deadLetter.entry(entry, reason);
+    } catch (IOException e) {
+      log.error(
+          "dead letter file not writable; record {} lost: {}", entry.requestId(), e.getMessage());
+    }
+  }
+
+  /**
+   * SQLSTATE classes that blame the row (22 data exception, 23 integrity violation, 54 program
+   * limit exceeded such as an index row over 2.7 KB): retrying the same row can never succeed.
+   */
+  static boolean isContentError(SQLException e) {
+    for (SQLException x = e; x != null; x = x.getNextException()) {
+      String state = x.getSQLState();
+      if (state != null
+          && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Entries waiting in the spool. */
@@ -100,21 +215,23 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
   LedgerEntry toEntry(UsageRecord r) {
     Prices p = r.model() == null ? Prices.UNKNOWN : prices.get().pricesOf(r.model());
     var u = r.usage();
+    // Cleaned here too: whatever a caller passes, a stored string cannot poison a batch.
     return new LedgerEntry(
         r.time(),
-        r.requestId(),
+        requireNonNull(ClientText.clean(r.requestId(), ClientText.REQUEST_ID_MAX)),
         r.keyId(),
         r.teamId(),
-        r.model(),
-        r.provider(),
-        r.upstreamModel(),
+        ClientText.clean(r.model(), ClientText.MODEL_MAX),
+        ClientText.clean(r.provider(), ClientText.MODEL_MAX),
+        ClientText.clean(r.upstreamModel(), ClientText.MODEL_MAX),
         u.inputTokens(),
         u.outputTokens(),
         u.cachedInputTokens(),
         p.costUsd(u.inputTokens(), u.outputTokens(), u.cachedInputTokens()),
         r.status(),
         r.latency().toMillis(),
-        r.streamed());
+        r.streamed(),
+        ClientText.clean(r.clientRequestId(), ClientText.REQUEST_ID_MAX));
   }
 
   private void run() {
@@ -137,21 +254,18 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
         }
         if (spool.isEmpty() && !failing) {
           try {
-            repository.insert(batch);
+            insertOrQuarantine(batch);
             batch.clear();
             continue;
           } catch (SQLException | RuntimeException e) {
             failed(e);
           }
         }
-        spool.append(batch);
+        spoolOrDrop(batch);
         batch.clear();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         running = false;
-      } catch (IOException e) {
-        log.error("cannot write the usage spool; retrying", e);
-        sleepQuietly();
       }
     }
   }
@@ -180,11 +294,20 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
   private void replay() {
     try {
       for (Path file : spool.seal()) {
-        List<LedgerEntry> entries = spool.read(file);
+        Spool.Contents contents = spool.read(file);
+        List<LedgerEntry> entries = contents.entries();
         for (int i = 0; i < entries.size(); i += settings.maxBatch()) {
-          repository.insert(entries.subList(i, Math.min(entries.size(), i + settings.maxBatch())));
+          insertOrQuarantine(entries.subList(i, Math.min(entries.size(), i + settings.maxBatch())));
         }
-        spool.delete(file, entries.size());
+        for (String line : contents.badLines()) {
+          // A line torn by a crash, or not an entry at all: kept aside, never retried.
+          try {
+            deadLetter.line(line, "unreadable spool line in " + file.getFileName());
+          } catch (IOException e) {
+            log.error("dead letter file not writable; a spool line is lost: {}", e.getMessage());
+          }
+        }
+        spool.delete(file, entries.size() + contents.badLines().size());
       }
       if (failing) {
         failing = false;
@@ -217,22 +340,13 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
     try {
       repository.ensurePartition(today);
       repository.ensurePartition(today.plusDays(1));
-      List<String> dropped = repository.dropPartitionsBefore(now.minus(settings.retention()));
-      if (!dropped.isEmpty()) {
-        log.info("dropped usage ledger partitions past retention: {}", dropped);
+      List<String> old = repository.dropPartitionsBefore(now.minus(settings.retention()));
+      if (!old.isEmpty()) {
+        log.info("dropped usage ledger partitions past retention: {}", old);
       }
       maintainedOn = today;
     } catch (SQLException | RuntimeException e) {
       failed(e);
-    }
-  }
-
-  private void sleepQuietly() {
-    try {
-      Thread.sleep(settings.retryInterval());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
     }
   }
 
@@ -248,11 +362,7 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
     List<LedgerEntry> rest = new ArrayList<>();
     queue.drainTo(rest);
     if (!rest.isEmpty()) {
-      try {
-        spool.append(rest);
-      } catch (IOException e) {
-        log.error("{} usage records lost at shutdown: spool not writable", rest.size(), e);
-      }
+      spoolOrDrop(rest);
     }
   }
 }

@@ -22,29 +22,42 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Append-only files of ledger entries written while the database cannot take them (one JSON object
  * per line, fsync'd before {@link #append} returns). Files are replayed oldest first and deleted
- * only after their entries are committed; a line torn by a crash is skipped.
+ * only after their entries are committed or quarantined. The spool never grows past its cap: an
+ * append that would pass it is refused with {@link SpoolFullException}.
  */
 public final class Spool {
-  private static final Logger log = LoggerFactory.getLogger(Spool.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** A sealed file's entries, and the lines that could not be read back (torn or corrupt). */
+  public record Contents(List<LedgerEntry> entries, List<String> badLines) {}
+
+  /** The spool is at its cap; nothing was written. */
+  public static final class SpoolFullException extends IOException {
+    SpoolFullException(long bytes, long cap) {
+      super("usage spool full: " + bytes + " of " + cap + " bytes");
+    }
+  }
+
   private final Path dir;
+  private final long maxBytes;
   private final AtomicLong depth = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
   private long sequence;
   private @Nullable Path active;
 
-  public Spool(Path dir) {
+  public Spool(Path dir, long maxBytes) {
     this.dir = requireNonNull(dir, "dir");
+    this.maxBytes = maxBytes;
     try {
       Files.createDirectories(dir);
       for (Path file : files()) {
-        depth.addAndGet(read(file).size());
+        Contents c = read(file);
+        depth.addAndGet(c.entries().size() + c.badLines().size());
+        bytes.addAndGet(Files.size(file));
         sequence = Math.max(sequence, sequenceOf(file));
       }
     } catch (IOException e) {
@@ -52,26 +65,44 @@ public final class Spool {
     }
   }
 
-  /** Entries waiting in the spool. */
+  /** Entries (and unreadable lines) waiting in the spool. */
   public long depth() {
     return depth.get();
+  }
+
+  /** Bytes the spool's files hold. */
+  public long bytes() {
+    return bytes.get();
+  }
+
+  /** The cap on {@link #bytes}. */
+  public long maxBytes() {
+    return maxBytes;
   }
 
   public boolean isEmpty() {
     return depth.get() == 0;
   }
 
-  /** Appends and fsyncs {@code entries}. */
+  /**
+   * Appends and fsyncs {@code entries}, all or none.
+   *
+   * @throws SpoolFullException when they would take the spool past its cap
+   */
   public synchronized void append(List<LedgerEntry> entries) throws IOException {
     if (entries.isEmpty()) {
       return;
     }
-    if (active == null) {
-      active = dir.resolve(String.format("ledger-%019d.jsonl", ++sequence));
-    }
     StringBuilder lines = new StringBuilder();
     for (LedgerEntry e : entries) {
       lines.append(toJson(e)).append('\n');
+    }
+    byte[] data = lines.toString().getBytes(StandardCharsets.UTF_8);
+    if (bytes.get() + data.length > maxBytes) {
+      throw new SpoolFullException(bytes.get(), maxBytes);
+    }
+    if (active == null) {
+      active = dir.resolve(String.format("ledger-%019d.jsonl", ++sequence));
     }
     try (FileChannel ch =
         FileChannel.open(
@@ -79,13 +110,14 @@ public final class Spool {
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
             StandardOpenOption.APPEND)) {
-      ByteBuffer buffer = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+      ByteBuffer buffer = ByteBuffer.wrap(data);
       while (buffer.hasRemaining()) {
         ch.write(buffer);
       }
       ch.force(true);
     }
     depth.addAndGet(entries.size());
+    bytes.addAndGet(data.length);
   }
 
   /**
@@ -96,9 +128,10 @@ public final class Spool {
     return files();
   }
 
-  /** The entries of a sealed file, in order. */
-  public List<LedgerEntry> read(Path file) throws IOException {
+  /** The entries of a sealed file, in order, and the lines that are not entries. */
+  public Contents read(Path file) throws IOException {
     List<LedgerEntry> entries = new ArrayList<>();
+    List<String> bad = new ArrayList<>();
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       if (line.isBlank()) {
         continue;
@@ -106,16 +139,18 @@ public final class Spool {
       try {
         entries.add(fromJson(JSON.readTree(line)));
       } catch (IOException | RuntimeException e) {
-        log.warn("skipping a torn line in the usage spool file {}", file.getFileName());
+        bad.add(line);
       }
     }
-    return entries;
+    return new Contents(entries, bad);
   }
 
-  /** Deletes a replayed file whose {@code count} entries are committed. */
+  /** Deletes a replayed file whose {@code count} lines are committed or quarantined. */
   public void delete(Path file, int count) throws IOException {
+    long size = Files.exists(file) ? Files.size(file) : 0;
     Files.deleteIfExists(file);
     depth.addAndGet(-count);
+    bytes.addAndGet(-size);
   }
 
   private List<Path> files() throws IOException {
@@ -131,7 +166,7 @@ public final class Spool {
     return Long.parseLong(name.substring("ledger-".length(), name.length() - ".jsonl".length()));
   }
 
-  static String toJson(LedgerEntry e) {
+  static ObjectNode toJsonNode(LedgerEntry e) {
     ObjectNode n = JSON.createObjectNode();
     n.put("time", e.time().toString());
     n.put("request_id", e.requestId());
@@ -147,7 +182,12 @@ public final class Spool {
     n.put("status", e.status());
     n.put("latency_ms", e.latencyMs());
     n.put("streamed", e.streamed());
-    return n.toString();
+    n.put("client_request_id", e.clientRequestId());
+    return n;
+  }
+
+  static String toJson(LedgerEntry e) {
+    return toJsonNode(e).toString();
   }
 
   static LedgerEntry fromJson(JsonNode n) {
@@ -165,7 +205,8 @@ public final class Spool {
         new BigDecimal(n.get("cost_usd").asText()),
         n.get("status").asInt(),
         n.get("latency_ms").asLong(),
-        n.get("streamed").asBoolean());
+        n.get("streamed").asBoolean(),
+        text(n.get("client_request_id")));
   }
 
   private static @Nullable UUID uuid(@Nullable JsonNode n) {

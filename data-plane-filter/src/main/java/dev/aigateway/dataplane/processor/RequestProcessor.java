@@ -1,5 +1,7 @@
 package dev.aigateway.dataplane.processor;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
@@ -23,8 +25,11 @@ import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.Translators;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.usage.ClientText;
+import dev.aigateway.dataplane.usage.DeliveredText;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import dev.aigateway.dataplane.usage.UsageRecord;
+import dev.aigateway.dataplane.usage.UsageSource;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
@@ -36,7 +41,9 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -55,7 +62,11 @@ final class RequestProcessor {
   private final ProcessorDependencies deps;
   private final long startNanos = System.nanoTime();
   private final java.time.Instant startTime;
-  private String requestId = "";
+
+  /** Generated here: a client-chosen id could collide with another request's, or poison a batch. */
+  private final String requestId = UUID.randomUUID().toString();
+
+  private @Nullable String clientRequestId;
   private @Nullable Endpoint endpoint;
   private Map<String, String> clientHeaders = Map.of();
   private String clientPath = "";
@@ -64,9 +75,18 @@ final class RequestProcessor {
   private @Nullable ModelTarget target;
   private @Nullable Translator translator;
   private @Nullable AdmissionTicket ticket;
+  private @Nullable ObjectNode requestJson;
+  private long reservedOutput;
+
+  /** The request went upstream: from here on the provider may serve (and bill) it. */
+  private boolean forwarded;
+
+  private int upstreamStatus;
+  private @Nullable DeliveredText delivered;
   private boolean streamingResponse;
   private int responseStatus;
   private String responseContentType = "";
+  private ResponseEncoding responseEncoding = ResponseEncoding.IDENTITY;
   private TokenUsage usage = TokenUsage.NONE;
   private boolean usageReported;
   private long firstChunkNanos;
@@ -137,7 +157,8 @@ final class RequestProcessor {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
     clientHeaders = headers;
     String id = headers.get("x-request-id");
-    requestId = id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
+    clientRequestId =
+        id == null || id.isBlank() ? null : ClientText.clean(id, ClientText.REQUEST_ID_MAX);
     String method = headers.getOrDefault(":method", "");
     String fullPath = headers.getOrDefault(":path", "");
     int query = fullPath.indexOf('?');
@@ -228,15 +249,23 @@ final class RequestProcessor {
       return reject(GatewayError.invalidRequest("model", "You must provide a model parameter."));
     }
     String requested = modelNode.asText();
-    model = requested;
+    // Stored, logged and echoed in errors: cleaned and cut (a configured name passes unchanged).
+    String shown = requireNonNull(ClientText.clean(requested, ClientText.MODEL_MAX));
+    model = shown;
     ConfigSnapshot config = deps.config().get();
     ModelConfig modelConfig = config.model(requested);
     if (modelConfig == null) {
-      return reject(GatewayError.modelNotFound(requested));
+      return reject(GatewayError.modelNotFound(shown));
     }
     trace.requested(e, requested);
     if (!k.allows(requested)) {
-      return reject(GatewayError.modelNotAllowed(requested));
+      return reject(GatewayError.modelNotAllowed(shown));
+    }
+    OutputLimit limit;
+    try {
+      limit = OutputLimit.read(body, e);
+    } catch (Translator.TranslationException ex) {
+      return reject(ex.error());
     }
     ModelTarget chosen = deps.selector().select(modelConfig);
     if (chosen == null) {
@@ -262,6 +291,24 @@ final class RequestProcessor {
       return DEFERRED;
     }
 
+    // A quota that counts output reserves the limit; the provider must be held to that limit, so a
+    // request without one gets it set (the translators to other schemas read it too).
+    // Not with reasoning_effort: the translators derive the limit from its thinking budget, and a
+    // ceiling below the budget would be refused (docs/security.md lists this gap).
+    Long ceiling =
+        limit.perChoice() == null && !body.hasNonNull("reasoning_effort")
+            ? deps.admission().outputCeiling(k.id(), k.teamId(), requested)
+            : null;
+    String limitField = OutputLimit.field(e, provider.schema());
+    if (ceiling != null && limitField != null) {
+      body.put(limitField, ceiling);
+    }
+    Long maxOutput =
+        limit.perChoice() != null || ceiling != null
+            ? limit.reservation(ceiling == null ? 0 : ceiling)
+            : null;
+    requestJson = body;
+    reservedOutput = maxOutput == null ? 0 : maxOutput;
     long estimate =
         deps.admission().needsTokenEstimate(k.id(), k.teamId(), requested)
             ? deps.estimator().estimate(chosen.upstreamModel(), body)
@@ -275,7 +322,7 @@ final class RequestProcessor {
             provider.name(),
             chosen.upstreamModel(),
             estimate,
-            maxOutputTokens(body));
+            maxOutput);
     AdmissionDecision decision =
         mayBlock
             ? deps.admission().admit(admissionRequest)
@@ -311,15 +358,21 @@ final class RequestProcessor {
             .addSetHeaders(Headers.set(ROUTE_HEADER, provider.name()))
             .addSetHeaders(Headers.set(":path", upstream.path()))
             .addSetHeaders(Headers.set("content-length", Integer.toString(upstream.body().length)))
-            .addRemoveHeaders("authorization")
-            .addRemoveHeaders("x-api-key")
-            // Usage must be readable in the response, so it must not come back compressed.
-            .addRemoveHeaders("accept-encoding");
+            // Usage must be readable in the response: ask for it uncompressed. Removing the
+            // header is not enough, since some fronts then pick an encoding themselves.
+            .addSetHeaders(Headers.set("accept-encoding", "identity"));
     upstream.headers().forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
     trace
         .attempt(provider, chosen.upstreamModel(), body)
         .forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
     credentialHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    Set<String> setByGateway = new HashSet<>();
+    headers.getSetHeadersList().forEach(h -> setByGateway.add(h.getHeader().getKey()));
+    // Envoy applies removals before sets, so a header both removed and set would still be set;
+    // HeaderHygiene leaves the gateway's own out anyway.
+    headers.addAllRemoveHeaders(
+        HeaderHygiene.requestRemovals(clientHeaders, provider.schema(), setByGateway));
+    forwarded = true;
     return ProcessingResponse.newBuilder()
         .setRequestBody(
             BodyResponse.newBuilder()
@@ -334,16 +387,32 @@ final class RequestProcessor {
   private ProcessingResponse responseHeaders(HttpHeaders message) {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
     responseStatus = (int) parseLong(headers.getOrDefault(":status", "0"));
+    upstreamStatus = responseStatus;
     responseContentType =
         headers.getOrDefault("content-type", "").toLowerCase(java.util.Locale.ROOT);
     HeaderMutation.Builder mutation = HeaderMutation.newBuilder().addRemoveHeaders(ROUTE_HEADER);
+    mutation.addAllRemoveHeaders(HeaderHygiene.responseRemovals(headers));
+    responseEncoding = ResponseEncoding.of(headers.get("content-encoding"));
+    if (responseEncoding != ResponseEncoding.IDENTITY) {
+      mutation.addRemoveHeaders("content-encoding");
+    }
     if (ticket != null) {
       ticket.responseHeaders().forEach((n, v) -> mutation.addSetHeaders(Headers.set(n, v)));
     }
     Translator t = translator;
     HeadersResponse.Builder answer = HeadersResponse.newBuilder();
     ProcessingResponse.Builder response = ProcessingResponse.newBuilder();
-    if (t != null && t.startResponse(responseStatus, responseContentType, headers)) {
+    boolean streams = t != null && t.startResponse(responseStatus, responseContentType, headers);
+    if (!responseEncoding.decodable()
+        || (streams && responseEncoding != ResponseEncoding.IDENTITY)) {
+      // Never hand compressed bytes to a translator as if they were text.
+      return reject(
+          GatewayError.badGateway(
+              "The provider answered with content-encoding '"
+                  + truncate(headers.getOrDefault("content-encoding", ""))
+                  + "', which the gateway cannot read."));
+    }
+    if (streams) {
       streamingResponse = true;
       // The length was kept when the headers arrived (mode BUFFERED then), and chunks may change.
       mutation.addRemoveHeaders("content-length");
@@ -367,6 +436,17 @@ final class RequestProcessor {
     Translator t = translator;
     byte[] body = message.getBody().toByteArray();
     boolean end = message.getEndOfStream();
+    boolean decoded = false;
+    if (responseEncoding != ResponseEncoding.IDENTITY) {
+      // Buffered (streams were refused at the headers): the whole body is here.
+      try {
+        body = responseEncoding.decode(body);
+        decoded = true;
+      } catch (IOException e) {
+        return reject(
+            GatewayError.badGateway("The provider's compressed response could not be decoded."));
+      }
+    }
     byte @Nullable [] replacement;
     if (streamingResponse && t != null) {
       if (firstChunkNanos == 0) {
@@ -375,6 +455,7 @@ final class RequestProcessor {
       BodyResult result = t.responseBody(body, end);
       takeUsage(result.usage());
       replacement = result.body();
+      deliver(replacement != null ? replacement : body, true);
     } else if (responseStatus >= 200 && responseStatus < 300 && t != null) {
       BodyResult result = t.responseBody(body, end);
       if (result.error() != null) {
@@ -383,6 +464,7 @@ final class RequestProcessor {
       }
       takeUsage(result.usage());
       replacement = result.body();
+      deliver(replacement != null ? replacement : body, false);
     } else if (responseStatus >= 400 || t == null) {
       // Upstream errors, and Envoy's own local replies (no healthy upstream, route 404), reach
       // the client in OpenAI's error shape.
@@ -396,6 +478,10 @@ final class RequestProcessor {
     trace.responseBody(replacement == null ? body : replacement, streamingResponse);
     if (end) {
       finish(responseStatus);
+    }
+    if (replacement == null && decoded) {
+      // content-encoding was removed at the headers, so the body must be the decoded one.
+      replacement = body;
     }
     if (replacement == null) {
       return Responses.RESPONSE_BODY_CONTINUE;
@@ -421,6 +507,11 @@ final class RequestProcessor {
     if (responseStatus < 400) {
       return null;
     }
+    if (responseStatus == 413 && translator == null) {
+      // Envoy's own "Payload Too Large" local reply: a body (without content-length) exceeded
+      // the listener's buffer limit, which is the gateway's body limit plus headroom.
+      return errorShape().body(GatewayError.tooLarge(deps.maxRequestBodyBytes()));
+    }
     if (responseContentType.startsWith("application/json")) {
       try {
         JsonNode error = Json.MAPPER.readTree(body);
@@ -440,6 +531,18 @@ final class RequestProcessor {
             "upstream_error",
             null,
             "upstream_" + responseStatus);
+  }
+
+  /** Keeps the generated text the client received, to count it if no usage is reported. */
+  private void deliver(byte[] bytes, boolean events) {
+    if (usageReported) {
+      return;
+    }
+    DeliveredText d = delivered;
+    if (d == null) {
+      d = delivered = new DeliveredText(events);
+    }
+    d.accept(bytes);
   }
 
   private void takeUsage(@Nullable TokenUsage seen) {
@@ -477,6 +580,14 @@ final class RequestProcessor {
     ModelTarget t = target;
     ClientKey k = key;
     Duration ttft = firstChunkNanos == 0 ? null : Duration.ofNanos(firstChunkNanos - startNanos);
+    UsageSource source = usageSource(status);
+    TokenUsage metered =
+        switch (source) {
+          case REPORTED -> usage;
+          case COUNTED -> new TokenUsage(estimateInput(), countDelivered(), 0);
+          case RESERVED -> new TokenUsage(estimateInput(), reservedOutput, 0);
+          case NONE -> TokenUsage.NONE;
+        };
     UsageRecord record =
         new UsageRecord(
             startTime,
@@ -486,12 +597,13 @@ final class RequestProcessor {
             model,
             t == null ? null : t.provider().name(),
             t == null ? null : t.upstreamModel(),
-            usage,
-            usageReported,
+            metered,
+            source,
             status,
             Duration.ofNanos(System.nanoTime() - startNanos),
             ttft,
-            streamingResponse);
+            streamingResponse,
+            clientRequestId);
     trace.finish(status, usage, usageReported);
     try {
       deps.recorder().record(record);
@@ -501,7 +613,9 @@ final class RequestProcessor {
     AdmissionTicket admitted = ticket;
     if (admitted != null) {
       try {
-        if (status > 0) {
+        // Once forwarded, the provider may have served the request whatever the client saw: the
+        // ticket settles (to the usage, or keeps the reservation), it is never simply released.
+        if (forwarded || status > 0) {
           admitted.settle(record);
         } else {
           admitted.release(record);
@@ -512,12 +626,39 @@ final class RequestProcessor {
     }
   }
 
-  private static @Nullable Long maxOutputTokens(ObjectNode body) {
-    JsonNode max = body.get("max_completion_tokens");
-    if (max == null || !max.canConvertToLong()) {
-      max = body.get("max_tokens");
+  /**
+   * Where this request's usage comes from. Without a provider report: a 2xx the client received is
+   * counted (the delivered text, the prompt estimated); a request forwarded but never answered to
+   * the client (it hung up first), or answered 2xx upstream but not readable here, may have been
+   * served, so its reservation is the charge; an upstream error or a request never forwarded used
+   * nothing.
+   */
+  private UsageSource usageSource(int clientStatus) {
+    if (usageReported) {
+      return UsageSource.REPORTED;
     }
-    return max != null && max.canConvertToLong() ? max.asLong() : null;
+    if (!forwarded) {
+      return UsageSource.NONE;
+    }
+    if (upstreamStatus == 0) {
+      return UsageSource.RESERVED;
+    }
+    if (upstreamStatus >= 200 && upstreamStatus < 300) {
+      return clientStatus >= 200 && clientStatus < 300 ? UsageSource.COUNTED : UsageSource.RESERVED;
+    }
+    return UsageSource.NONE;
+  }
+
+  private long estimateInput() {
+    ObjectNode body = requestJson;
+    ModelTarget t = target;
+    return body == null || t == null ? 0 : deps.estimator().estimate(t.upstreamModel(), body);
+  }
+
+  private long countDelivered() {
+    DeliveredText d = delivered;
+    ModelTarget t = target;
+    return d == null || t == null ? 0 : deps.estimator().countText(t.upstreamModel(), d.text());
   }
 
   private static long parseLong(String value) {

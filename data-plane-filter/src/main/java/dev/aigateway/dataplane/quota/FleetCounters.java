@@ -63,7 +63,7 @@ public final class FleetCounters implements AutoCloseable {
   /** Adds a correction (actual usage minus reservation, or a release) to a counter. */
   void adjust(CounterKey key, Instant windowEnd, long delta) {
     if (delta != 0) {
-      counter(key, windowEnd).pending.addAndGet(delta);
+      WindowCounter.add(counter(key, windowEnd).pending, delta);
     }
   }
 

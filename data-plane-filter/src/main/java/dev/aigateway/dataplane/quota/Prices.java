@@ -16,6 +16,7 @@ public record Prices(
   public static final Prices UNKNOWN = new Prices(null, null, null);
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
   private static final BigDecimal THOUSAND = BigDecimal.valueOf(1_000);
+  private static final BigDecimal MAX_LONG = BigDecimal.valueOf(Long.MAX_VALUE);
 
   /** The cost in USD (scale 10, rounded up). */
   public BigDecimal costUsd(long inputTokens, long outputTokens, long cachedInputTokens) {
@@ -23,13 +24,17 @@ public record Prices(
         .divide(MILLION, 10, RoundingMode.CEILING);
   }
 
-  /** The cost in nano-USD (the unit of {@code cost_usd} counters), rounded up. */
+  /**
+   * The cost in nano-USD (the unit of {@code cost_usd} counters), rounded up; a cost beyond {@code
+   * long} (9.2 billion USD) is {@link Long#MAX_VALUE}, over any limit, never an error.
+   */
   public long costNanos(long inputTokens, long outputTokens, long cachedInputTokens) {
     // tokens * USD-per-million * 1e9 / 1e6 = tokens * price * 1000
-    return perMillionSum(inputTokens, outputTokens, cachedInputTokens)
-        .multiply(THOUSAND)
-        .setScale(0, RoundingMode.CEILING)
-        .longValueExact();
+    BigDecimal nanos =
+        perMillionSum(inputTokens, outputTokens, cachedInputTokens)
+            .multiply(THOUSAND)
+            .setScale(0, RoundingMode.CEILING);
+    return nanos.compareTo(MAX_LONG) >= 0 ? Long.MAX_VALUE : nanos.longValueExact();
   }
 
   private BigDecimal perMillionSum(long input, long output, long cached) {

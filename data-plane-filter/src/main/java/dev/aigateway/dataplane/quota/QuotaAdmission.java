@@ -6,6 +6,7 @@ import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
+import dev.aigateway.dataplane.usage.Saturating;
 import dev.aigateway.db.usage.CounterKey;
 import dev.aigateway.db.usage.QuotaMetric;
 import io.micrometer.core.instrument.Counter;
@@ -47,6 +48,9 @@ public final class QuotaAdmission implements Admission {
    */
   static final double LOCAL_FRACTION = 0.01;
 
+  /** Quotas with a {@code gateway.quota.headroom} gauge at most. */
+  static final int MAX_HEADROOM_GAUGES = 1_000;
+
   private final Supplier<QuotaConfig> config;
   private final FleetCounters counters;
   private final QuotaSettings settings;
@@ -76,6 +80,15 @@ public final class QuotaAdmission implements Admission {
   public boolean needsTokenEstimate(UUID keyId, UUID teamId, String model) {
     return config.get().applicable(keyId, teamId, model).stream()
         .anyMatch(rule -> rule.metric() != QuotaMetric.OUTPUT_TOKENS);
+  }
+
+  /** Output, total and cost quotas reserve the output: the provider must be held to it. */
+  @Override
+  public @Nullable Long outputCeiling(UUID keyId, UUID teamId, String model) {
+    boolean counted =
+        config.get().applicable(keyId, teamId, model).stream()
+            .anyMatch(rule -> rule.metric() != QuotaMetric.INPUT_TOKENS);
+    return counted ? settings.defaultMaxOutputTokens() : null;
   }
 
   @Override
@@ -109,11 +122,11 @@ public final class QuotaAdmission implements Admission {
         QuotaTicket.Hold hold = hold(rule, now, input, output, prices);
         WindowCounter c = counter(hold);
         // A zero reservation still needs a unit of room, so an exhausted quota stops everything.
-        if (c.used() + Math.max(hold.amount(), 1) > rule.limit()) {
+        if (Saturating.add(c.used(), Math.max(hold.amount(), 1)) > rule.limit()) {
           return reject(rule, now);
         }
         long share = share(rule, c, replicas, true);
-        if (c.known() && c.unflushed() + hold.amount() <= share) {
+        if (c.known() && Saturating.add(c.unflushed(), hold.amount()) <= share) {
           local.add(hold);
         } else {
           exact.add(hold);
@@ -123,12 +136,12 @@ public final class QuotaAdmission implements Admission {
         return null;
       }
       for (QuotaTicket.Hold h : local) {
-        counter(h).pending.addAndGet(h.amount());
+        WindowCounter.add(counter(h).pending, h.amount());
       }
       // Exact checks run outside the lock; until their answer arrives their reservations count
       // locally too, or concurrent local grants could use the same room.
       for (QuotaTicket.Hold h : exact) {
-        counter(h).inFlush.addAndGet(h.amount());
+        WindowCounter.add(counter(h).inFlush, h.amount());
       }
     }
     List<QuotaTicket.Hold> granted = new ArrayList<>(local);
@@ -140,7 +153,7 @@ public final class QuotaAdmission implements Admission {
           ok = counters.addIfWithin(counter(h), h.amount(), h.rule().limit());
         } catch (SQLException | RuntimeException e) {
           log.debug("exact quota check failed ({}); deciding with local knowledge", e.toString());
-          counter(h).inFlush.addAndGet(-h.amount());
+          WindowCounter.add(counter(h).inFlush, -h.amount());
           ok = admitOffline(h);
           if (ok) {
             granted.add(h);
@@ -156,7 +169,7 @@ public final class QuotaAdmission implements Admission {
         }
       } else {
         // An earlier exact check refused: the rest are not sent.
-        counter(h).inFlush.addAndGet(-h.amount());
+        WindowCounter.add(counter(h).inFlush, -h.amount());
       }
     }
     if (refused != null) {
@@ -174,8 +187,9 @@ public final class QuotaAdmission implements Admission {
       // Offline the cap cannot apply (nothing gets confirmed until the database is back): each
       // replica spends at most its share of the headroom it last knew.
       long share = share(h.rule(), c, counters.liveReplicas(), false);
-      if (c.unflushed() + h.amount() <= share && c.used() + h.amount() <= h.rule().limit()) {
-        c.pending.addAndGet(h.amount());
+      if (Saturating.add(c.unflushed(), h.amount()) <= share
+          && Saturating.add(c.used(), h.amount()) <= h.rule().limit()) {
+        WindowCounter.add(c.pending, h.amount());
         return true;
       }
       log.debug("quota {} has no local room while the database is unreachable", h.rule().id());
@@ -188,7 +202,9 @@ public final class QuotaAdmission implements Admission {
    * the growth the fleet is expected to have had since the last read and until the next one.
    */
   private long share(QuotaRule rule, WindowCounter c, int replicas, boolean capped) {
-    long headroom = rule.limit() - c.global() - c.expectedGrowth(settings.flushInterval());
+    long headroom =
+        Saturating.add(
+            Saturating.add(rule.limit(), -c.global()), -c.expectedGrowth(settings.flushInterval()));
     long share = Math.max(0, headroom) / replicas;
     return capped ? Math.min(share, (long) (rule.limit() * LOCAL_FRACTION) / replicas) : share;
   }
@@ -203,7 +219,7 @@ public final class QuotaAdmission implements Admission {
         switch (rule.metric()) {
           case INPUT_TOKENS -> input;
           case OUTPUT_TOKENS -> output;
-          case TOTAL_TOKENS -> input + output;
+          case TOTAL_TOKENS -> Saturating.add(input, output);
           case COST_USD -> prices.costNanos(input, output, 0);
         };
     return new QuotaTicket.Hold(
@@ -214,7 +230,7 @@ public final class QuotaAdmission implements Admission {
     QuotaTicket.Hold tightest = null;
     long tightestRemaining = Long.MAX_VALUE;
     for (QuotaTicket.Hold h : holds) {
-      long remaining = h.rule().limit() - counter(h).used();
+      long remaining = Saturating.add(h.rule().limit(), -counter(h).used());
       track(h.rule(), remaining);
       if (h.rule().metric().isTokens() && remaining < tightestRemaining) {
         tightest = h;
@@ -233,7 +249,7 @@ public final class QuotaAdmission implements Admission {
     if (rule.metric().isTokens()) {
       CounterKey key = new CounterKey(rule.id(), rule.window().start(now));
       WindowCounter c = counters.counter(key, rule.window().end(now));
-      long remaining = rule.limit() - c.used();
+      long remaining = Saturating.add(rule.limit(), -c.used());
       track(rule, remaining);
       headers =
           RateLimits.tokenHeaders(
@@ -253,6 +269,9 @@ public final class QuotaAdmission implements Admission {
 
   /** Keeps the {@code gateway.quota.headroom} gauge of a quota current. */
   private void track(QuotaRule rule, long remaining) {
+    if (headroom.size() >= MAX_HEADROOM_GAUGES && !headroom.containsKey(rule.id())) {
+      return; // a label per quota id: capped, so that config churn cannot grow it without bound
+    }
     AtomicLong value =
         headroom.computeIfAbsent(
             rule.id(),

@@ -1,6 +1,7 @@
 package dev.aigateway.dataplane.quota;
 
 import dev.aigateway.dataplane.admission.AdmissionTicket;
+import dev.aigateway.dataplane.usage.Saturating;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.db.usage.CounterKey;
@@ -10,8 +11,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The reservations one admitted request holds. On completion each is replaced by the actual usage;
- * a request that broke, or failed upstream without reporting usage, gives them back.
+ * The reservations one admitted request holds. On completion each is replaced by the usage
+ * (reported, or counted from the delivered text); a request the provider may have served without
+ * anything known keeps them as its charge; one that never reached a provider, or that the provider
+ * refused, gives them back.
  */
 final class QuotaTicket implements AdmissionTicket {
 
@@ -39,15 +42,18 @@ final class QuotaTicket implements AdmissionTicket {
 
   @Override
   public void settle(UsageRecord record) {
-    boolean failed = record.status() < 200 || record.status() >= 400;
-    if (!record.usageReported()) {
-      if (failed) {
+    switch (record.source()) {
+      case NONE -> {
+        // Nothing reached a provider, or it refused the request: nothing was used.
         release(record);
-      } else {
-        // Usage unknown for a served request: keep the reservation as the charge (conservative).
-        done.set(true);
+        return;
       }
-      return;
+      case RESERVED -> {
+        // Usage unknown for a request the provider may have served: the reservation is the charge.
+        done.set(true);
+        return;
+      }
+      case REPORTED, COUNTED -> {}
     }
     if (!done.compareAndSet(false, true)) {
       return;
@@ -62,7 +68,7 @@ final class QuotaTicket implements AdmissionTicket {
             case COST_USD ->
                 prices.costNanos(u.inputTokens(), u.outputTokens(), u.cachedInputTokens());
           };
-      counters.adjust(h.key(), h.windowEnd(), actual - h.amount());
+      counters.adjust(h.key(), h.windowEnd(), Saturating.add(actual, -h.amount()));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.aigateway.dataplane.quota;
 
+import dev.aigateway.dataplane.usage.Saturating;
 import dev.aigateway.db.usage.CounterKey;
 import dev.aigateway.db.usage.QuotaCounterRepository.Total;
 import java.time.Instant;
@@ -36,7 +37,7 @@ final class WindowCounter {
 
   /** Fleet-wide usage as this replica knows it. */
   long used() {
-    return global + inFlush.get() + pending.get();
+    return Saturating.add(Saturating.add(global, inFlush.get()), pending.get());
   }
 
   /** The last fleet-wide total read from the database. */
@@ -58,7 +59,7 @@ final class WindowCounter {
 
   /** This replica's deltas that the database has not confirmed yet. */
   long unflushed() {
-    return pending.get() + inFlush.get();
+    return Saturating.add(pending.get(), inFlush.get());
   }
 
   /** Whether a total was ever read for this window (a new window may already be in use). */
@@ -87,18 +88,23 @@ final class WindowCounter {
 
   /** Moves {@code d} from pending to in-flush, counting it twice in between rather than never. */
   void beginFlush(long d) {
-    inFlush.addAndGet(d);
-    pending.addAndGet(-d);
+    add(inFlush, d);
+    add(pending, -d);
   }
 
   /** The flush of {@code d} failed: it is pending again. */
   void failFlush(long d) {
-    pending.addAndGet(d);
-    inFlush.addAndGet(-d);
+    add(pending, d);
+    add(inFlush, -d);
   }
 
   /** The flush of {@code d} is in a total that was applied (or superseded by a newer one). */
   void endFlush(long d) {
-    inFlush.addAndGet(-d);
+    add(inFlush, -d);
+  }
+
+  /** Adds without wrapping: a counter pinned at the end of {@code long} stays there. */
+  static void add(AtomicLong counter, long delta) {
+    counter.accumulateAndGet(delta, Saturating::add);
   }
 }

@@ -6,10 +6,14 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The default {@link UsageRecorder}: updates the OpenTelemetry GenAI metrics and nothing else.
- * Names follow the GenAI semantic conventions; labels are model, provider and status.
+ * Names follow the GenAI semantic conventions; labels are model, provider and status. Labels never
+ * take a client's word: a model name is a label only if it is configured (else {@code unknown}), a
+ * status outside 100-599 is 0, and past {@link #MAX_SERIES} label sets new ones fold into {@code
+ * other}; every distinct client-sent model once became a series kept forever.
  */
 public final class GenAiMetrics implements UsageRecorder {
   public static final String TOKEN_USAGE = "gen_ai.client.token.usage";
@@ -21,27 +25,39 @@ public final class GenAiMetrics implements UsageRecorder {
   private record Meters(
       Timer duration, Timer firstToken, DistributionSummary input, DistributionSummary output) {}
 
+  /** Label sets kept at most; a large fleet's configured models and providers fit far below. */
+  public static final int MAX_SERIES = 2_000;
+
   private final MeterRegistry registry;
+  private final Predicate<String> configuredModel;
   // Building and registering meters per request costs more than the rest of the bookkeeping.
   private final Map<Labels, Meters> meters = new ConcurrentHashMap<>();
 
-  public GenAiMetrics(MeterRegistry registry) {
+  /**
+   * @param configuredModel whether a public model name is configured (only those become labels)
+   */
+  public GenAiMetrics(MeterRegistry registry, Predicate<String> configuredModel) {
     this.registry = registry;
+    this.configuredModel = configuredModel;
   }
 
   @Override
   public void record(UsageRecord r) {
-    Labels labels =
-        new Labels(
-            r.model() == null ? "unknown" : r.model(),
-            r.provider() == null ? "none" : r.provider(),
-            r.status());
-    Meters m = meters.computeIfAbsent(labels, this::register);
+    String model = r.model() == null || !configuredModel.test(r.model()) ? "unknown" : r.model();
+    int status = r.status() >= 100 && r.status() <= 599 ? r.status() : 0;
+    Labels labels = new Labels(model, r.provider() == null ? "none" : r.provider(), status);
+    Meters m = meters.get(labels);
+    if (m == null) {
+      if (meters.size() >= MAX_SERIES) {
+        labels = new Labels("other", "other", status);
+      }
+      m = meters.computeIfAbsent(labels, this::register);
+    }
     m.duration().record(r.latency());
     if (r.timeToFirstToken() != null) {
       m.firstToken().record(r.timeToFirstToken());
     }
-    if (r.usageReported()) {
+    if (r.source() != UsageSource.NONE) {
       m.input().record(r.usage().inputTokens());
       m.output().record(r.usage().outputTokens());
     }

@@ -28,13 +28,7 @@ public final class TokenEstimator {
   private final Map<String, Encoding> byModel = new ConcurrentHashMap<>();
 
   public long estimate(String upstreamModel, JsonNode body) {
-    Encoding encoding =
-        byModel.computeIfAbsent(
-            upstreamModel,
-            m ->
-                registry
-                    .getEncodingForModel(m)
-                    .orElseGet(() -> registry.getEncoding(EncodingType.O200K_BASE)));
+    Encoding encoding = encoding(upstreamModel);
     long tokens = 0;
     JsonNode messages = body.get("messages");
     if (messages != null && messages.isArray()) {
@@ -60,6 +54,20 @@ public final class TokenEstimator {
     tokens += content(encoding, body.get("prompt"));
     tokens += content(encoding, body.get("input"));
     return tokens;
+  }
+
+  /** Tokens of generated text (a reply whose provider reported no usage). */
+  public long countText(String upstreamModel, String text) {
+    return text.isEmpty() ? 0 : encoding(upstreamModel).countTokensOrdinary(text);
+  }
+
+  private Encoding encoding(String upstreamModel) {
+    return byModel.computeIfAbsent(
+        upstreamModel,
+        m ->
+            registry
+                .getEncodingForModel(m)
+                .orElseGet(() -> registry.getEncoding(EncodingType.O200K_BASE)));
   }
 
   private static long content(Encoding encoding, JsonNode content) {

@@ -144,8 +144,8 @@ class ExtProcServerTest {
     assertThat(header(body, "openai-organization")).isEqualTo("org-1");
     byte[] newBody = body.getBodyMutation().getBody().toByteArray();
     assertThat(header(body, "content-length")).isEqualTo(Integer.toString(newBody.length));
-    assertThat(body.getHeaderMutation().getRemoveHeadersList())
-        .contains("authorization", "x-api-key", "accept-encoding");
+    assertThat(body.getHeaderMutation().getRemoveHeadersList()).contains("x-api-key");
+    assertThat(header(body, "accept-encoding")).isEqualTo("identity");
     // Only the model changes; other fields keep their exact spelling.
     assertThat(new String(newBody, StandardCharsets.UTF_8))
         .isEqualTo(CHAT.replace("\"chat\"", "\"gpt-5-nano\""));
@@ -364,6 +364,100 @@ class ExtProcServerTest {
       assertThat(usage.usage().inputTokens()).isPositive();
       assertThat(usage.timeToFirstToken()).isNotNull();
     }
+  }
+
+  @Test
+  void clientHeadersOutsideTheSchemasAllowListNeverReachTheProvider() throws Exception {
+    upstream.answerWith(Cassette.openAi("chat-basic.yaml").first().response());
+    ClientRequest request = ClientRequest.postJson("/v1/chat/completions", key.secret(), CHAT);
+    request.headers().put("cookie", "session=abc");
+    request.headers().put("openai-project", "proj_client");
+    request.headers().put("openai-organization", "org-client");
+    request.headers().put("x-envoy-retry-on", "5xx");
+    request.headers().put("x-envoy-max-retries", "10");
+    request.headers().put("x-forwarded-for", "10.0.0.7");
+    request.headers().put("x-stainless-lang", "java");
+    request.headers().put("api-key", key.secret());
+    request.headers().put("openai-beta", "assistants=v2");
+    request.headers().put("user-agent", "OpenAI/Java");
+
+    Exchange exchange = send(request);
+
+    assertThat(exchange.status()).isEqualTo(200);
+    Map<String, String> sent = upstream.last().headers();
+    assertThat(sent)
+        .doesNotContainKeys(
+            "cookie",
+            "openai-project",
+            "x-envoy-retry-on",
+            "x-envoy-max-retries",
+            "x-forwarded-for",
+            "x-stainless-lang",
+            "api-key",
+            "x-api-key")
+        // The provider's configured organization, never the client's.
+        .containsEntry("openai-organization", "org-1")
+        .containsEntry("openai-beta", "assistants=v2")
+        .containsEntry("user-agent", "OpenAI/Java")
+        .containsEntry("accept-encoding", "identity");
+    assertThat(sent.values()).noneMatch(v -> v.contains(key.secret()));
+  }
+
+  @Test
+  void providerAccountHeadersNeverReachTheClientButTheGatewaysRateLimitsDo() throws Exception {
+    var recorded = Cassette.openAi("chat-basic.yaml").first().response();
+    Map<String, String> headers = new java.util.HashMap<>(recorded.headers());
+    headers.put("openai-organization", "org-shared");
+    headers.put("openai-project", "proj_shared");
+    headers.put("set-cookie", "__cf_bm=secret; path=/");
+    headers.put("x-ratelimit-remaining-tokens", "149990000");
+    headers.put("x-ratelimit-limit-requests", "10000");
+    headers.put("cf-ray", "8f-IAD");
+    upstream.answerWith(new Cassette.Response(200, headers, recorded.body()));
+
+    Exchange exchange = send(ClientRequest.postJson("/v1/chat/completions", key.secret(), CHAT));
+
+    assertThat(exchange.status()).isEqualTo(200);
+    assertThat(exchange.headers())
+        .doesNotContainKeys(
+            "openai-organization",
+            "openai-project",
+            "set-cookie",
+            "cf-ray",
+            "x-ratelimit-limit-requests")
+        .containsEntry("x-ratelimit-remaining-tokens", "999");
+  }
+
+  @Test
+  void gzipResponseFromAProviderIsDecodedBeforeTranslation() throws Exception {
+    var recorded = Cassette.openAi("chat-basic.yaml").first().response();
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write(recorded.body());
+    }
+    Map<String, String> headers = new java.util.HashMap<>(recorded.headers());
+    headers.put(FakeUpstream.RAW_CONTENT_ENCODING, "gzip");
+    upstream.answerWith(new Cassette.Response(200, headers, gz.toByteArray()));
+
+    Exchange exchange = send(ClientRequest.postJson("/v1/chat/completions", key.secret(), CHAT));
+
+    assertThat(exchange.status()).isEqualTo(200);
+    assertThat(exchange.headers()).doesNotContainKey("content-encoding");
+    assertThat(exchange.bodyText()).isEqualTo(recorded.bodyText());
+    assertThat(settled.getLast().usageReported()).isTrue();
+  }
+
+  @Test
+  void responseInAnEncodingTheGatewayCannotReadIsA502InOpenAiShape() throws Exception {
+    var recorded = Cassette.openAi("chat-basic.yaml").first().response();
+    Map<String, String> headers = new java.util.HashMap<>(recorded.headers());
+    headers.put(FakeUpstream.RAW_CONTENT_ENCODING, "br");
+    upstream.answerWith(new Cassette.Response(200, headers, new byte[] {0x1b, 0x2f, 0x00}));
+
+    Exchange exchange = send(ClientRequest.postJson("/v1/chat/completions", key.secret(), CHAT));
+
+    assertError(exchange, 502, "bad_gateway");
+    assertThat(exchange.bodyText()).contains("content-encoding 'br'");
   }
 
   @Test

@@ -109,6 +109,18 @@ class RecordedExchangeReplayTest {
           client.send(ClientRequest.postJson(path, key.secret(), clientBody.toString()), 100);
 
       assertThat(exchange.protocolErrors()).isEmpty();
+      String refusedParam = outOfRangeParam(clientBody, path);
+      if (refusedParam != null) {
+        // The gateway checks the limit fields to the API's ranges itself (docs/security.md), so
+        // this recorded 400 of the provider's is now the gateway's, in the same shape.
+        assertThat(exchange.status()).isEqualTo(400);
+        JsonNode error = JSON.readTree(exchange.body()).path("error");
+        assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.path("param").asText()).isEqualTo(refusedParam);
+        assertThat(error.path("code").asText()).startsWith("integer_");
+        assertThat(gateway.nextUsage().status()).isEqualTo(400);
+        return;
+      }
       assertThat(exchange.routeCleared()).isTrue();
       assertThat(exchange.status()).as(exchange.bodyText()).isEqualTo(recorded.response().status());
       assertThat(exchange.bodyText()).isEqualTo(recorded.response().bodyText());
@@ -132,7 +144,8 @@ class RecordedExchangeReplayTest {
         assertThat(received.headers()).containsEntry("authorization", "Bearer sk-upstream-secret");
       }
       assertThat(received.headers().values()).noneMatch(v -> v.contains(key.secret()));
-      assertThat(received.headers()).doesNotContainKey("accept-encoding");
+      // Usage must be readable: the provider is asked for an uncompressed body.
+      assertThat(received.headers()).containsEntry("accept-encoding", "identity");
       ObjectNode expectedUpstreamBody = recordedRequest.deepCopy();
       boolean clientAskedUsage =
           recordedRequest.path("stream_options").path("include_usage").asBoolean();
@@ -183,5 +196,21 @@ class RecordedExchangeReplayTest {
       }
     }
     return found;
+  }
+
+  /** The limit field the gateway refuses in {@code body} before it goes upstream, or null. */
+  private static @org.jspecify.annotations.Nullable String outOfRangeParam(
+      ObjectNode body, String path) {
+    dev.aigateway.dataplane.translate.Endpoint endpoint =
+        dev.aigateway.dataplane.translate.Endpoint.forPath(path);
+    if (endpoint == null) {
+      return null;
+    }
+    try {
+      OutputLimit.read(body, endpoint);
+      return null;
+    } catch (dev.aigateway.dataplane.translate.Translator.TranslationException e) {
+      return e.error().param();
+    }
   }
 }

@@ -27,12 +27,22 @@ public final class GatewayHarness implements AutoCloseable {
   private final Map<String, URI> routes = new ConcurrentHashMap<>();
 
   public GatewayHarness(Database db, Admission admission, long maxBodyBytes) {
+    this(db, admission, maxBodyBytes, ExtProcSettings.DEFAULT_DRAIN_GRACE);
+  }
+
+  public GatewayHarness(Database db, Admission admission, long maxBodyBytes, Duration drainGrace) {
     this.db = db;
     this.config = new TestConfig(db);
     this.server =
         ExtProcServer.start(
             new ExtProcSettings(
-                "127.0.0.1", 0, Path.of("target"), TestConfig.SECRET_KEY, List.of(), maxBodyBytes),
+                "127.0.0.1",
+                0,
+                Path.of("target"),
+                TestConfig.SECRET_KEY,
+                List.of(),
+                maxBodyBytes,
+                drainGrace),
             db,
             metrics,
             admission,

@@ -32,10 +32,11 @@ public final class LedgerRepository {
       """
       with ins as (
         insert into usage_ledger (time, request_id, key_id, team_id, model, provider, upstream_model,
-            input_tokens, output_tokens, cached_tokens, cost_usd, status, latency_ms, streamed)
+            input_tokens, output_tokens, cached_tokens, cost_usd, status, latency_ms, streamed,
+            client_request_id)
         select * from unnest(?::timestamptz[], ?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[],
             ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[], ?::int[], ?::bigint[],
-            ?::boolean[])
+            ?::boolean[], ?::text[])
         on conflict (request_id, time) do nothing
         returning *
       ), rolled as (
@@ -80,7 +81,7 @@ public final class LedgerRepository {
       ensurePartition(day);
     }
     int n = entries.size();
-    Object[][] cols = new Object[14][n];
+    Object[][] cols = new Object[15][n];
     for (int i = 0; i < n; i++) {
       LedgerEntry e = entries.get(i);
       cols[0][i] = Timestamp.from(e.time());
@@ -97,6 +98,7 @@ public final class LedgerRepository {
       cols[11][i] = e.status();
       cols[12][i] = e.latencyMs();
       cols[13][i] = e.streamed();
+      cols[14][i] = e.clientRequestId();
     }
     String[] types = {
       "timestamptz",
@@ -112,7 +114,8 @@ public final class LedgerRepository {
       "numeric",
       "int4",
       "int8",
-      "bool"
+      "bool",
+      "text"
     };
     try (Connection c = database.dataSource().getConnection()) {
       c.setAutoCommit(false);

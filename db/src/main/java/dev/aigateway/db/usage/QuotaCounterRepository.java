@@ -20,12 +20,15 @@ import org.jspecify.annotations.Nullable;
  * rows are keyed by window start, so a new window needs no reset.
  */
 public final class QuotaCounterRepository {
+  // Sums go through numeric and are pinned to bigint's range: one overflowing delta would otherwise
+  // fail every later flush of the same counter ("bigint out of range").
   private static final String UPSERT =
       """
       insert into quota_counters (quota_id, window_start, used)
       select * from unnest(?::uuid[], ?::timestamptz[], ?::bigint[])
       on conflict (quota_id, window_start)
-      do update set used = quota_counters.used + excluded.used,
+      do update set used = least(greatest(quota_counters.used::numeric + excluded.used,
+          -9223372036854775808), 9223372036854775807)::bigint,
         version = quota_counters.version + 1, updated_at = now()
       returning quota_id, window_start, used, version
       """;
@@ -35,8 +38,10 @@ public final class QuotaCounterRepository {
       insert into quota_counters as c (quota_id, window_start, used)
       select ?, ?, ? where ? <= ?
       on conflict (quota_id, window_start)
-      do update set used = c.used + excluded.used, version = c.version + 1, updated_at = now()
-      where c.used + excluded.used <= ?
+      do update set used = least(greatest(c.used::numeric + excluded.used,
+          -9223372036854775808), 9223372036854775807)::bigint,
+        version = c.version + 1, updated_at = now()
+      where c.used::numeric + excluded.used <= ?
       returning used, version
       """;
 

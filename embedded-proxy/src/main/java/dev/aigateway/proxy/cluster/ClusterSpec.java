@@ -1,5 +1,6 @@
 package dev.aigateway.proxy.cluster;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -10,6 +11,9 @@ import org.jspecify.annotations.Nullable;
  * @param edsServiceName set for EDS clusters, whose endpoints come from a ClusterLoadAssignment
  * @param sni set when the cluster uses TLS (empty string: TLS without SNI)
  * @param http2 the cluster asks for HTTP/2 (used for the ext_proc gRPC cluster)
+ * @param keepalive HTTP/2 keepalive pings (the ext_proc cluster), or null for none
+ * @param trustedCa the CA certificates of the cluster's {@code trusted_ca}, or null for the proxy's
+ *     own trust settings
  */
 public record ClusterSpec(
     String name,
@@ -18,7 +22,26 @@ public record ClusterSpec(
     @Nullable String sni,
     boolean http2,
     Duration connectTimeout,
-    long bufferLimitBytes) {
+    long bufferLimitBytes,
+    @Nullable List<X509Certificate> trustedCa,
+    @Nullable Keepalive keepalive) {
+
+  /**
+   * HTTP/2 PINGs on idle and busy connections (protocol.proto connection_keepalive): a peer gone
+   * without a FIN is noticed within interval + timeout.
+   */
+  public record Keepalive(Duration interval, Duration timeout) {}
+
+  public ClusterSpec(
+      String name,
+      List<Endpoint> endpoints,
+      @Nullable String edsServiceName,
+      @Nullable String sni,
+      boolean http2,
+      Duration connectTimeout,
+      long bufferLimitBytes) {
+    this(name, endpoints, edsServiceName, sni, http2, connectTimeout, bufferLimitBytes, null, null);
+  }
 
   public boolean tls() {
     return sni != null;
@@ -26,6 +49,14 @@ public record ClusterSpec(
 
   public ClusterSpec withEndpoints(List<Endpoint> resolved) {
     return new ClusterSpec(
-        name, List.copyOf(resolved), edsServiceName, sni, http2, connectTimeout, bufferLimitBytes);
+        name,
+        List.copyOf(resolved),
+        edsServiceName,
+        sni,
+        http2,
+        connectTimeout,
+        bufferLimitBytes,
+        trustedCa,
+        keepalive);
   }
 }

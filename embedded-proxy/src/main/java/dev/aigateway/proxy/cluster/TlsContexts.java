@@ -27,6 +27,23 @@ final class TlsContexts {
     }
   }
 
+  /** Client TLS trusting exactly these CA certificates. */
+  static TlsContexts trusting(java.util.List<java.security.cert.X509Certificate> ca) {
+    try {
+      java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      for (int i = 0; i < ca.size(); i++) {
+        store.setCertificateEntry("ca-" + i, ca.get(i));
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      return new TlsContexts(tmf);
+    } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("trusted CA certificates unusable", e);
+    }
+  }
+
   /** A handler sending {@code sni} and checking the certificate against it. */
   SslHandler newHandler(ByteBufAllocator alloc, String sni, Endpoint endpoint) {
     String peer = sni.isEmpty() ? endpoint.host() : sni;

@@ -40,8 +40,17 @@ public final class UpstreamClient {
   private final Map<PoolKey, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
+  private final Map<java.util.List<java.security.cert.X509Certificate>, TlsContexts> byTrustedCa =
+      new ConcurrentHashMap<>();
+
   public UpstreamClient(@Nullable TrustManagerFactory trust) {
     this.tls = new TlsContexts(trust);
+  }
+
+  /** The cluster's trusted_ca when it has one (as Envoy uses it), else the proxy's own trust. */
+  private TlsContexts contextsFor(ClusterSpec cluster) {
+    var ca = cluster.trustedCa();
+    return ca == null ? tls : byTrustedCa.computeIfAbsent(ca, TlsContexts::trusting);
   }
 
   /**
@@ -76,7 +85,8 @@ public final class UpstreamClient {
               @Override
               protected void initChannel(SocketChannel ch) {
                 if (cluster.sni() != null) {
-                  ch.pipeline().addLast(tls.newHandler(ch.alloc(), cluster.sni(), ep));
+                  ch.pipeline()
+                      .addLast(contextsFor(cluster).newHandler(ch.alloc(), cluster.sni(), ep));
                 }
                 ch.pipeline().addLast(new HttpClientCodec());
                 ch.pipeline()

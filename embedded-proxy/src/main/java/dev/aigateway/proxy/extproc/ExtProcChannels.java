@@ -31,7 +31,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ExtProcChannels implements AutoCloseable {
 
-  private record Key(Endpoint endpoint, @Nullable String sni, EventLoop loop) {}
+  private record Key(
+      Endpoint endpoint,
+      @Nullable String sni,
+      EventLoop loop,
+      ClusterSpec.@Nullable Keepalive keepalive) {}
 
   private final Map<Key, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final @Nullable TrustManagerFactory trust;
@@ -54,7 +58,7 @@ public final class ExtProcChannels implements AutoCloseable {
     if (cluster == null || cluster.endpoints().isEmpty()) {
       return null;
     }
-    Key key = new Key(cluster.endpoints().getFirst(), cluster.sni(), loop);
+    Key key = new Key(cluster.endpoints().getFirst(), cluster.sni(), loop, cluster.keepalive());
     return channels.computeIfAbsent(key, this::open);
   }
 
@@ -79,6 +83,13 @@ public final class ExtProcChannels implements AutoCloseable {
             .directExecutor()
             // Envoy never retries an ext_proc stream, and the retry layer keeps every sent message.
             .disableRetry();
+    if (key.keepalive() != null) {
+      // As Envoy's connection_keepalive: PINGs also on idle connections, so a vanished ext_proc
+      // is found before a request waits for message_timeout on it.
+      b.keepAliveTime(key.keepalive().interval().toNanos(), TimeUnit.NANOSECONDS)
+          .keepAliveTimeout(key.keepalive().timeout().toNanos(), TimeUnit.NANOSECONDS)
+          .keepAliveWithoutCalls(true);
+    }
     if (key.sni() != null && !key.sni().isEmpty()) {
       b.overrideAuthority(key.sni());
     }

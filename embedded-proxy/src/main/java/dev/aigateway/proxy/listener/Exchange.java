@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +46,11 @@ final class Exchange implements UpstreamListener {
   private @Nullable ScheduledFuture<?> routeTimer;
   private boolean upstreamDone;
   private boolean done;
+  private final boolean oversized;
+  private @Nullable ScheduledFuture<?> idleTimer;
+  private Duration idleTimeout = Duration.ZERO;
+  private @Nullable ScheduledFuture<?> maxDurationTimer;
+  private long upstreamStartNanos;
   private final long startNanos = System.nanoTime();
 
   Exchange(
@@ -60,15 +66,41 @@ final class Exchange implements UpstreamListener {
     this.headers = HttpMessages.requestHeaders(request);
     this.headRequest = request.method().name().equals("HEAD");
     this.body = io.netty.buffer.ByteBufUtil.getBytes(request.content());
+    this.oversized = false;
+  }
+
+  /**
+   * A request whose body exceeds the listener's buffer limit. Envoy still runs the decoder filters
+   * on its headers (the ext_proc may answer first, as ours does from content-length), then answers
+   * 413 as a local reply that passes the encoder filters (filter_manager.cc requestDataTooLarge),
+   * never a codec-level 413 before any filter saw the request.
+   */
+  Exchange(
+      ChannelHandlerContext ctx,
+      ListenerView view,
+      ProxyServices services,
+      io.netty.handler.codec.http.HttpRequest oversizedHeaders,
+      Runnable onDone) {
+    this.ctx = ctx;
+    this.view = view;
+    this.services = services;
+    this.onDone = onDone;
+    this.headers = HttpMessages.requestHeaders(oversizedHeaders);
+    this.headRequest = false;
+    this.body = new byte[0];
+    this.oversized = true;
   }
 
   void start() {
     if (!headers.contains("x-forwarded-proto")) {
       headers.add("x-forwarded-proto", "http");
     }
+    DownstreamPolicy downstream = view.listener().downstream();
+    downstream.mutateRequest(headers, peerAddress(), view.listener().generateRequestId());
     if (view.listener().generateRequestId() && !headers.contains("x-request-id")) {
       headers.add("x-request-id", UUID.randomUUID().toString());
     }
+    startIdleTimer(downstream.streamIdleTimeout());
     // Envoy resolves the route at decodeHeaders; it stays cached unless ext_proc clears it.
     route = view.routes().match(headers);
     ExtProcSpec spec = view.listener().extProc();
@@ -87,7 +119,7 @@ final class Exchange implements UpstreamListener {
     filter = f;
     f.requestHeaders(
         headers,
-        body.length == 0,
+        body.length == 0 && !oversized,
         step -> {
           if (done) {
             return;
@@ -96,6 +128,10 @@ final class Exchange implements UpstreamListener {
             case Step.Stop s -> extProcReply(s.outcome());
             case Step.Continue c -> {
               boolean cleared = c.clearRouteCache();
+              if (oversized) {
+                payloadTooLarge();
+                return;
+              }
               if (c.body() != null) {
                 body = c.body();
               }
@@ -129,6 +165,68 @@ final class Exchange implements UpstreamListener {
         });
   }
 
+  private void payloadTooLarge() {
+    localReply(
+        413, "Payload Too Large".getBytes(StandardCharsets.UTF_8), "request_payload_too_large");
+  }
+
+  private String peerAddress() {
+    var remote = ctx.channel().remoteAddress();
+    if (remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+      return inet.getAddress().getHostAddress();
+    }
+    return "";
+  }
+
+  /** HCM stream_idle_timeout, replaced by the route's idle_timeout once routed (0: off). */
+  private void startIdleTimer(Duration timeout) {
+    idleTimeout = timeout;
+    restartIdleTimer();
+  }
+
+  private void restartIdleTimer() {
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
+    }
+    if (!idleTimeout.isZero() && !done) {
+      idleTimer =
+          ctx.channel()
+              .eventLoop()
+              .schedule(this::onIdleTimeout, idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** conn_manager_impl.cc onIdleTimeout: 408 before response headers, a reset after. */
+  private void onIdleTimeout() {
+    idleTimer = null;
+    if (done) {
+      return;
+    }
+    if (relay != null && relay.headersSentDownstream()) {
+      reset();
+    } else {
+      localReply(408, "stream timeout".getBytes(StandardCharsets.UTF_8), "stream_idle_timeout");
+    }
+  }
+
+  /** router.cc onStreamMaxDurationReached: 408 before response headers, a reset after. */
+  private void onMaxStreamDuration() {
+    maxDurationTimer = null;
+    if (done) {
+      return;
+    }
+    abortUpstream();
+    if (relay != null && relay.headersSentDownstream()) {
+      reset();
+    } else {
+      localReply(
+          408,
+          "upstream max stream duration reached".getBytes(StandardCharsets.UTF_8),
+          "upstream_max_stream_duration_reached");
+    }
+  }
+
   private void routeAndForward(boolean routeCleared) {
     if (routeCleared) {
       route = view.routes().match(headers);
@@ -151,6 +249,23 @@ final class Exchange implements UpstreamListener {
       localReply(503, new byte[0], "cluster_not_found");
       return;
     }
+    if (route != null) {
+      for (String name : route.requestHeadersToRemove()) {
+        headers.remove(name);
+      }
+    }
+    if (fw.idleTimeout() != null) {
+      startIdleTimer(fw.idleTimeout());
+    }
+    if (!fw.maxStreamDuration().isZero()) {
+      maxDurationTimer =
+          ctx.channel()
+              .eventLoop()
+              .schedule(
+                  this::onMaxStreamDuration,
+                  fw.maxStreamDuration().toNanos(),
+                  TimeUnit.NANOSECONDS);
+    }
     if (fw.hostRewrite() != null) {
       headers.set(":authority", fw.hostRewrite());
     }
@@ -161,13 +276,16 @@ final class Exchange implements UpstreamListener {
       }
     }
     if (!fw.timeout().isZero()) {
-      headers.set("x-envoy-expected-rq-timeout-ms", Long.toString(fw.timeout().toMillis()));
+      if (!view.listener().downstream().suppressEnvoyHeaders()) {
+        headers.set("x-envoy-expected-rq-timeout-ms", Long.toString(fw.timeout().toMillis()));
+      }
       routeTimer =
           ctx.channel()
               .eventLoop()
               .schedule(this::onRouteTimeout, fw.timeout().toNanos(), TimeUnit.NANOSECONDS);
     }
     relay = newRelay();
+    upstreamStartNanos = System.nanoTime();
     upstreamCall =
         services
             .upstream()
@@ -200,6 +318,16 @@ final class Exchange implements UpstreamListener {
         public void abortUpstream() {
           Exchange.this.abortUpstream();
         }
+
+        @Override
+        public void beforeDownstreamHeaders(HeaderList h) {
+          view.listener().downstream().mutateResponse(h);
+        }
+
+        @Override
+        public void activity() {
+          restartIdleTimer();
+        }
       };
 
   @Override
@@ -207,9 +335,19 @@ final class Exchange implements UpstreamListener {
     if (done || relay == null) {
       return;
     }
+    restartIdleTimer();
     HeaderList h = HttpMessages.responseHeaders(response);
     if (route != null) {
+      // The router removes, then adds, as the upstream headers arrive, before encoder filters.
+      for (String name : route.responseHeadersToRemove()) {
+        h.remove(name);
+      }
       RouteAction.apply(route.responseHeadersToAdd(), h);
+    }
+    if (!view.listener().downstream().suppressEnvoyHeaders()) {
+      h.set(
+          "x-envoy-upstream-service-time",
+          Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upstreamStartNanos)));
     }
     int code = response.status().code();
     boolean bodyless =
@@ -280,6 +418,9 @@ final class Exchange implements UpstreamListener {
     }
     h.add("content-length", Integer.toString(replyBody.length));
     if (route != null) {
+      for (String name : route.responseHeadersToRemove()) {
+        h.remove(name);
+      }
       RouteAction.apply(route.responseHeadersToAdd(), h);
     }
     relay = newRelay();
@@ -335,6 +476,7 @@ final class Exchange implements UpstreamListener {
       return;
     }
     done = true;
+    cancelStreamTimers();
     abortUpstream();
     if (filter != null) {
       filter.cancel();
@@ -354,8 +496,13 @@ final class Exchange implements UpstreamListener {
     }
     done = true;
     cancelRouteTimer();
+    cancelStreamTimers();
     if (filter != null) {
       filter.finish();
+    }
+    if (oversized) {
+      // The rest of the body was never read: this connection cannot carry another request.
+      ctx.channel().close();
     }
     record("complete");
     onDone.run();
@@ -367,6 +514,7 @@ final class Exchange implements UpstreamListener {
       return;
     }
     done = true;
+    cancelStreamTimers();
     abortUpstream();
     if (filter != null) {
       filter.cancel();
@@ -385,6 +533,21 @@ final class Exchange implements UpstreamListener {
     if (routeTimer != null) {
       routeTimer.cancel(false);
       routeTimer = null;
+    }
+    if (maxDurationTimer != null && upstreamDone) {
+      maxDurationTimer.cancel(false);
+      maxDurationTimer = null;
+    }
+  }
+
+  private void cancelStreamTimers() {
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
+    }
+    if (maxDurationTimer != null) {
+      maxDurationTimer.cancel(false);
+      maxDurationTimer = null;
     }
   }
 

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -50,7 +49,7 @@ public final class ListenerRuntime {
                     c.pipeline().addLast(new HttpServerKeepAliveHandler());
                     c.pipeline()
                         .addLast(
-                            new HttpObjectAggregator(
+                            new EnvoyLikeAggregator(
                                 (int) Math.min(Integer.MAX_VALUE, spec.bufferLimitBytes())));
                     c.pipeline().addLast(new ProxyHandler(rt, services));
                   }

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param inlineRoutes inline route_config, or null with RDS
  * @param extProc the ext_proc filter before the router, or null if there is none
  * @param requestTimeout HCM request_timeout, zero when off
+ * @param downstream the HCM's and router's own header handling and stream idle timer
  */
 public record ListenerSpec(
     String name,
@@ -23,4 +24,5 @@ public record ListenerSpec(
     long bufferLimitBytes,
     Duration requestTimeout,
     Duration idleTimeout,
-    boolean generateRequestId) {}
+    boolean generateRequestId,
+    DownstreamPolicy downstream) {}

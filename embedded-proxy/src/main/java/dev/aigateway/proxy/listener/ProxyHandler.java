@@ -38,15 +38,17 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
       return;
     }
+    begin(ctx, onDone -> new Exchange(ctx, runtime.view(), services, request, onDone));
+  }
+
+  /** Starts one exchange; reads pause until it is done. */
+  private void begin(
+      ChannelHandlerContext ctx, java.util.function.Function<Runnable, Exchange> create) {
     ctx.channel().config().setAutoRead(false);
     runtime.requestStarted();
     Exchange[] self = new Exchange[1];
     self[0] =
-        new Exchange(
-            ctx,
-            runtime.view(),
-            services,
-            request,
+        create.apply(
             () -> {
               if (current == self[0]) {
                 current = null;
@@ -56,6 +58,16 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             });
     current = self[0];
     self[0].start();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof EnvoyLikeAggregator.Oversized oversized) {
+      begin(
+          ctx, onDone -> new Exchange(ctx, runtime.view(), services, oversized.request(), onDone));
+      return;
+    }
+    super.channelRead(ctx, msg);
   }
 
   @Override

@@ -37,6 +37,12 @@ final class ResponseRelay {
     void stopped(Outcome outcome);
 
     void abortUpstream();
+
+    /** Last header changes before the headers go downstream (the HCM's, after all filters). */
+    default void beforeDownstreamHeaders(HeaderList headers) {}
+
+    /** Response data moved: restarts the stream idle timer. */
+    default void activity() {}
   }
 
   private final ChannelHandlerContext ctx;
@@ -102,6 +108,7 @@ final class ResponseRelay {
   }
 
   void onContent(byte[] chunk, boolean last) {
+    callbacks.activity();
     switch (state) {
       case AWAIT_HEADERS_ANSWER -> {
         if (chunk.length > 0) {
@@ -241,6 +248,7 @@ final class ResponseRelay {
 
   private void writeHead(HeaderList h, boolean noBody) {
     headersSent = true;
+    callbacks.beforeDownstreamHeaders(h);
     ctx.write(HttpMessages.toDownstream(h, noBody));
   }
 

@@ -19,7 +19,34 @@ public record Route(
     List<HeaderCondition> headers,
     RouteAction action,
     List<RouteAction.HeaderToAdd> requestHeadersToAdd,
-    List<RouteAction.HeaderToAdd> responseHeadersToAdd) {
+    List<RouteAction.HeaderToAdd> responseHeadersToAdd,
+    List<String> requestHeadersToRemove,
+    List<String> responseHeadersToRemove) {
+
+  /** A route that removes no headers. */
+  public Route(
+      String name,
+      @Nullable String prefix,
+      @Nullable String path,
+      @Nullable Pattern pathRegex,
+      boolean caseSensitive,
+      List<HeaderCondition> headers,
+      RouteAction action,
+      List<RouteAction.HeaderToAdd> requestHeadersToAdd,
+      List<RouteAction.HeaderToAdd> responseHeadersToAdd) {
+    this(
+        name,
+        prefix,
+        path,
+        pathRegex,
+        caseSensitive,
+        headers,
+        action,
+        requestHeadersToAdd,
+        responseHeadersToAdd,
+        List.of(),
+        List.of());
+  }
 
   boolean matches(String pathOnly, HeaderList requestHeaders) {
     if (!pathMatches(pathOnly)) {

@@ -7,13 +7,30 @@ import org.jspecify.annotations.Nullable;
 /** What a matched route does. */
 public sealed interface RouteAction {
 
-  /** Forward to a cluster. {@code timeout} zero means no timeout. */
+  /**
+   * Forward to a cluster. {@code timeout} zero means no timeout.
+   *
+   * @param idleTimeout the route's idle_timeout, replacing the HCM's stream_idle_timeout once the
+   *     route is chosen (zero: none), or null when the route does not set one
+   * @param maxStreamDuration hard cap on the upstream exchange, zero when there is none
+   */
   record Forward(
       String cluster,
       @Nullable String hostRewrite,
       @Nullable String prefixRewrite,
-      Duration timeout)
-      implements RouteAction {}
+      Duration timeout,
+      @Nullable Duration idleTimeout,
+      Duration maxStreamDuration)
+      implements RouteAction {
+
+    public Forward(
+        String cluster,
+        @Nullable String hostRewrite,
+        @Nullable String prefixRewrite,
+        Duration timeout) {
+      this(cluster, hostRewrite, prefixRewrite, timeout, null, Duration.ZERO);
+    }
+  }
 
   /** Answer directly, like Envoy's direct_response. */
   record Direct(int status, byte[] body) implements RouteAction {}

@@ -44,26 +44,40 @@ final class ClusterTranslator {
               "cluster " + name + ": discovery type " + c.getType() + " unsupported");
     }
     String sni = null;
+    java.util.List<java.security.cert.X509Certificate> trustedCa = null;
     if (c.hasTransportSocket()) {
       var ts = c.getTransportSocket();
       String type = ts.getTypedConfig().getTypeUrl();
       if (type.endsWith("UpstreamTlsContext")) {
+        UpstreamTlsContext tls;
         try {
-          sni = ts.getTypedConfig().unpack(UpstreamTlsContext.class).getSni();
+          tls = ts.getTypedConfig().unpack(UpstreamTlsContext.class);
         } catch (InvalidProtocolBufferException e) {
           throw new InvalidResourceException("cluster " + name + ": bad UpstreamTlsContext");
         }
+        sni = tls.getSni();
+        trustedCa = UpstreamTrust.of(tls, name);
       } else if (!type.endsWith("RawBuffer") && !type.isEmpty()) {
         throw new InvalidResourceException(
             "cluster " + name + ": transport socket " + ts.getName() + " unsupported");
       }
     }
     boolean http2 = c.hasHttp2ProtocolOptions();
+    ClusterSpec.Keepalive keepalive = null;
     var opts = c.getTypedExtensionProtocolOptionsMap().get(HTTP_OPTIONS);
     if (opts != null) {
       try {
         HttpProtocolOptions o = opts.unpack(HttpProtocolOptions.class);
+        // auto_config: the proxy offers only http/1.1 by ALPN, which Envoy would also settle on
+        // with an HTTP/1.1-only provider; explicit http2 is what the ext_proc cluster uses.
         http2 = o.hasExplicitHttpConfig() && o.getExplicitHttpConfig().hasHttp2ProtocolOptions();
+        if (http2 && o.getExplicitHttpConfig().getHttp2ProtocolOptions().hasConnectionKeepalive()) {
+          var k = o.getExplicitHttpConfig().getHttp2ProtocolOptions().getConnectionKeepalive();
+          keepalive =
+              new ClusterSpec.Keepalive(
+                  XdsDurations.of(k.getInterval()),
+                  k.hasTimeout() ? XdsDurations.of(k.getTimeout()) : Duration.ofSeconds(5));
+        }
       } catch (InvalidProtocolBufferException e) {
         throw new InvalidResourceException("cluster " + name + ": bad HttpProtocolOptions");
       }
@@ -74,7 +88,7 @@ final class ClusterTranslator {
         c.hasPerConnectionBufferLimitBytes()
             ? c.getPerConnectionBufferLimitBytes().getValue()
             : DEFAULT_BUFFER_LIMIT;
-    return new ClusterSpec(name, endpoints, eds, sni, http2, connect, limit);
+    return new ClusterSpec(name, endpoints, eds, sni, http2, connect, limit, trustedCa, keepalive);
   }
 
   static List<Endpoint> endpoints(ClusterLoadAssignment cla, String cluster)

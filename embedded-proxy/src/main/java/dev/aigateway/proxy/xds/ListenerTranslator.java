@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.aigateway.proxy.extproc.ExtProcSpec;
 import dev.aigateway.proxy.extproc.MutationRules;
+import dev.aigateway.proxy.listener.DownstreamPolicy;
 import dev.aigateway.proxy.listener.ListenerSpec;
 import dev.aigateway.proxy.router.RouteTable;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
@@ -63,6 +64,7 @@ final class ListenerTranslator {
             ? XdsDurations.of(hcm.getCommonHttpProtocolOptions().getIdleTimeout())
             : Duration.ofHours(1);
     boolean requestId = !hcm.hasGenerateRequestId() || hcm.getGenerateRequestId().getValue();
+    DownstreamPolicy downstream = downstream(hcm, name);
     return new ListenerSpec(
         name,
         sa.getAddress(),
@@ -73,7 +75,52 @@ final class ListenerTranslator {
         limit,
         requestTimeout,
         idle,
-        requestId);
+        requestId,
+        downstream);
+  }
+
+  /** The HCM and router settings that change headers and the stream idle timer. */
+  private static DownstreamPolicy downstream(HttpConnectionManager hcm, String name)
+      throws InvalidResourceException {
+    List<String> internal = null;
+    if (hcm.hasInternalAddressConfig()) {
+      List<String> cidrs = new java.util.ArrayList<>();
+      for (var r : hcm.getInternalAddressConfig().getCidrRangesList()) {
+        cidrs.add(r.getAddressPrefix() + "/" + r.getPrefixLen().getValue());
+      }
+      try {
+        internal = DownstreamPolicy.cidrs(cidrs);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidResourceException("listener " + name + ": " + e.getMessage());
+      }
+    }
+    boolean suppress = false;
+    for (HttpFilter f : hcm.getHttpFiltersList()) {
+      if (f.getTypedConfig().getTypeUrl().endsWith("router.v3.Router")) {
+        suppress =
+            unpack(
+                    f.getTypedConfig(),
+                    io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.class,
+                    "listener " + name)
+                .getSuppressEnvoyHeaders();
+      }
+    }
+    DownstreamPolicy.ServerHeader server =
+        switch (hcm.getServerHeaderTransformation()) {
+          case OVERWRITE, UNRECOGNIZED -> DownstreamPolicy.ServerHeader.OVERWRITE;
+          case APPEND_IF_ABSENT -> DownstreamPolicy.ServerHeader.APPEND_IF_ABSENT;
+          case PASS_THROUGH -> DownstreamPolicy.ServerHeader.PASS_THROUGH;
+        };
+    return new DownstreamPolicy(
+        hcm.hasUseRemoteAddress() && hcm.getUseRemoteAddress().getValue(),
+        hcm.getXffNumTrustedHops(),
+        internal,
+        suppress,
+        server,
+        hcm.getServerName().isEmpty() ? "envoy" : hcm.getServerName(),
+        hcm.hasStreamIdleTimeout()
+            ? XdsDurations.of(hcm.getStreamIdleTimeout())
+            : DownstreamPolicy.ENVOY_DEFAULTS.streamIdleTimeout());
   }
 
   private static HttpConnectionManager hcm(FilterChain chain, String name)

@@ -86,8 +86,27 @@ final class RouteTranslator {
     adds(r.getResponseHeadersToAddList(), resp);
     adds(vh.getResponseHeadersToAddList(), resp);
     adds(rc.getResponseHeadersToAddList(), resp);
+    // Envoy removes at every level (route_components.proto: *_headers_to_remove).
+    List<String> reqRemove = new ArrayList<>();
+    reqRemove.addAll(lower(r.getRequestHeadersToRemoveList()));
+    reqRemove.addAll(lower(vh.getRequestHeadersToRemoveList()));
+    reqRemove.addAll(lower(rc.getRequestHeadersToRemoveList()));
+    List<String> respRemove = new ArrayList<>();
+    respRemove.addAll(lower(r.getResponseHeadersToRemoveList()));
+    respRemove.addAll(lower(vh.getResponseHeadersToRemoveList()));
+    respRemove.addAll(lower(rc.getResponseHeadersToRemoveList()));
     return new Route(
-        r.getName(), prefix, path, regex, caseSensitive, conditions, action, req, resp);
+        r.getName(),
+        prefix,
+        path,
+        regex,
+        caseSensitive,
+        conditions,
+        action,
+        req,
+        resp,
+        List.copyOf(reqRemove),
+        List.copyOf(respRemove));
   }
 
   private static RouteAction.Forward forward(
@@ -101,11 +120,23 @@ final class RouteTranslator {
       throw new InvalidResourceException(where + ": rewrite kind unsupported");
     }
     Duration timeout = a.hasTimeout() ? XdsDurations.of(a.getTimeout()) : DEFAULT_ROUTE_TIMEOUT;
+    if (a.getMaxStreamDuration().hasGrpcTimeoutHeaderMax()
+        || a.getMaxStreamDuration().hasGrpcTimeoutHeaderOffset()) {
+      throw new InvalidResourceException(where + ": grpc_timeout_header_* unsupported");
+    }
     return new RouteAction.Forward(
         a.getCluster(),
         a.hasHostRewriteLiteral() ? a.getHostRewriteLiteral() : null,
         a.getPrefixRewrite().isEmpty() ? null : a.getPrefixRewrite(),
-        timeout);
+        timeout,
+        a.hasIdleTimeout() ? XdsDurations.of(a.getIdleTimeout()) : null,
+        a.getMaxStreamDuration().hasMaxStreamDuration()
+            ? XdsDurations.of(a.getMaxStreamDuration().getMaxStreamDuration())
+            : Duration.ZERO);
+  }
+
+  private static List<String> lower(List<String> names) {
+    return names.stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList();
   }
 
   @SuppressWarnings("deprecation") // `append` still overrides append_action in Envoy.

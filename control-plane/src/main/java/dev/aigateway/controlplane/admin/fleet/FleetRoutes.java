@@ -89,7 +89,7 @@ public final class FleetRoutes {
           Validation v = new Validation();
           v.resourceName("name", in.name());
           if (v.required("listener_port", in.listenerPort())) {
-            v.range("listener_port", in.listenerPort(), 1, 65535);
+            listenerPort(v, in.listenerPort());
           }
           v.throwIfInvalid();
           FleetView created =
@@ -126,7 +126,7 @@ public final class FleetRoutes {
                             : current.listenerPort();
                     Validation v = new Validation();
                     if (v.required("listener_port", port)) {
-                      v.range("listener_port", port, 1, 65535);
+                      listenerPort(v, port);
                     }
                     v.throwIfInvalid();
                     FleetRepository.update(change.tx(), current.id(), port);
@@ -161,5 +161,17 @@ public final class FleetRoutes {
 
   private static Fleet withoutNodes(FleetView v) {
     return new Fleet(v.id(), v.name(), v.listenerPort(), v.version(), v.createdAt(), v.updatedAt());
+  }
+
+  /**
+   * A port the official Envoy image can bind: it runs as a non-root user without
+   * CAP_NET_BIND_SERVICE, so ports below 1024 fail, and the bootstrap's admin interface holds its
+   * own port.
+   */
+  static void listenerPort(Validation v, int port) {
+    if (v.range("listener_port", port, 1024, 65535)
+        && port == dev.aigateway.controlplane.xds.XdsRoutes.DEFAULT_ENVOY_ADMIN_PORT) {
+      v.add("listener_port", "must not be " + port + ", the Envoy admin port of the bootstrap");
+    }
   }
 }

@@ -124,7 +124,7 @@ final class OpenApiSchemas {
         "time:date-time, request_id:string, key_id:uuid?, key_name:string?, team:string?,"
             + " model:string?, provider:string?, upstream_model:string?, input_tokens:integer,"
             + " output_tokens:integer, cached_tokens:integer, cost_usd:number, status:integer,"
-            + " latency_ms:integer, streamed:boolean");
+            + " latency_ms:integer, streamed:boolean, client_request_id:string?");
     put(
         s,
         m,

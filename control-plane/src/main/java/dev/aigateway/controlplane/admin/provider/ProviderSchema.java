@@ -34,7 +34,8 @@ public enum ProviderSchema {
   }
 
   public boolean allowsSetting(String name) {
-    return required.contains(name) || optional.contains(name);
+    // Any schema may sit behind a private CA (self-hosted vLLM, a corporate API front).
+    return required.contains(name) || optional.contains(name) || name.equals(CaBundle.SETTING);
   }
 
   /** The credential kinds that make sense for this schema. */

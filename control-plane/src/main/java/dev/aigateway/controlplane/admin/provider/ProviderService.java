@@ -200,10 +200,12 @@ public final class ProviderService {
     for (Map.Entry<String, String> e : result.entrySet()) {
       String field = "settings." + Validation.echoableName(e.getKey());
       if (e.getKey().equals("base_path")) {
-        // Removed when base URLs took the OpenAI SDK's form (V25 folded stored values in).
+        // Removed when base URLs took the OpenAI SDK's form (V31 folded stored values in).
         v.add(field, "is no longer a setting: put the API root in base_url, e.g. http://host/v1");
       } else if (!schema.allowsSetting(e.getKey())) {
         v.add(field, "is not a setting of schema " + schema.wire());
+      } else if (e.getKey().equals(CaBundle.SETTING)) {
+        CaBundle.validate(v, field, e.getValue());
       } else {
         v.text(field, e.getValue(), 256);
       }

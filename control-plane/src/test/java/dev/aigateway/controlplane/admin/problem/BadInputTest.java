@@ -222,6 +222,19 @@ class BadInputTest {
             422,
             "listener_port"),
         new Case("POST", "/api/v1/fleets", "{\"name\": \"f\"}", 422, "listener_port"),
+        // Envoy's official image cannot bind below 1024, and 9901 is the bootstrap's admin port.
+        new Case(
+            "POST",
+            "/api/v1/fleets",
+            "{\"name\": \"f\", \"listener_port\": 443}",
+            422,
+            "listener_port"),
+        new Case(
+            "POST",
+            "/api/v1/fleets",
+            "{\"name\": \"f\", \"listener_port\": 9901}",
+            422,
+            "listener_port"),
         new Case(
             "POST", "/api/v1/admin-tokens", "{\"name\": \"n\", \"role\": \"root\"}", 422, "role"),
         new Case("DELETE", "/api/v1/admin-tokens/nope", null, 404, null),
@@ -241,6 +254,19 @@ class BadInputTest {
             "{\"name\": \"ok\", \"schema\": \"openai\", \"base_url\": \"https://a.b\", \"settings\": {\"organization\": \"o\\u0000\"}}",
             422,
             "settings.organization"),
+        // A provider's own CA bundle: PEM certificates only, never a key or other text.
+        new Case(
+            "POST",
+            "/api/v1/providers",
+            "{\"name\": \"ok\", \"schema\": \"openai_compatible\", \"base_url\": \"https://a.b\", \"settings\": {\"ca_bundle\": \"not a certificate\"}}",
+            422,
+            "settings.ca_bundle"),
+        new Case(
+            "POST",
+            "/api/v1/providers",
+            "{\"name\": \"ok\", \"schema\": \"openai_compatible\", \"base_url\": \"https://a.b\", \"settings\": {\"ca_bundle\": \"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\\n-----BEGIN PRIVATE KEY-----\"}}",
+            422,
+            "settings.ca_bundle"),
         new Case("POST", "/api/v1/providers", "{\"Sk-Live-Secret\": 1}", 400, "*"),
         new Case("PUT", "/api/v1/providers/p1", "{}", 404, null));
   }

@@ -158,4 +158,124 @@ class EnvoyIntegrationTest {
       upstream.stop(0);
     }
   }
+
+  /**
+   * An https provider behind a private CA (its {@code ca_bundle} setting) is verified and reached
+   * by a real Envoy; a client's x-envoy-* headers never reach it, and its account headers never
+   * reach the client.
+   */
+  @Test
+  void envoyReachesAnHttpsProviderThroughItsPrivateCaAndKeepsHeadersOnTheirSide(
+      Database db, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    PrivateCa ca = PrivateCa.create(dir, HOST_FROM_CONTAINER);
+    java.util.List<java.util.Map<String, String>> seen =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpsServer upstream =
+        com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("0.0.0.0", 0), 0);
+    upstream.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ca.serverContext()));
+    upstream.createContext(
+        "/",
+        exchange -> {
+          java.util.Map<String, String> headers = new java.util.HashMap<>();
+          exchange
+              .getRequestHeaders()
+              .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.getFirst()));
+          seen.add(headers);
+          byte[] body = "{\"upstream\":\"tls\"}".getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("content-type", "application/json");
+          exchange.getResponseHeaders().add("openai-organization", "org-shared");
+          exchange.getResponseHeaders().add("set-cookie", "__cf_bm=1; path=/");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    upstream.start();
+    Server extProc =
+        NettyServerBuilder.forAddress(new InetSocketAddress("0.0.0.0", 0))
+            .addService(new StubExtProc("private"))
+            .build()
+            .start();
+    int upstreamPort = upstream.getAddress().getPort();
+    String settings =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .writeValueAsString(java.util.Map.of("ca_bundle", ca.pem()));
+    db.dsl()
+        .transaction(
+            c -> {
+              var tx = DSL.using(c);
+              tx.insertInto(Tables.PROVIDERS)
+                  .set(Tables.PROVIDERS.ID, UUID.randomUUID())
+                  .set(Tables.PROVIDERS.NAME, "private")
+                  .set(Tables.PROVIDERS.SCHEMA, "openai_compatible")
+                  .set(
+                      Tables.PROVIDERS.BASE_URL,
+                      "https://" + HOST_FROM_CONTAINER + ":" + upstreamPort + "/v1")
+                  .set(Tables.PROVIDERS.SETTINGS, org.jooq.JSONB.valueOf(settings))
+                  .execute();
+              ConfigRevisions.bump(tx);
+            });
+    try (XdsServer xds =
+        XdsServer.start(
+            new ControlPlaneSettings(
+                "0.0.0.0",
+                0,
+                0,
+                HOST_FROM_CONTAINER,
+                extProc.getPort(),
+                "token",
+                "replica-it-tls",
+                new byte[32],
+                java.util.List.of()),
+            db,
+            new SimpleMeterRegistry())) {
+      org.testcontainers.Testcontainers.exposeHostPorts(
+          xds.port(), extProc.getPort(), upstreamPort);
+      String bootstrap =
+          BootstrapYaml.render(
+              new BootstrapYaml.Params(
+                  "default", "envoy-it-tls", HOST_FROM_CONTAINER, xds.port(), 9901));
+      try (GenericContainer<?> envoy =
+          new GenericContainer<>(ENVOY_IMAGE)
+              .withCopyToContainer(Transferable.of(bootstrap), "/etc/envoy/envoy.yaml")
+              .withCommand("envoy", "-c", "/etc/envoy/envoy.yaml", "-l", "info")
+              .withExposedPorts(LISTENER_PORT)
+              .waitingFor(
+                  Wait.forListeningPorts(LISTENER_PORT)
+                      .withStartupTimeout(Duration.ofSeconds(60)))) {
+        envoy.start();
+        HttpResponse<String> response =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                "http://"
+                                    + envoy.getHost()
+                                    + ":"
+                                    + envoy.getMappedPort(LISTENER_PORT)
+                                    + "/v1/chat/completions"))
+                        .header("content-type", "application/json")
+                        .header("x-forwarded-for", "10.0.0.7")
+                        .header("x-envoy-retry-on", "5xx")
+                        .header("x-envoy-max-retries", "5")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"any\"}"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"upstream\":\"tls\"}");
+        assertThat(seen).hasSize(1);
+        assertThat(seen.getFirst())
+            .doesNotContainKeys(
+                "x-envoy-retry-on", "x-envoy-max-retries", "x-envoy-expected-rq-timeout-ms");
+        assertThat(seen.getFirst().get("host")).isEqualTo(HOST_FROM_CONTAINER + ":" + upstreamPort);
+        assertThat(response.headers().firstValue("openai-organization")).isEmpty();
+        assertThat(response.headers().firstValue("set-cookie")).isEmpty();
+        assertThat(response.headers().firstValue("server")).isEmpty();
+        assertThat(response.headers().firstValue("x-envoy-upstream-service-time")).isEmpty();
+      }
+    } finally {
+      extProc.shutdownNow();
+      upstream.stop(0);
+    }
+  }
 }

@@ -72,8 +72,8 @@ public final class UpstreamAuth {
             secret(provider, credential, "secret_access_key"),
             credential.secret("session_token"));
     URI base = URI.create(provider.baseUrl());
-    // The signed host is the base URL's host, which Envoy's route writes as the Host header.
-    URI url = URI.create(base.getScheme() + "://" + base.getRawAuthority() + request.path());
+    // The signed host is exactly the host header Envoy's route writes (EnvoyHost).
+    URI url = EnvoyHost.signedUrl(base, request.path());
     Map<String, String> signed = new LinkedHashMap<>();
     request.headers().forEach(signed::put);
     return signer.sign("POST", url, signed, request.body(), aws, region, AwsSigV4Signer.BEDROCK);

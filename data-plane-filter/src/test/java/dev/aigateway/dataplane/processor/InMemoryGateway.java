@@ -1,0 +1,242 @@
+package dev.aigateway.dataplane.processor;
+
+import com.google.protobuf.ByteString;
+import dev.aigateway.dataplane.admission.Admission;
+import dev.aigateway.dataplane.admission.AdmissionDecision;
+import dev.aigateway.dataplane.admission.AdmissionRequest;
+import dev.aigateway.dataplane.admission.AdmissionTicket;
+import dev.aigateway.dataplane.auth.ClientKeyAuthenticator;
+import dev.aigateway.dataplane.config.ClientKey;
+import dev.aigateway.dataplane.config.ConfigSnapshot;
+import dev.aigateway.dataplane.config.ModelConfig;
+import dev.aigateway.dataplane.config.ModelTarget;
+import dev.aigateway.dataplane.config.ProviderConfig;
+import dev.aigateway.dataplane.config.ProviderSchema;
+import dev.aigateway.dataplane.config.UpstreamCredential;
+import dev.aigateway.dataplane.credential.CredentialInjector;
+import dev.aigateway.dataplane.routing.TargetSelector;
+import dev.aigateway.dataplane.telemetry.Tracing;
+import dev.aigateway.dataplane.usage.TokenEstimator;
+import dev.aigateway.dataplane.usage.UsageRecord;
+import dev.aigateway.db.secret.Hashes;
+import io.envoyproxy.envoy.config.core.v3.HeaderMap;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The request processor over an in-memory config with one model per provider schema ({@code
+ * m-openai}, {@code m-anthropic}, ...), a key, an admission that records its reservations and what
+ * happened to them, and the usage records it was handed. No network, no database: fast enough for
+ * the fuzz suite's thousands of requests.
+ */
+final class InMemoryGateway {
+  static final String KEY = "sk-gw-inmemory-0123456789abcdef";
+  static final List<ProviderSchema> SCHEMAS =
+      List.of(
+          ProviderSchema.OPENAI,
+          ProviderSchema.OPENAI_COMPATIBLE,
+          ProviderSchema.AZURE_OPENAI,
+          ProviderSchema.ANTHROPIC,
+          ProviderSchema.AWS_BEDROCK,
+          ProviderSchema.GEMINI);
+
+  /** One reservation and its fate. */
+  static final class Hold implements AdmissionTicket {
+    final AdmissionRequest request;
+    volatile @Nullable String fate;
+    volatile @Nullable UsageRecord record;
+
+    Hold(AdmissionRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public void settle(UsageRecord r) {
+      fate = "settled";
+      record = r;
+    }
+
+    @Override
+    public void release(UsageRecord r) {
+      fate = "released";
+      record = r;
+    }
+  }
+
+  // Shared: loading a tokenizer costs far more than the thousands of requests the fuzz suite sends.
+  private static final TokenEstimator ESTIMATOR = new TokenEstimator();
+  private static final CredentialInjector CREDENTIALS = new CredentialInjector();
+
+  final List<Hold> holds = new CopyOnWriteArrayList<>();
+  final List<UsageRecord> records = new CopyOnWriteArrayList<>();
+  final AtomicLong reservations = new AtomicLong();
+  private final ProcessorDependencies deps;
+
+  /**
+   * @param ceiling what the admission imposes on a request without an output limit (null: no quota
+   *     counts output)
+   */
+  InMemoryGateway(@Nullable Long ceiling) {
+    Map<String, ProviderConfig> providers = new HashMap<>();
+    Map<String, ModelConfig> models = new HashMap<>();
+    for (ProviderSchema schema : SCHEMAS) {
+      String name = "p-" + schema.wireName().replace('_', '-');
+      ProviderConfig provider =
+          new ProviderConfig(
+              UUID.randomUUID(),
+              name,
+              schema,
+              schema.wireName(),
+              "https://upstream.example",
+              "",
+              Map.of("region", "us-east-1", "api_version", "2024-10-21"),
+              List.of(
+                  new UpstreamCredential(
+                      UUID.randomUUID(),
+                      schema == ProviderSchema.AWS_BEDROCK ? "aws_access_key" : "api_key",
+                      "1234",
+                      Map.of(
+                          "api_key", "sk-upstream-1234",
+                          "access_key_id", "AKIDEXAMPLE",
+                          "secret_access_key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"))));
+      providers.put(name, provider);
+      String model = "m-" + schema.wireName().replace('_', '-');
+      models.put(
+          model,
+          ModelConfig.of(
+              UUID.randomUUID(),
+              model,
+              0,
+              List.of(new ModelTarget(provider, "upstream-" + model, 1, 0))));
+    }
+    ClientKey key =
+        new ClientKey(
+            UUID.randomUUID(),
+            "fuzz",
+            UUID.randomUUID(),
+            KEY.substring(0, 12),
+            Set.of(),
+            null,
+            null);
+    ConfigSnapshot snapshot =
+        new ConfigSnapshot(
+            1, providers, models, Map.of(HexFormat.of().formatHex(Hashes.sha256(KEY)), key));
+    Admission admission =
+        new Admission() {
+          @Override
+          public AdmissionDecision admit(AdmissionRequest request) {
+            Hold hold = new Hold(request);
+            holds.add(hold);
+            reservations.incrementAndGet();
+            return new AdmissionDecision.Admitted(hold);
+          }
+
+          @Override
+          public @Nullable Long outputCeiling(UUID keyId, UUID teamId, String model) {
+            return ceiling;
+          }
+        };
+    deps =
+        new ProcessorDependencies(
+            () -> snapshot,
+            new ClientKeyAuthenticator(Clock.systemUTC()),
+            TargetSelector.threadLocalRandom(),
+            CREDENTIALS,
+            ESTIMATOR,
+            admission,
+            records::add,
+            Clock.systemUTC(),
+            1 << 20,
+            Tracing.OFF);
+  }
+
+  RequestProcessor processor() {
+    return new RequestProcessor(deps);
+  }
+
+  /** The headers and body phases of a POST with {@code body}; returns the body phase's answer. */
+  static ProcessingResponse post(RequestProcessor p, String path, byte[] body) {
+    ProcessingResponse headers =
+        p.processBlocking(
+            headers(
+                Map.of(
+                    ":method", "POST",
+                    ":path", path,
+                    "authorization", "Bearer " + KEY,
+                    "content-type", "application/json",
+                    "x-request-id", "client-id-1"),
+                false));
+    if (headers.hasImmediateResponse()) {
+      return headers;
+    }
+    return p.processBlocking(
+        ProcessingRequest.newBuilder()
+            .setRequestBody(
+                HttpBody.newBuilder().setBody(ByteString.copyFrom(body)).setEndOfStream(true))
+            .build());
+  }
+
+  static ProcessingResponse post(RequestProcessor p, String path, String body) {
+    return post(p, path, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static ProcessingRequest headers(Map<String, String> headers, boolean end) {
+    List<HeaderValue> values = new ArrayList<>();
+    headers.forEach(
+        (k, v) ->
+            values.add(
+                HeaderValue.newBuilder()
+                    .setKey(k)
+                    .setRawValue(ByteString.copyFromUtf8(v))
+                    .build()));
+    return ProcessingRequest.newBuilder()
+        .setRequestHeaders(
+            HttpHeaders.newBuilder()
+                .setHeaders(HeaderMap.newBuilder().addAllHeaders(values))
+                .setEndOfStream(end))
+        .build();
+  }
+
+  static ProcessingRequest responseHeaders(int status, String contentType) {
+    return ProcessingRequest.newBuilder()
+        .setResponseHeaders(
+            headers(Map.of(":status", Integer.toString(status), "content-type", contentType), false)
+                .getRequestHeaders())
+        .build();
+  }
+
+  static ProcessingRequest responseBody(byte[] body, boolean end) {
+    return ProcessingRequest.newBuilder()
+        .setResponseBody(
+            HttpBody.newBuilder().setBody(ByteString.copyFrom(body)).setEndOfStream(end))
+        .build();
+  }
+
+  /** The upstream body the processor forwarded, or null when it answered itself. */
+  static @Nullable String forwardedBody(ProcessingResponse r) {
+    if (!r.hasRequestBody()) {
+      return null;
+    }
+    return r.getRequestBody().getResponse().getBodyMutation().getBody().toStringUtf8();
+  }
+
+  /** The status of an immediate response, or 0 when the request went on. */
+  static int immediateStatus(ProcessingResponse r) {
+    return r.hasImmediateResponse() ? r.getImmediateResponse().getStatus().getCodeValue() : 0;
+  }
+}
