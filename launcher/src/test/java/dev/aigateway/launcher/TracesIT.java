@@ -171,7 +171,8 @@ class TracesIT {
                 && !n.endsWith("_total")
                 && !n.endsWith("_nodes")
                 && !n.endsWith("_depth")
-                && !n.endsWith("_headroom"));
+                && !n.endsWith("_headroom")
+                && !n.endsWith("_bytes"));
     queried.removeAll(
         List.of(
             "gateway_quota_rejections_total", "gateway_xds_nacks_total", "gateway_quota_headroom"));
