@@ -13,7 +13,12 @@ public class ExtProcRoundTrip {
   static final int N = Integer.getInteger("n", 5000);
 
   public static void main(String[] a) throws Exception {
-    ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", Integer.parseInt(a[0]), InsecureChannelCredentials.create()).build();
+    // A third argument names the TLS directory (gateway run: DATA_DIR/tls): its ext_proc requires
+    // a client certificate from that CA.
+    ChannelCredentials creds = a.length > 2
+        ? dev.aigateway.tls.TlsFiles.inDirectory(java.nio.file.Path.of(a[2])).channelCredentials()
+        : InsecureChannelCredentials.create();
+    ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", Integer.parseInt(a[0]), creds).build();
     String key = a[1];
     var stub = ExternalProcessorGrpc.newStub(ch);
     long[] t = new long[N];

@@ -49,7 +49,8 @@ start_gateway() {
   for word in $opts; do
     if [[ $word =~ ^[A-Z_][A-Z0-9_]*= ]]; then envs+=("$word"); else jvm+=("$word"); fi
   done
-  env GATEWAY_ADMIN_TOKEN="$token" "${envs[@]}" "$JAVA_HOME/bin/java" "${jvm[@]}" -jar "$jar" run --data-dir "$dir/data" --admin-port "$admin" \
+  # The fake upstream listens on loopback, which provider addresses may name only when allowed.
+  env GATEWAY_ALLOW_PRIVATE_UPSTREAMS=true GATEWAY_ADMIN_TOKEN="$token" "${envs[@]}" "$JAVA_HOME/bin/java" "${jvm[@]}" -jar "$jar" run --data-dir "$dir/data" --admin-port "$admin" \
     --xds-port "$xds" --ext-proc-port "$ext" --proxy-port "$proxy" >"$dir/gateway.log" 2>&1 & gw_pid=$!; pids+=($gw_pid)
   until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null; do sleep 0.2; kill -0 "$gw_pid" || { cat "$dir/gateway.log"; exit 1; }; done
   api() { curl -sf -X "$1" "http://127.0.0.1:$admin/api/v1$2" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' ${3:+-d "$3"}; }

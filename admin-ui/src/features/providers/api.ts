@@ -70,7 +70,14 @@ export const SCHEMAS: Record<Schema, SchemaSpec> = {
     defaultBaseUrl: '',
     baseUrlHelp:
       'As in the OpenAI SDK: the API root, e.g. http://localhost:11434/v1 (Ollama), https://api.groq.com/openai/v1, https://api.perplexity.ai.',
-    settings: [],
+    settings: [
+      {
+        key: 'responses_api',
+        label: 'Serves /v1/responses',
+        required: false,
+        help: 'true: Responses requests pass through; otherwise they are translated to chat completions.',
+      },
+    ],
     credentialKinds: ['api_key'],
   },
   azure_openai: {

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.aigateway.controlplane.admin.AdminApi;
 import dev.aigateway.controlplane.admin.auth.AdminBootstrap;
+import dev.aigateway.controlplane.admin.provider.UpstreamAddressPolicy;
 import dev.aigateway.controlplane.console.ConsoleRoutes;
 import dev.aigateway.controlplane.http.HttpServers;
+import dev.aigateway.controlplane.ops.CachedCheck;
 import dev.aigateway.controlplane.ops.OpsRoutes;
 import dev.aigateway.controlplane.usage.UsageRoutes;
 import dev.aigateway.controlplane.xds.XdsRoutes;
@@ -15,6 +17,7 @@ import dev.aigateway.db.secret.SecretCipher;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,6 +56,7 @@ public final class ControlPlane implements AutoCloseable {
     // Ready once the launcher has started every component of the process and while the database
     // answers.
     AtomicBoolean started = new AtomicBoolean();
+    CachedCheck databaseReachable = new CachedCheck(database::isReachable, Duration.ofSeconds(1));
     XdsServer xds = XdsServer.start(settings, database, registry);
     Javalin http;
     try {
@@ -62,9 +66,16 @@ public final class ControlPlane implements AutoCloseable {
               settings.adminPort(),
               config -> {
                 OpsRoutes.register(
-                    config.routes, () -> started.get() && database.isReachable(), registry);
+                    config.routes,
+                    () -> started.get() && databaseReachable.getAsBoolean(),
+                    registry,
+                    settings.security().metricsToken());
                 ConsoleRoutes.register(config);
-                AdminApi.configure(config, database, cipher);
+                AdminApi.configure(
+                    config,
+                    database,
+                    cipher,
+                    new UpstreamAddressPolicy(settings.security().allowPrivateUpstreams()));
                 XdsRoutes.register(config.routes, database.dsl(), settings, xds::port);
                 UsageRoutes.register(config.routes, database, Clock.systemUTC());
               });

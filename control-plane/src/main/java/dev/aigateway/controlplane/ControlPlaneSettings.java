@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  *     GATEWAY_SECRET_KEY})
  * @param previousSecretKeys older keys still accepted for opening ({@code
  *     GATEWAY_SECRET_KEY_PREVIOUS})
+ * @param security mutual TLS, metrics token and provider address rules
  */
 public record ControlPlaneSettings(
     String bindAddress,
@@ -30,14 +31,55 @@ public record ControlPlaneSettings(
     @Nullable String adminToken,
     String replicaId,
     byte[] secretKey,
-    List<byte[]> previousSecretKeys) {
+    List<byte[]> previousSecretKeys,
+    ControlPlaneSecurity security) {
 
   public ControlPlaneSettings {
+    requireNonNull(security, "security");
     requireNonNull(bindAddress, "bindAddress");
     requireNonNull(extProcHost, "extProcHost");
     requireNonNull(replicaId, "replicaId");
     requireNonNull(secretKey, "secretKey");
     previousSecretKeys = List.copyOf(previousSecretKeys);
+  }
+
+  /** Settings with {@link ControlPlaneSecurity#DEFAULTS}. */
+  public ControlPlaneSettings(
+      String bindAddress,
+      int adminPort,
+      int xdsPort,
+      String extProcHost,
+      int extProcPort,
+      @Nullable String adminToken,
+      String replicaId,
+      byte[] secretKey,
+      List<byte[]> previousSecretKeys) {
+    this(
+        bindAddress,
+        adminPort,
+        xdsPort,
+        extProcHost,
+        extProcPort,
+        adminToken,
+        replicaId,
+        secretKey,
+        previousSecretKeys,
+        ControlPlaneSecurity.DEFAULTS);
+  }
+
+  /** The same settings with {@code security}. */
+  public ControlPlaneSettings withSecurity(ControlPlaneSecurity security) {
+    return new ControlPlaneSettings(
+        bindAddress,
+        adminPort,
+        xdsPort,
+        extProcHost,
+        extProcPort,
+        adminToken,
+        replicaId,
+        secretKey,
+        previousSecretKeys,
+        security);
   }
 
   /** Hides the admin token and the keys. */
@@ -55,6 +97,8 @@ public record ControlPlaneSettings(
         + extProcPort
         + ", replicaId="
         + replicaId
+        + ", "
+        + security
         + ", secrets hidden]";
   }
 }

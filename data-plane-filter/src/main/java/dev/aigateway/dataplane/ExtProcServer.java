@@ -25,12 +25,10 @@ import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -147,8 +145,7 @@ public final class ExtProcServer implements AutoCloseable {
           metrics.record(record);
           recorder.record(record);
         };
-    ExecutorService blocking =
-        Executors.newCachedThreadPool(Thread.ofPlatform().name("ext-proc-blocking-", 0).factory());
+    ExecutorService blocking = BlockingPool.create();
     owned = new ArrayList<>(owned);
     owned.add(blocking::shutdownNow);
     // OTEL_* environment; closed last so the spans of the final requests are flushed.
@@ -160,9 +157,7 @@ public final class ExtProcServer implements AutoCloseable {
                     config::current, admission, both, settings.maxRequestBodyBytes())
                 .withTracing(tracing),
             blocking);
-    NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(
-            new InetSocketAddress(settings.bindAddress(), settings.port()));
+    NettyServerBuilder builder = ExtProcServerLimits.builder(settings);
     if (loops != null) {
       builder
           .bossEventLoopGroup(loops.group())
@@ -172,11 +167,8 @@ public final class ExtProcServer implements AutoCloseable {
     builder
         .addService(service)
         // Messages are answered on the transport's event loop; work that may block is handed
-        // to the pool above by ExtProcService.
-        .directExecutor()
-        // Request bodies arrive whole in one message (BUFFERED): allow the configured size.
-        .maxInboundMessageSize(
-            (int) Math.min(Integer.MAX_VALUE, settings.maxRequestBodyBytes() + (1 << 20)));
+        // to the pool above by ExtProcService. Message sizes: ExtProcServerLimits.
+        .directExecutor();
     permitEnvoyKeepalive(builder);
     Server server = builder.build();
     try {
@@ -189,7 +181,11 @@ public final class ExtProcServer implements AutoCloseable {
           "ext_proc server could not listen on " + settings.bindAddress() + ":" + settings.port(),
           e);
     }
-    log.info("ext_proc listening on {}:{}", settings.bindAddress(), server.getPort());
+    log.info(
+        "ext_proc listening on {}:{} ({})",
+        settings.bindAddress(),
+        server.getPort(),
+        settings.tls() == null ? "plaintext" : "mutual TLS");
     return new ExtProcServer(server, config, owned, settings.drainGrace());
   }
 

@@ -2,8 +2,10 @@ package dev.aigateway.dataplane;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the ext_proc service listens and where it keeps local state.
@@ -17,6 +19,8 @@ import java.util.List;
  *     same value as the control plane's Envoy buffer limits ({@code GATEWAY_BODY_LIMIT_BYTES})
  * @param drainGrace on shutdown, how long streams in flight (a long streamed completion) may take
  *     to finish after the server stopped accepting new ones
+ * @param tls mutual TLS for the gRPC server (only clients with a certificate from its CA get in);
+ *     null: plaintext, for loopback-only setups and tests
  */
 public record ExtProcSettings(
     String bindAddress,
@@ -25,7 +29,8 @@ public record ExtProcSettings(
     byte[] secretKey,
     List<byte[]> previousSecretKeys,
     long maxRequestBodyBytes,
-    java.time.Duration drainGrace) {
+    java.time.Duration drainGrace,
+    @Nullable TlsFiles tls) {
 
   /** The control plane's default body limit (EnvoyOptions.DEFAULT_BODY_LIMIT_BYTES). */
   public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 50L * 1024 * 1024;
@@ -48,7 +53,27 @@ public record ExtProcSettings(
     }
   }
 
-  /** Settings with the default drain grace. */
+  /** Plaintext settings. */
+  public ExtProcSettings(
+      String bindAddress,
+      int port,
+      Path dataDir,
+      byte[] secretKey,
+      List<byte[]> previousSecretKeys,
+      long maxRequestBodyBytes,
+      java.time.Duration drainGrace) {
+    this(
+        bindAddress,
+        port,
+        dataDir,
+        secretKey,
+        previousSecretKeys,
+        maxRequestBodyBytes,
+        drainGrace,
+        null);
+  }
+
+  /** Plaintext settings with the default drain grace. */
   public ExtProcSettings(
       String bindAddress,
       int port,
@@ -74,5 +99,18 @@ public record ExtProcSettings(
       byte[] secretKey,
       List<byte[]> previousSecretKeys) {
     this(bindAddress, port, dataDir, secretKey, previousSecretKeys, DEFAULT_MAX_REQUEST_BODY_BYTES);
+  }
+
+  /** The same settings with mutual TLS from {@code files}. */
+  public ExtProcSettings withTls(TlsFiles files) {
+    return new ExtProcSettings(
+        bindAddress,
+        port,
+        dataDir,
+        secretKey,
+        previousSecretKeys,
+        maxRequestBodyBytes,
+        drainGrace,
+        files);
   }
 }

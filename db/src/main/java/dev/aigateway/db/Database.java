@@ -13,6 +13,7 @@ import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,7 @@ public final class Database implements AutoCloseable {
       embedded = EmbeddedPostgresServer.start(settings.dataDir().resolve("postgres"));
       url = embedded.jdbcUrl("postgres");
       credentials.setProperty("user", "postgres");
+      credentials.setProperty("password", embedded.password());
       createDatabaseIfMissing(embedded.adminDataSource(), EMBEDDED_DATABASE);
       url = embedded.jdbcUrl(EMBEDDED_DATABASE);
     } else {
@@ -69,7 +71,8 @@ public final class Database implements AutoCloseable {
     }
     try {
       Database database = connect(embedded, url, credentials, settings.maxPoolSize());
-      Migrations.migrate(database.dataSource());
+      // Not through the pool: its statement timeout is for requests; a migration may take longer.
+      Migrations.migrate(database.unpooledDataSource());
       return database;
     } catch (RuntimeException e) {
       if (embedded != null) {
@@ -89,12 +92,22 @@ public final class Database implements AutoCloseable {
       String jdbcUrl,
       Properties credentials,
       int maxPoolSize) {
+    return connect(embedded, jdbcUrl, credentials, PoolLimits.admin(maxPoolSize));
+  }
+
+  private static Database connect(
+      @Nullable EmbeddedPostgresServer embedded,
+      String jdbcUrl,
+      Properties credentials,
+      PoolLimits limits) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("gateway-db");
+    config.setPoolName(limits.name());
     config.setJdbcUrl(jdbcUrl);
-    config.setDataSourceProperties(credentials);
-    config.setMaximumPoolSize(maxPoolSize);
-    config.setMinimumIdle(Math.min(2, maxPoolSize));
+    // Timeouts go to the pool only: the dedicated LISTEN connection waits on its socket for as
+    // long as no config changes, which a socket timeout would break.
+    config.setDataSourceProperties(limits.withTimeouts(credentials));
+    config.setMaximumPoolSize(limits.maxSize());
+    config.setMinimumIdle(Math.min(2, limits.maxSize()));
     config.setConnectionTimeout(5_000);
     config.setValidationTimeout(1_000);
     config.setInitializationFailTimeout(10_000);
@@ -131,6 +144,30 @@ public final class Database implements AutoCloseable {
       cause = cause.getCause();
     }
     return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+
+  /**
+   * A second pool on the same database with {@code limits}, for the data plane: admin requests,
+   * reports and xDS writes on this pool cannot take the connections the data plane needs. The
+   * caller closes it (before this one); it never stops the embedded server.
+   */
+  public Database newPool(PoolLimits limits) {
+    return connect(null, jdbcUrl, credentials, limits);
+  }
+
+  /** Plain connections with this database's credentials and none of the pool's timeouts. */
+  private DataSource unpooledDataSource() {
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setURL(jdbcUrl);
+    String user = credentials.getProperty("user");
+    if (user != null) {
+      source.setUser(user);
+    }
+    String password = credentials.getProperty("password");
+    if (password != null) {
+      source.setPassword(password);
+    }
+    return source;
   }
 
   /** The connection pool. */

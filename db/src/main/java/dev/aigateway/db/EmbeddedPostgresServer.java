@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,16 +27,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   private static final Duration LEFTOVER_STOP_TIMEOUT = Duration.ofSeconds(20);
 
   private final EmbeddedPostgres postgres;
+  private final String password;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, String password) {
     this.postgres = postgres;
+    this.password = password;
   }
 
-  /** Starts a server on a free loopback port whose data lives in {@code dataDirectory}. */
+  /**
+   * Starts a server on a free loopback port whose data lives in {@code dataDirectory}; every
+   * connection needs the password kept in the directory ({@link EmbeddedPostgresAuth}).
+   */
   public static EmbeddedPostgresServer start(Path dataDirectory) {
     try {
       Files.createDirectories(dataDirectory);
       stopLeftoverServer(dataDirectory);
+      String password = EmbeddedPostgresAuth.passwordFor(dataDirectory);
       EmbeddedPostgres postgres =
           EmbeddedPostgres.builder()
               .setDataDirectory(dataDirectory)
@@ -45,10 +52,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setServerConfig("max_connections", "200")
               .setServerConfig("fsync", "on")
+              // A committed usage record or config change survives a crash of the server.
+              .setServerConfig("synchronous_commit", "on")
+              .setServerConfig("password_encryption", "scram-sha-256")
+              // Used by the library's own readiness check and data sources, too.
+              .setConnectConfig("password", password)
               .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
               .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
               .start();
-      return new EmbeddedPostgresServer(postgres);
+      try {
+        EmbeddedPostgresAuth.harden(dataDirectory, postgres.getPostgresDatabase(), password);
+      } catch (IOException | SQLException | RuntimeException e) {
+        postgres.close();
+        throw new IOException("could not set up password authentication: " + e.getMessage(), e);
+      }
+      return new EmbeddedPostgresServer(postgres, password);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
@@ -60,7 +78,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     return postgres.getPort();
   }
 
-  /** A JDBC URL for {@code database} as the superuser {@code postgres}. */
+  /** The {@code postgres} role's password; never logged or printed. */
+  public String password() {
+    return password;
+  }
+
+  /** A JDBC URL for {@code database} as the superuser {@code postgres} (without the password). */
   public String jdbcUrl(String database) {
     return postgres.getJdbcUrl("postgres", database);
   }

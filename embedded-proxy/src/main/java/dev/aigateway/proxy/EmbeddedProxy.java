@@ -6,7 +6,9 @@ import dev.aigateway.proxy.listener.ListenerManager;
 import dev.aigateway.proxy.listener.ListenerRuntime;
 import dev.aigateway.proxy.listener.ProxyServices;
 import dev.aigateway.proxy.xds.XdsConfigSource;
+import dev.aigateway.tls.TlsFiles;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.grpc.InsecureChannelCredentials;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,8 @@ public final class EmbeddedProxy implements AutoCloseable {
   private final XdsConfigSource xds;
   private volatile boolean closed;
 
-  private EmbeddedProxy(ProxySettings settings, @Nullable ProxyEventLoops loops) {
+  private EmbeddedProxy(
+      ProxySettings settings, @Nullable ProxyEventLoops loops, @Nullable TlsFiles xdsTls) {
     this.settings = settings;
     this.ownsGroup = loops == null;
     this.group = loops != null ? loops : new ProxyEventLoops(0);
@@ -49,7 +52,13 @@ public final class EmbeddedProxy implements AutoCloseable {
             .setCluster(settings.nodeCluster())
             .setUserAgentName("ai-gateway-embedded-proxy")
             .build();
-    this.xds = new XdsConfigSource(settings.xdsHost(), settings.xdsPort(), node, listeners);
+    this.xds =
+        new XdsConfigSource(
+            settings.xdsHost(),
+            settings.xdsPort(),
+            xdsTls == null ? InsecureChannelCredentials.create() : xdsTls.channelCredentials(),
+            node,
+            listeners);
   }
 
   /** Starts the proxy; it connects to the control plane and binds listeners as config arrives. */
@@ -62,7 +71,17 @@ public final class EmbeddedProxy implements AutoCloseable {
    * {@link #close()}; a process that also runs the ext_proc server can serve it on the same loops.
    */
   public static EmbeddedProxy start(ProxySettings settings, @Nullable ProxyEventLoops loops) {
-    EmbeddedProxy p = new EmbeddedProxy(settings, loops);
+    return start(settings, loops, null);
+  }
+
+  /**
+   * Like {@link #start(ProxySettings, ProxyEventLoops)}, connecting to xDS with mutual TLS from
+   * {@code xdsTls} (null: plaintext), as an Envoy bootstrap's xDS cluster with a TLS transport
+   * socket does.
+   */
+  public static EmbeddedProxy start(
+      ProxySettings settings, @Nullable ProxyEventLoops loops, @Nullable TlsFiles xdsTls) {
+    EmbeddedProxy p = new EmbeddedProxy(settings, loops, xdsTls);
     p.xds.start();
     log.info(
         "embedded proxy node {} (fleet {}, {} transport) subscribing to xDS at {}:{}",

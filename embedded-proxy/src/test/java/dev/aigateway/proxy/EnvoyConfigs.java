@@ -104,6 +104,11 @@ final class EnvoyConfigs {
   }
 
   static Snapshot snapshot(Shape s) {
+    return snapshot(s, java.util.function.UnaryOperator.identity());
+  }
+
+  /** The snapshot of {@code s} with its listener changed by {@code listener}. */
+  static Snapshot snapshot(Shape s, java.util.function.UnaryOperator<Listener> listener) {
     List<Cluster> clusters = new ArrayList<>();
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
     clusters.add(extProcCluster(s.extProcPort()));
@@ -150,7 +155,12 @@ final class EnvoyConfigs {
     RouteConfiguration routes =
         RouteConfiguration.newBuilder().setName("routes_" + FLEET).addVirtualHosts(vh).build();
     return Snapshot.create(
-        clusters, endpoints, List.of(listener(s)), List.of(routes), List.of(), s.version());
+        clusters,
+        endpoints,
+        List.of(listener.apply(listener(s))),
+        List.of(routes),
+        List.of(),
+        s.version());
   }
 
   private static Listener listener(Shape s) {

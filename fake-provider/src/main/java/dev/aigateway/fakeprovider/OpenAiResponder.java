@@ -120,7 +120,7 @@ final class OpenAiResponder implements Responder {
       events.add(chunk(id, model, delta));
       ObjectNode args = JSON.createObjectNode();
       ObjectNode call = JSON.createObjectNode().put("index", 0);
-      call.set("function", JSON.createObjectNode().put("arguments", "{}"));
+      call.set("function", JSON.createObjectNode().put("arguments", arguments(tool)));
       args.set("tool_calls", JSON.createArrayNode().add(call));
       events.add(chunk(id, model, args));
     } else {
@@ -199,7 +199,7 @@ final class OpenAiResponder implements Responder {
     call.put("id", "call_" + id.substring(id.length() - 8)).put("type", "function");
     ObjectNode function =
         JSON.createObjectNode().put("name", tool.path("function").path("name").asText());
-    function.put("arguments", delta ? "" : "{}");
+    function.put("arguments", delta ? "" : arguments(tool));
     call.set("function", function);
     return call;
   }
@@ -309,5 +309,10 @@ final class OpenAiResponder implements Responder {
     ObjectNode root = JSON.createObjectNode();
     root.set("error", error);
     return root.toString();
+  }
+
+  /** Arguments that fit the tool's schema, as the other schemas' fakes give them. */
+  private static String arguments(JsonNode tool) {
+    return Synth.arguments(tool.path("function").path("parameters")).toString();
   }
 }

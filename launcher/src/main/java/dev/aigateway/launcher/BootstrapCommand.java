@@ -4,6 +4,7 @@ import dev.aigateway.controlplane.xds.BootstrapYaml;
 import dev.aigateway.controlplane.xds.XdsStateReader;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.DatabaseSettings;
+import dev.aigateway.tls.TlsFiles;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Option;
 final class BootstrapCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin ServerOptions servers;
+  @Mixin TlsOptions tlsOptions;
 
   @Option(names = "--fleet", required = true, paramLabel = "NAME", description = "Fleet name.")
   String fleet;
@@ -73,7 +75,9 @@ final class BootstrapCommand implements Callable<Integer> {
                 nodeId == null || nodeId.isBlank() ? fleet + "-envoy" : nodeId,
                 host,
                 servers.xdsPort,
-                9901)));
+                9901,
+                tlsOptions.forEnvoys(
+                    tlsOptions.tlsDir == null ? null : TlsFiles.inDirectory(tlsOptions.tlsDir)))));
     return 0;
   }
 }

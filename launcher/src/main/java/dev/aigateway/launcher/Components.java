@@ -1,11 +1,14 @@
 package dev.aigateway.launcher;
 
 import dev.aigateway.controlplane.ControlPlane;
+import dev.aigateway.controlplane.ControlPlaneSecurity;
 import dev.aigateway.controlplane.ControlPlaneSettings;
+import dev.aigateway.controlplane.admin.auth.AdminBootstrap;
 import dev.aigateway.dataplane.ExtProcServer;
 import dev.aigateway.dataplane.ExtProcSettings;
 import dev.aigateway.dataplane.ServerEventLoops;
 import dev.aigateway.db.Database;
+import dev.aigateway.tls.TlsFiles;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +18,19 @@ final class Components {
   private Components() {}
 
   static ControlPlane controlPlane(
-      ServerOptions servers, Database db, byte[] secretKey, PrometheusMeterRegistry registry) {
+      ServerOptions servers,
+      ControlPlaneSecurity security,
+      Database db,
+      byte[] secretKey,
+      PrometheusMeterRegistry registry) {
+    String adminToken = System.getenv("GATEWAY_ADMIN_TOKEN");
+    Settings.require(
+        adminToken == null
+            || adminToken.isBlank()
+            || adminToken.trim().length() >= AdminBootstrap.MIN_CONFIGURED_TOKEN_LENGTH,
+        "GATEWAY_ADMIN_TOKEN must be at least "
+            + AdminBootstrap.MIN_CONFIGURED_TOKEN_LENGTH
+            + " characters (generate one with: openssl rand -base64 32)");
     return Ports.bind(
         servers.bindAddress,
         servers.adminPort,
@@ -28,10 +43,11 @@ final class Components {
                     servers.xdsPort,
                     servers.extProcHost,
                     servers.extProcPort,
-                    System.getenv("GATEWAY_ADMIN_TOKEN"),
+                    adminToken,
                     Replica.id(),
                     secretKey,
-                    SecretOptions.previousKeys()),
+                    SecretOptions.previousKeys(),
+                    security),
                 db,
                 registry));
   }
@@ -46,6 +62,7 @@ final class Components {
       Path dataDir,
       byte[] secretKey,
       PrometheusMeterRegistry registry,
+      @Nullable TlsFiles tls,
       @Nullable ServerEventLoops loops) {
     return Ports.bind(
         servers.bindAddress,
@@ -53,19 +70,25 @@ final class Components {
         servers::settingOf,
         () ->
             ExtProcServer.startWithUsageLimiting(
-                new ExtProcSettings(
-                    servers.bindAddress,
-                    servers.extProcPort,
-                    dataDir,
-                    secretKey,
-                    SecretOptions.previousKeys(),
-                    // The one body limit: the same value the control plane gives Envoy.
-                    dev.aigateway.controlplane.xds.EnvoyOptions.fromEnvironment(System.getenv())
-                        .bodyLimitBytes(),
-                    drainGrace()),
+                withTls(
+                    new ExtProcSettings(
+                        servers.bindAddress,
+                        servers.extProcPort,
+                        dataDir,
+                        secretKey,
+                        SecretOptions.previousKeys(),
+                        // The one body limit: the same value the control plane gives Envoy.
+                        dev.aigateway.controlplane.xds.EnvoyOptions.fromEnvironment(System.getenv())
+                            .bodyLimitBytes(),
+                        drainGrace()),
+                    tls),
                 db,
                 registry,
                 loops));
+  }
+
+  private static ExtProcSettings withTls(ExtProcSettings settings, @Nullable TlsFiles tls) {
+    return tls == null ? settings : settings.withTls(tls);
   }
 
   /** {@code GATEWAY_EXT_PROC_DRAIN_SECONDS}: grace for streams in flight at shutdown. */

@@ -3,6 +3,7 @@ package dev.aigateway.launcher;
 import dev.aigateway.controlplane.ControlPlane;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.db.Database;
+import dev.aigateway.tls.TlsFiles;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,21 +19,28 @@ import picocli.CommandLine.Mixin;
 final class ControlPlaneCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin ServerOptions servers;
+  @Mixin TlsOptions tlsOptions;
+  @Mixin AdminSecurityOptions adminSecurity;
 
   @Override
   public Integer call() throws Exception {
     servers.validate();
     var dbSettings = database.settings();
     byte[] secretKey = SecretOptions.currentKey(dbSettings.dataDir());
+    TlsFiles tls = tlsOptions.configured();
+    var security = adminSecurity.security(tls, tlsOptions.forEnvoys(tls));
     var registry = Metrics.newRegistry();
     Lifecycle lifecycle = new Lifecycle();
     try {
       Database db = lifecycle.add(Database.start(dbSettings));
       ControlPlane controlPlane =
-          lifecycle.add(Components.controlPlane(servers, db, secretKey, registry));
+          lifecycle.add(Components.controlPlane(servers, security, db, secretKey, registry));
       System.out.printf(
           "control plane: admin API http://%s:%d/api/v1/, xDS %s:%d%n",
           servers.bindAddress, controlPlane.adminPort(), servers.bindAddress, servers.xdsPort);
+      if (tls == null) {
+        System.out.println(TlsOptions.PLAINTEXT_WARNING);
+      }
       controlPlane.startupNotes().forEach(System.out::println);
       controlPlane.markStarted();
     } catch (RuntimeException e) {

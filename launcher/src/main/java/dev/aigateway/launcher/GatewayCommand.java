@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       MigrateCommand.class,
       RotateSecretKeyCommand.class,
       BootstrapCommand.class,
+      DevCertsCommand.class,
       dev.aigateway.launcher.config.ConfigCommand.class,
     })
 final class GatewayCommand implements Runnable {

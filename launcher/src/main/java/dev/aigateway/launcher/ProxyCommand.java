@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
     })
 final class ProxyCommand implements Callable<Integer> {
   @Mixin ProxyOptions proxyOptions;
+  @Mixin TlsOptions tlsOptions;
 
   @Option(
       names = "--xds-address",
@@ -55,7 +56,9 @@ final class ProxyCommand implements Callable<Integer> {
           lifecycle.add(
               EmbeddedProxy.start(
                   proxyOptions.settings(
-                      xdsAddress.substring(0, colon), port, bindAddress, Metrics.newRegistry())));
+                      xdsAddress.substring(0, colon), port, bindAddress, Metrics.newRegistry()),
+                  null,
+                  tlsOptions.configured()));
       System.out.printf(
           "embedded proxy: node of fleet %s, xDS %s; waiting for config%n",
           proxyOptions.fleet, xdsAddress);

@@ -1,14 +1,17 @@
 package dev.aigateway.launcher;
 
 import dev.aigateway.controlplane.ControlPlane;
+import dev.aigateway.controlplane.ControlPlaneSecurity;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.dataplane.ExtProcServer;
 import dev.aigateway.dataplane.ServerEventLoops;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.DatabaseSettings;
+import dev.aigateway.db.PoolLimits;
 import dev.aigateway.proxy.EmbeddedProxy;
 import dev.aigateway.proxy.NettyTransport;
 import dev.aigateway.proxy.ProxyEventLoops;
+import dev.aigateway.tls.TlsFiles;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -32,6 +35,8 @@ final class RunCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin ServerOptions servers;
   @Mixin ProxyOptions proxyOptions;
+  @Mixin TlsOptions tlsOptions;
+  @Mixin AdminSecurityOptions adminSecurity;
 
   @picocli.CommandLine.Option(
       names = "--demo",
@@ -45,12 +50,24 @@ final class RunCommand implements Callable<Integer> {
     servers.validate();
     DatabaseSettings dbSettings = database.settings();
     byte[] secretKey = SecretOptions.currentKey(dbSettings.dataDir());
+    // Every gRPC link of the process (xDS, ext_proc) is mutual TLS, even on loopback: a local
+    // user who reaches the ext_proc port could otherwise read provider credentials.
+    TlsFiles tls =
+        tlsOptions.configuredOrGenerated(
+            dbSettings.dataDir(), java.util.List.of(servers.bindAddress, servers.extProcHost));
+    if (demo) {
+      adminSecurity.allowPrivateUpstreams = true; // the demo's fake provider is on loopback
+    }
+    ControlPlaneSecurity security = adminSecurity.security(tls, tlsOptions.forEnvoys(tls));
     PrometheusMeterRegistry registry = Metrics.newRegistry();
     Lifecycle lifecycle = new Lifecycle();
     try {
       Database db = lifecycle.add(Database.start(dbSettings));
+      // The data plane's own connections: admin traffic cannot starve it (issue 14 item 9).
+      Database dataPlaneDb =
+          lifecycle.add(db.newPool(PoolLimits.dataPlane(dbSettings.maxPoolSize())));
       ControlPlane controlPlane =
-          lifecycle.add(Components.controlPlane(servers, db, secretKey, registry));
+          lifecycle.add(Components.controlPlane(servers, security, db, secretKey, registry));
       // The proxy and the ext_proc server share event loops: each ext_proc connection the proxy
       // opens is served on the loop that opened it, so a message costs no thread hand-off
       // (ProxyEventLoops). They still talk gRPC over TCP, as an Envoy and a remote ext_proc would.
@@ -60,10 +77,11 @@ final class RunCommand implements Callable<Integer> {
           lifecycle.add(
               Components.extProc(
                   servers,
-                  db,
+                  dataPlaneDb,
                   dbSettings.dataDir(),
                   secretKey,
                   registry,
+                  tls,
                   new ServerEventLoops(loops, NettyTransport.serverChannel())));
       loops.pinLoopbackClients(extProc.port());
       String xdsHost = servers.bindAddress.equals("0.0.0.0") ? "127.0.0.1" : servers.bindAddress;
@@ -71,14 +89,15 @@ final class RunCommand implements Callable<Integer> {
           lifecycle.add(
               EmbeddedProxy.start(
                   proxyOptions.settings(xdsHost, servers.xdsPort, servers.bindAddress, registry),
-                  loops));
+                  loops,
+                  tls));
       int proxyPort = awaitProxy(proxy);
       Demo.Seeded seeded = null;
       if (demo) {
         seeded = Demo.seed(db, servers.bindAddress, controlPlane.adminPort());
         lifecycle.add(seeded.provider());
       }
-      printBanner(System.out, db, dbSettings, controlPlane, extProc, proxyPort);
+      printBanner(System.out, db, dbSettings, controlPlane, extProc, proxyPort, tls);
       if (seeded != null) {
         Demo.printTryIt(
             System.out,
@@ -116,7 +135,8 @@ final class RunCommand implements Callable<Integer> {
       DatabaseSettings dbSettings,
       ControlPlane controlPlane,
       ExtProcServer extProc,
-      int proxyPort) {
+      int proxyPort,
+      TlsFiles tlsFiles) {
     String host = servers.bindAddress;
     String admin = "http://" + host + ":" + controlPlane.adminPort();
     out.println();
@@ -129,6 +149,7 @@ final class RunCommand implements Callable<Integer> {
     out.printf("  Metrics         %s/metrics%n", admin);
     out.printf("  xDS (ADS)       %s:%d%n", host, servers.xdsPort);
     out.printf("  ext_proc        %s:%d%n", host, extProc.port());
+    out.printf("  gRPC TLS        mutual TLS, CA %s%n", tlsFiles.ca());
     out.printf("  Data directory  %s%n", dbSettings.dataDir());
     out.printf(
         "  Database        %s%n",

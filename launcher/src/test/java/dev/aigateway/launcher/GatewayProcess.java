@@ -64,6 +64,8 @@ final class GatewayProcess implements AutoCloseable {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_"));
+    // The tests' fake providers listen on loopback, which a gateway refuses by default.
+    builder.environment().put("GATEWAY_ALLOW_PRIVATE_UPSTREAMS", "true");
     builder.environment().putAll(env);
     return new GatewayProcess(builder.start(), admin, xds, extProc, log);
   }

@@ -202,9 +202,11 @@ class HardeningIT {
         .filteredOn(r -> r.path("status").asInt() == 404)
         .singleElement()
         .satisfies(r -> assertThat(r.path("model").asText()).hasSize(256).startsWith("gpt-h?m"));
+    // The proxy, like Envoy for a client it does not trust, replaces a client's x-request-id (issue
+    // 15); the ext_proc's own cleaning and cutting of it is shown by UnderMeteringAttackTest.
     assertThat(rows)
-        .filteredOn(r -> r.path("client_request_id").asText().length() == 128)
-        .hasSize(2);
+        .allSatisfy(
+            r -> assertThat(r.path("client_request_id").asText()).hasSizeLessThanOrEqualTo(128));
     // The 50 keyless refusals are counted, not one ledger row each; nothing is stuck in the spool.
     assertThat(admin.get("/usage/requests?status=401&limit=1").path("total").asInt()).isZero();
     assertThat(counter("gateway_requests_unattributed_total{status=\"401\"}") - refusedBefore)

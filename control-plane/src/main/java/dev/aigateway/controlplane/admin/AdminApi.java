@@ -14,6 +14,7 @@ import dev.aigateway.controlplane.admin.openapi.OpenApiDocument;
 import dev.aigateway.controlplane.admin.problem.ProblemResponses;
 import dev.aigateway.controlplane.admin.provider.ProviderRoutes;
 import dev.aigateway.controlplane.admin.provider.ProviderService;
+import dev.aigateway.controlplane.admin.provider.UpstreamAddressPolicy;
 import dev.aigateway.controlplane.admin.quota.QuotaRoutes;
 import dev.aigateway.controlplane.admin.team.TeamRoutes;
 import dev.aigateway.db.Database;
@@ -26,8 +27,14 @@ import java.time.Clock;
 public final class AdminApi {
   private AdminApi() {}
 
-  /** Configures {@code config}: the JSON mapper, the auth before-handler, errors and routes. */
+  /** Configures {@code config}, refusing private provider addresses. */
   public static void configure(JavalinConfig config, Database db, SecretCipher cipher) {
+    configure(config, db, cipher, new UpstreamAddressPolicy(false));
+  }
+
+  /** Configures {@code config}: the JSON mapper, the auth before-handler, errors and routes. */
+  public static void configure(
+      JavalinConfig config, Database db, SecretCipher cipher, UpstreamAddressPolicy addresses) {
     ObjectMapper mapper = AdminJson.newMapper();
     config.jsonMapper(new JavalinJackson(mapper, false));
     AdminAuth auth = new AdminAuth(db);
@@ -39,7 +46,8 @@ public final class AdminApi {
     config.routes.get(
         "/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
     AdminTokenRoutes.register(config.routes, db, mapper, writes);
-    ProviderRoutes.register(config.routes, db, mapper, new ProviderService(writes, cipher));
+    ProviderRoutes.register(
+        config.routes, db, mapper, new ProviderService(writes, cipher, addresses));
     ModelRoutes.register(config.routes, db, mapper, new ModelService(writes));
     TeamRoutes.register(config.routes, db, mapper, writes);
     KeyRoutes.register(config.routes, db, mapper, writes, Clock.systemUTC());

@@ -2,6 +2,7 @@ package dev.aigateway.controlplane.console;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.controlplane.http.SecurityHeaders;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -62,6 +63,7 @@ public final class ConsoleRoutes {
   }
 
   private static void serveAsset(Context ctx, String path, ConsoleAssets.Asset asset) {
+    SecurityHeaders.headers().forEach(ctx::header);
     ctx.status(200)
         .contentType(asset.contentType())
         // Vite names built assets by content hash: a name never changes meaning.

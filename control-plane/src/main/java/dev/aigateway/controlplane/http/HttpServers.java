@@ -22,6 +22,9 @@ public final class HttpServers {
               config.http.maxRequestSize = 1_000_000L;
               config.jetty.host = host;
               config.jetty.port = port;
+              SecurityHeaders.apply(config);
+              config.jetty.modifyServer(
+                  server -> server.setErrorHandler(new ProblemErrorHandler()));
               configure.accept(config);
             });
     try {

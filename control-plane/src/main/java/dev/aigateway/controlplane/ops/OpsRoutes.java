@@ -2,7 +2,10 @@ package dev.aigateway.controlplane.ops;
 
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /** {@code /healthz}, {@code /readyz} and {@code /metrics}, served by every gateway process. */
 public final class OpsRoutes {
@@ -15,6 +18,18 @@ public final class OpsRoutes {
    */
   public static void register(
       RoutesConfig routes, BooleanSupplier ready, PrometheusMeterRegistry registry) {
+    register(routes, ready, registry, null);
+  }
+
+  /**
+   * Registers the routes; with a {@code metricsToken}, {@code /metrics} answers 401 to requests
+   * without {@code Authorization: Bearer <token>} (metric labels name keys, teams and models).
+   */
+  public static void register(
+      RoutesConfig routes,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry registry,
+      @Nullable String metricsToken) {
     routes.get(
         "/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
     routes.get(
@@ -25,9 +40,24 @@ public final class OpsRoutes {
               .contentType("application/json")
               .result(isReady ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}");
         });
+    byte[] expected =
+        metricsToken == null ? null : ("Bearer " + metricsToken).getBytes(StandardCharsets.UTF_8);
     routes.get(
         "/metrics",
-        ctx ->
-            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        ctx -> {
+          if (expected != null && !bearerMatches(ctx.header("Authorization"), expected)) {
+            ctx.status(401)
+                .header("WWW-Authenticate", "Bearer")
+                .contentType("text/plain; charset=utf-8")
+                .result("metrics require the metrics token");
+            return;
+          }
+          ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+        });
+  }
+
+  private static boolean bearerMatches(@Nullable String header, byte[] expected) {
+    return header != null
+        && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected);
   }
 }

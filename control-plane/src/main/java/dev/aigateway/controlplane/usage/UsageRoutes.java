@@ -106,6 +106,7 @@ public final class UsageRoutes {
       n.put("status", e.status());
       n.put("latency_ms", e.latencyMs());
       n.put("streamed", e.streamed());
+      n.put("input_api", e.inputApi());
     }
     body.put("total", page.total());
     body.put("limit", limit);
@@ -167,13 +168,22 @@ public final class UsageRoutes {
       return fallback;
     }
 
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     @Nullable Instant instant(String name) {
       String raw = ctx.queryParam(name);
       if (raw == null || raw.isBlank()) {
         return null;
       }
       try {
-        return Instant.parse(raw);
+        Instant value = Instant.parse(raw);
+        // Instant takes years up to 1e9; the database and every date type past it do not.
+        if (value.isBefore(EARLIEST) || value.isAfter(LATEST)) {
+          errors.add(new String[] {name, "must be between 1970-01-01T00:00:00Z and 9999-12-31"});
+          return null;
+        }
+        return value;
       } catch (DateTimeParseException e) {
         errors.add(
             new String[] {name, "must be an RFC 3339 timestamp such as 2026-11-25T14:00:00Z"});

@@ -10,6 +10,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  *       NACK is handed on with the rejected version instead: the node then waits for the next
  *       snapshot. Status tracking reads the NACK from its nonce and {@code error_detail}, which
  *       stay.
+ *   <li>A node whose id or cluster is empty, too long or holds control characters is refused
+ *       ({@link NodeIdentity}): those strings are stored in fleet status.
  * </ul>
  */
 final class AdsRequestInterceptor implements ServerInterceptor {
@@ -50,10 +53,21 @@ final class AdsRequestInterceptor implements ServerInterceptor {
         };
     return new SimpleForwardingServerCallListener<>(next.startCall(recording, headers)) {
       private @Nullable Node node;
+      private boolean refused;
 
       @Override
       @SuppressWarnings("unchecked")
       public void onMessage(Q message) {
+        if (refused) {
+          return;
+        }
+        String problem = nodeProblem(message);
+        if (problem != null) {
+          // Closed before the discovery server or fleet status ever see this node.
+          refused = true;
+          call.close(Status.INVALID_ARGUMENT.withDescription(problem), new Metadata());
+          return;
+        }
         if (message instanceof DiscoveryRequest request) {
           message = (Q) adapt(request);
         } else if (message instanceof DeltaDiscoveryRequest request) {
@@ -64,6 +78,16 @@ final class AdsRequestInterceptor implements ServerInterceptor {
           }
         }
         super.onMessage(message);
+      }
+
+      private @Nullable String nodeProblem(Q message) {
+        if (message instanceof DiscoveryRequest request && request.hasNode()) {
+          return NodeIdentity.problem(request.getNode());
+        }
+        if (message instanceof DeltaDiscoveryRequest request && request.hasNode()) {
+          return NodeIdentity.problem(request.getNode());
+        }
+        return null;
       }
 
       private DiscoveryRequest adapt(DiscoveryRequest request) {

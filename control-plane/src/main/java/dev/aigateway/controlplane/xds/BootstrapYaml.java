@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aigateway.tls.TlsFiles;
+import org.jspecify.annotations.Nullable;
 
 /** Renders a ready-to-run Envoy bootstrap for one fleet: ADS over gRPC to this control plane. */
 public final class BootstrapYaml {
@@ -20,8 +22,22 @@ public final class BootstrapYaml {
    *     it)
    * @param xdsHost host or IP where Envoys reach this control plane's xDS port
    * @param adminPort Envoy's own admin interface, bound to localhost only
+   * @param tls Envoy's client certificate, key and the gateway CA on the Envoy's disk, for mutual
+   *     TLS to the xDS server; null: plaintext
    */
-  public record Params(String fleet, String nodeId, String xdsHost, int xdsPort, int adminPort) {
+  public record Params(
+      String fleet,
+      String nodeId,
+      String xdsHost,
+      int xdsPort,
+      int adminPort,
+      @Nullable TlsFiles tls) {
+
+    /** Plaintext xDS. */
+    public Params(String fleet, String nodeId, String xdsHost, int xdsPort, int adminPort) {
+      this(fleet, nodeId, xdsHost, xdsPort, adminPort, null);
+    }
+
     public Params {
       requireNonNull(fleet, "fleet");
       requireNonNull(nodeId, "nodeId");
@@ -83,7 +99,7 @@ public final class BootstrapYaml {
                       socket_address:
                         address: %5$s
                         port_value: %6$d
-        admin:
+        %8$sadmin:
           address:
             socket_address:
               address: 127.0.0.1
@@ -96,7 +112,45 @@ public final class BootstrapYaml {
             type,
             quote(p.xdsHost()),
             p.xdsPort(),
-            p.adminPort());
+            p.adminPort(),
+            transportSocket(p));
+  }
+
+  /**
+   * The xDS cluster's mutual-TLS transport socket (the same UpstreamTlsContext the CDS ext_proc
+   * cluster gets, {@link MutualTlsSockets}), indented under the cluster; empty for plaintext.
+   */
+  private static String transportSocket(Params p) {
+    if (p.tls() == null) {
+      return "";
+    }
+    boolean ip = UpstreamEndpoint.isIpLiteral(p.xdsHost());
+    StringBuilder y = new StringBuilder();
+    y.append("    transport_socket:\n");
+    y.append("      name: envoy.transport_sockets.tls\n");
+    y.append("      typed_config:\n");
+    y.append("        \"@type\": type.googleapis.com/")
+        .append("envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext\n");
+    if (!ip) {
+      y.append("        sni: ").append(quote(p.xdsHost())).append('\n');
+    }
+    y.append("        common_tls_context:\n");
+    y.append("          alpn_protocols: [\"h2\"]\n");
+    y.append("          tls_certificates:\n");
+    y.append("          - certificate_chain: {filename: ")
+        .append(quote(p.tls().cert().toString()))
+        .append("}\n");
+    y.append("            private_key: {filename: ")
+        .append(quote(p.tls().key().toString()))
+        .append("}\n");
+    y.append("          validation_context:\n");
+    y.append("            trusted_ca: {filename: ")
+        .append(quote(p.tls().ca().toString()))
+        .append("}\n");
+    y.append("            match_typed_subject_alt_names:\n");
+    y.append("            - san_type: ").append(ip ? "IP_ADDRESS" : "DNS").append('\n');
+    y.append("              matcher: {exact: ").append(quote(p.xdsHost())).append("}\n");
+    return y.toString();
   }
 
   /** A YAML double-quoted scalar (JSON strings are valid YAML). */

@@ -56,7 +56,7 @@ final class ClusterFactory {
     return cluster.build();
   }
 
-  /** The plaintext HTTP/2 cluster of the ext_proc gRPC service. */
+  /** The HTTP/2 cluster of the ext_proc gRPC service; mutual TLS when the target has files. */
   static Cluster extProc(ExtProcTarget target, EnvoyOptions options) {
     String name = XdsNames.EXT_PROC_CLUSTER;
     Cluster.Builder cluster =
@@ -78,6 +78,9 @@ final class ClusterFactory {
       cluster
           .setType(Cluster.DiscoveryType.STRICT_DNS)
           .setDnsLookupFamily(Cluster.DnsLookupFamily.V4_PREFERRED);
+    }
+    if (target.tls() != null) {
+      cluster.setTransportSocket(MutualTlsSockets.client(target.tls(), target.host()));
     }
     return cluster.build();
   }

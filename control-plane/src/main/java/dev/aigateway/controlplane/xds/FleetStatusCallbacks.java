@@ -157,6 +157,7 @@ final class FleetStatusCallbacks implements DiscoveryServerCallbacks {
       if (!nonce.isEmpty()) {
         String sentVersion = stream.sentVersionByNonce.remove(nonce);
         if (error != null) {
+          error = NodeIdentity.cleanNack(error);
           stream.lastNack =
               new NodeStatus.Nack(typeUrl, sentVersion == null ? "" : sentVersion, error, now);
           nacks

@@ -49,10 +49,11 @@ final class ListenerFactory {
                     // The default format has method, path, status, sizes and timings: no headers,
                     // so neither client keys nor provider credentials.
                     .setTypedConfig(Any.pack(StdoutAccessLog.getDefaultInstance())))
-            // Completions stream for minutes: no overall request timeout. The 5-minute idle
-            // timeout covers the stream until it is routed; provider routes turn it off and cap
-            // the whole exchange with max_stream_duration instead (RouteFactory).
-            .setRequestTimeout(seconds(0))
+            // Completions stream for minutes. The 5-minute idle timeout covers the stream until it
+            // is routed; provider routes turn it off and cap the whole exchange with
+            // max_stream_duration instead (RouteFactory). request_timeout only covers receiving
+            // the request, so it does not cut streams (DownstreamLimits).
+            .setRequestTimeout(DownstreamLimits.REQUEST_TIMEOUT)
             .setStreamIdleTimeout(seconds(300))
             .setRequestHeadersTimeout(seconds(10))
             .setCommonHttpProtocolOptions(
@@ -79,6 +80,7 @@ final class ListenerFactory {
         .setPerConnectionBufferLimitBytes(ClusterFactory.bufferLimit(options))
         .addFilterChains(
             FilterChain.newBuilder()
+                .addFilters(DownstreamLimits.connectionLimit(fleet.name()))
                 .addFilters(
                     Filter.newBuilder()
                         // Envoy finds the extension by the typed_config type; this legacy name

@@ -70,7 +70,13 @@ public final class XdsRoutes {
     }
     String yaml =
         BootstrapYaml.render(
-            new BootstrapYaml.Params(name, nodeId, host, port, DEFAULT_ENVOY_ADMIN_PORT));
+            new BootstrapYaml.Params(
+                name,
+                nodeId,
+                host,
+                port,
+                DEFAULT_ENVOY_ADMIN_PORT,
+                settings.security().envoyTls()));
     ctx.contentType("application/yaml").result(yaml);
   }
 

@@ -12,11 +12,9 @@ import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -60,7 +58,8 @@ public final class XdsServer implements AutoCloseable {
     SimpleCache<String> cache = new SimpleCache<>(node -> node.getCluster());
     SnapshotAssembler assembler =
         new SnapshotAssembler(
-            new ExtProcTarget(settings.extProcHost(), settings.extProcPort()),
+            new ExtProcTarget(
+                settings.extProcHost(), settings.extProcPort(), settings.security().envoyTls()),
             EnvoyOptions.fromEnvironment(System.getenv()));
     SnapshotPublisher publisher =
         new SnapshotPublisher(
@@ -84,8 +83,7 @@ public final class XdsServer implements AutoCloseable {
               new DefaultExecutorGroup(),
               new CachedProtoResourcesSerializer());
       Server grpc =
-          NettyServerBuilder.forAddress(
-                  new InetSocketAddress(settings.bindAddress(), settings.xdsPort()))
+          XdsServerLimits.builder(settings)
               .addService(
                   ServerInterceptors.intercept(
                       discovery.getAggregatedDiscoveryServiceImpl(), new AdsRequestInterceptor()))
@@ -96,9 +94,10 @@ public final class XdsServer implements AutoCloseable {
               .build()
               .start();
       log.info(
-          "xDS (ADS, state of the world and delta) listening on {}:{}",
+          "xDS (ADS, state of the world and delta) listening on {}:{} ({})",
           settings.bindAddress(),
-          grpc.getPort());
+          grpc.getPort(),
+          settings.security().xdsTls() == null ? "plaintext" : "mutual TLS");
       return new XdsServer(grpc, publisher, changes, writer);
     } catch (IOException e) {
       close(changes, publisher, writer);

@@ -1,6 +1,7 @@
 package dev.aigateway.controlplane.admin;
 
 import dev.aigateway.controlplane.ControlPlane;
+import dev.aigateway.controlplane.ControlPlaneSecurity;
 import dev.aigateway.controlplane.ControlPlaneSettings;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.db.Database;
@@ -25,10 +26,25 @@ public final class AdminServer implements AutoCloseable {
     Transcript.secret(token, "admin token");
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
+    return start(db, token, key, new ControlPlaneSecurity(null, null, null, true));
+  }
+
+  /** A control plane with {@code security}; the default one lets tests use loopback providers. */
+  public static AdminServer start(Database db, ControlPlaneSecurity security) {
+    String token = Hashes.newToken("gw-admin-", 32);
+    Transcript.secret(token, "admin token");
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return start(db, token, key, security);
+  }
+
+  private static AdminServer start(
+      Database db, String token, byte[] key, ControlPlaneSecurity security) {
     ControlPlane cp =
         ControlPlane.start(
             new ControlPlaneSettings(
-                "127.0.0.1", 0, 0, "127.0.0.1", 18001, token, "test-replica", key, List.of()),
+                    "127.0.0.1", 0, 0, "127.0.0.1", 18001, token, "test-replica", key, List.of())
+                .withSecurity(security),
             db,
             Metrics.newRegistry());
     return new AdminServer(cp, token, key);

@@ -118,12 +118,10 @@ final class AdsClient implements AutoCloseable {
     try {
       for (var any : listeners.getResourcesList()) {
         Listener listener = any.unpack(Listener.class);
+        // The HCM is the chain's last network filter (a connection_limit filter comes first).
+        var filters = listener.getFilterChains(0).getFiltersList();
         HttpConnectionManager hcm =
-            listener
-                .getFilterChains(0)
-                .getFilters(0)
-                .getTypedConfig()
-                .unpack(HttpConnectionManager.class);
+            filters.getLast().getTypedConfig().unpack(HttpConnectionManager.class);
         names.add(hcm.getRds().getRouteConfigName());
       }
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BootstrapRouteTest {
-  private static final String TOKEN = "test-admin-token";
+  private static final String TOKEN = "test-admin-token-0123456789abcdef0123";
   private final HttpClient http = HttpClient.newHttpClient();
   private ControlPlane controlPlane;
 

@@ -32,7 +32,9 @@ class DeployBootstrapFilesTest {
                 "kubernetes-envoy",
                 "control-plane.ai-gateway.svc.cluster.local",
                 18000,
-                9901));
+                9901,
+                // Where 50-envoy.yaml mounts the gateway-grpc-tls secret.
+                dev.aigateway.tls.TlsFiles.inDirectory(java.nio.file.Path.of("/etc/gateway-tls"))));
     String configMap =
         """
         # Generated from the control plane's bootstrap (see DeployBootstrapFilesTest); the same as

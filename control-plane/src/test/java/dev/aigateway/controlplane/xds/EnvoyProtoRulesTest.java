@@ -36,7 +36,9 @@ class EnvoyProtoRulesTest {
               ExternalProcessor.getDescriptor(),
               StdoutAccessLog.getDescriptor(),
               UpstreamTlsContext.getDescriptor(),
-              HttpProtocolOptions.getDescriptor())
+              HttpProtocolOptions.getDescriptor(),
+              io.envoyproxy.envoy.extensions.filters.network.connection_limit.v3.ConnectionLimit
+                  .getDescriptor())
           .collect(Collectors.toMap(Descriptor::getFullName, d -> d));
 
   @Test

@@ -239,9 +239,11 @@ class GeneratedEnvoyConfigTest {
   }
 
   private HttpConnectionManager hcm() throws Exception {
+    // The HCM is the chain's last network filter (connection_limit comes first).
     return listener()
         .getFilterChains(0)
-        .getFilters(0)
+        .getFiltersList()
+        .getLast()
         .getTypedConfig()
         .unpack(HttpConnectionManager.class);
   }

@@ -25,6 +25,9 @@ final class XdsJson {
                   .add(StdoutAccessLog.getDescriptor())
                   .add(UpstreamTlsContext.getDescriptor())
                   .add(HttpProtocolOptions.getDescriptor())
+                  .add(
+                      io.envoyproxy.envoy.extensions.filters.network.connection_limit.v3
+                          .ConnectionLimit.getDescriptor())
                   .build());
 
   private XdsJson() {}

@@ -231,7 +231,8 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
         r.status(),
         r.latency().toMillis(),
         r.streamed(),
-        ClientText.clean(r.clientRequestId(), ClientText.REQUEST_ID_MAX));
+        ClientText.clean(r.clientRequestId(), ClientText.REQUEST_ID_MAX),
+        r.inputApi());
   }
 
   private void run() {

@@ -183,6 +183,7 @@ public final class Spool {
     n.put("latency_ms", e.latencyMs());
     n.put("streamed", e.streamed());
     n.put("client_request_id", e.clientRequestId());
+    n.put("input_api", e.inputApi());
     return n;
   }
 
@@ -206,7 +207,8 @@ public final class Spool {
         n.get("status").asInt(),
         n.get("latency_ms").asLong(),
         n.get("streamed").asBoolean(),
-        text(n.get("client_request_id")));
+        text(n.get("client_request_id")),
+        text(n.get("input_api")));
   }
 
   private static @Nullable UUID uuid(@Nullable JsonNode n) {

@@ -9,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,17 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
           offloaded = true;
           backlog.addFirst(request);
         }
-        blocking.execute(this::drainBlocking);
+        try {
+          blocking.execute(this::drainBlocking);
+        } catch (RejectedExecutionException e) {
+          // Every worker is busy and the queue is full: refuse this request now rather than
+          // queue without bound (the stream has nothing else in flight).
+          synchronized (this) {
+            backlog.clear();
+            offloaded = false;
+          }
+          responses.onNext(processor.overloaded());
+        }
         return;
       }
       responses.onNext(response);

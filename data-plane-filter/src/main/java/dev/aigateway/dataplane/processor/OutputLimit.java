@@ -51,7 +51,9 @@ record OutputLimit(@Nullable Long perChoice, long choices) {
                   orOne(integer(body, "n", 1, MAX_CHOICES)),
                   orOne(integer(body, "best_of", 0, MAX_BEST_OF))));
       case MESSAGES -> new OutputLimit(integer(body, "max_tokens", 1, MAX_TOKENS), 1);
-      case EMBEDDINGS -> new OutputLimit(null, 1);
+      case RESPONSES -> new OutputLimit(integer(body, "max_output_tokens", 1, MAX_TOKENS), 1);
+      // Token counts generate nothing.
+      case EMBEDDINGS, RESPONSES_INPUT_TOKENS, MESSAGES_COUNT_TOKENS -> new OutputLimit(null, 1);
     };
   }
 
@@ -71,7 +73,8 @@ record OutputLimit(@Nullable Long perChoice, long choices) {
       case CHAT_COMPLETIONS ->
           schema == ProviderSchema.OPENAI_COMPATIBLE ? "max_tokens" : "max_completion_tokens";
       case COMPLETIONS, MESSAGES -> "max_tokens";
-      case EMBEDDINGS -> null;
+      case RESPONSES -> "max_output_tokens";
+      case EMBEDDINGS, RESPONSES_INPUT_TOKENS, MESSAGES_COUNT_TOKENS -> null;
     };
   }
 

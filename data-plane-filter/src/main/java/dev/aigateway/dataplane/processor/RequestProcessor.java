@@ -25,6 +25,8 @@ import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.Translators;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.translate.responses.ResponsesPassThroughTranslator;
+import dev.aigateway.dataplane.translate.responses.StoredResponses;
 import dev.aigateway.dataplane.usage.ClientText;
 import dev.aigateway.dataplane.usage.DeliveredText;
 import dev.aigateway.dataplane.usage.TokenUsage;
@@ -81,6 +83,9 @@ final class RequestProcessor {
   /** The request went upstream: from here on the provider may serve (and bill) it. */
   private boolean forwarded;
 
+  /** A token count or a stored response: nothing generated, nothing to meter. */
+  private boolean free;
+
   private int upstreamStatus;
   private @Nullable DeliveredText delivered;
   private boolean streamingResponse;
@@ -120,7 +125,7 @@ final class RequestProcessor {
 
   private ProcessingResponse dispatch(ProcessingRequest request, boolean mayBlock) {
     return switch (request.getRequestCase()) {
-      case REQUEST_HEADERS -> requestHeaders(request.getRequestHeaders());
+      case REQUEST_HEADERS -> requestHeaders(request.getRequestHeaders(), mayBlock);
       case REQUEST_BODY -> requestBody(request.getRequestBody(), mayBlock);
       case REQUEST_TRAILERS -> Responses.REQUEST_TRAILERS_CONTINUE;
       case RESPONSE_HEADERS -> responseHeaders(request.getResponseHeaders());
@@ -148,12 +153,24 @@ final class RequestProcessor {
     return reject(error);
   }
 
+  /** A 503 for a request the blocking pool had no room for. */
+  ProcessingResponse overloaded() {
+    return reject(
+        new GatewayError(
+            503,
+            "server_error",
+            "overloaded",
+            null,
+            "The gateway is overloaded; retry shortly.",
+            Map.of("retry-after", "1")));
+  }
+
   /** The gRPC stream ended; records the request if no response phase did. */
   void streamClosed() {
     finish(responseStatus);
   }
 
-  private ProcessingResponse requestHeaders(HttpHeaders message) {
+  private ProcessingResponse requestHeaders(HttpHeaders message, boolean mayBlock) {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
     clientHeaders = headers;
     String id = headers.get("x-request-id");
@@ -175,10 +192,22 @@ final class RequestProcessor {
     }
     boolean models = path.equals("/v1/models");
     endpoint = Endpoint.forPath(path);
-    if (!models && endpoint == null) {
+    boolean stored = endpoint == null && StoredResponses.matches(path);
+    if (!models && endpoint == null && !stored) {
       return reject(GatewayError.notFound("Unknown request URL: " + method + " " + path + "."));
     }
-    if (models ? !method.equals("GET") : !method.equals("POST")) {
+    if (stored && !StoredResponses.allows(method, path)) {
+      return reject(
+          GatewayError.methodNotAllowed(
+              "Method "
+                  + method
+                  + " is not allowed on "
+                  + path
+                  + " (expected: "
+                  + StoredResponses.allowedMethods(path)
+                  + ")."));
+    }
+    if (!stored && (models ? !method.equals("GET") : !method.equals("POST"))) {
       return reject(
           GatewayError.methodNotAllowed(
               "Method "
@@ -198,9 +227,17 @@ final class RequestProcessor {
       }
       case ClientKeyAuthenticator.Result.Authenticated authenticated -> key = authenticated.key();
     }
+    if (stored) {
+      return storedResponse(config, path, query < 0 ? "" : fullPath.substring(query + 1), mayBlock);
+    }
     if (models) {
       responseStatus = 200;
-      ProcessingResponse list = Responses.json(200, ModelList.body(config, key), Map.of());
+      // Anthropic's SDKs send anthropic-version on every call and read Anthropic's list shape.
+      byte[] listBody =
+          headers.containsKey("anthropic-version")
+              ? ModelList.anthropicBody(config, key, query < 0 ? "" : fullPath.substring(query + 1))
+              : ModelList.body(config, key);
+      ProcessingResponse list = Responses.json(200, listBody, Map.of());
       finish(200);
       return list;
     }
@@ -274,7 +311,17 @@ final class RequestProcessor {
     }
     target = chosen;
     ProviderConfig provider = chosen.provider();
-    Translator t = provider.schema() == null ? null : Translators.create(provider.schema(), e);
+    Translator t = Translators.create(provider, e);
+    if (t == null && e.countsTokens()) {
+      // The target cannot count: the gateway's own count, marked as an estimate. Nothing is
+      // generated, so nothing is reserved against quotas.
+      long tokens = deps.estimator().estimate(chosen.upstreamModel(), body);
+      responseStatus = 200;
+      ProcessingResponse estimate =
+          Responses.json(200, TokenCounts.estimateBody(e, tokens), TokenCounts.ESTIMATE_HEADERS);
+      finish(200);
+      return estimate;
+    }
     if (t == null) {
       return reject(
           GatewayError.badGateway(
@@ -291,12 +338,18 @@ final class RequestProcessor {
       return DEFERRED;
     }
 
+    if (e.countsTokens()) {
+      free = true; // counting is free: no admission, nothing metered
+      return forward(t, body, provider, chosen, requested);
+    }
     // A quota that counts output reserves the limit; the provider must be held to that limit, so a
     // request without one gets it set (the translators to other schemas read it too).
     // Not with reasoning_effort: the translators derive the limit from its thinking budget, and a
     // ceiling below the budget would be refused (docs/security.md lists this gap).
     Long ceiling =
-        limit.perChoice() == null && !body.hasNonNull("reasoning_effort")
+        limit.perChoice() == null
+                && !body.hasNonNull("reasoning_effort")
+                && !body.path("reasoning").hasNonNull("effort")
             ? deps.admission().outputCeiling(k.id(), k.teamId(), requested)
             : null;
     String limitField = OutputLimit.field(e, provider.schema());
@@ -337,7 +390,57 @@ final class RequestProcessor {
       }
       case AdmissionDecision.Admitted admitted -> ticket = admitted.ticket();
     }
+    return forward(t, body, provider, chosen, requested);
+  }
 
+  /**
+   * A stored response's request, routed in the headers phase (it may have no body to wait for) to
+   * the provider that keeps it, with that provider's credentials.
+   */
+  private ProcessingResponse storedResponse(
+      ConfigSnapshot config, String path, String query, boolean mayBlock) {
+    ClientKey k = key;
+    if (k == null) {
+      return reject(GatewayError.invalidApiKey("The request was not authenticated."));
+    }
+    StoredResponses.Routed routed;
+    switch (StoredResponses.route(config, k, path, query)) {
+      case StoredResponses.Refused refused -> {
+        return reject(refused.error());
+      }
+      case StoredResponses.Routed r -> routed = r;
+    }
+    ProviderConfig provider = routed.target().provider();
+    if (!mayBlock && deps.credentials().mayBlock(provider)) {
+      return DEFERRED; // nothing was set that this phase run again would not set anew
+    }
+    model = routed.model();
+    target = routed.target();
+    free = true;
+    translator = ResponsesPassThroughTranslator.forStoredResponse();
+    UpstreamRequest upstream = new UpstreamRequest(routed.upstreamPath(), new byte[0], Map.of());
+    Map<String, String> credentialHeaders;
+    switch (deps.credentials().headersFor(provider, upstream)) {
+      case CredentialInjector.Result.Failed failed -> {
+        return reject(failed.error());
+      }
+      case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
+    }
+    HeaderMutation.Builder headers = upstreamHeaders(provider, upstream, credentialHeaders);
+    return ProcessingResponse.newBuilder()
+        .setRequestHeaders(
+            HeadersResponse.newBuilder()
+                .setResponse(Responses.common(headers).setClearRouteCache(true)))
+        .build();
+  }
+
+  /** Translates the admitted request and sends it to the target with its credentials. */
+  private ProcessingResponse forward(
+      Translator t,
+      ObjectNode body,
+      ProviderConfig provider,
+      ModelTarget chosen,
+      String requested) {
     UpstreamRequest upstream;
     try {
       upstream =
@@ -353,11 +456,29 @@ final class RequestProcessor {
       }
       case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
     }
+    HeaderMutation.Builder headers = upstreamHeaders(provider, upstream, credentialHeaders);
+    headers.addSetHeaders(Headers.set("content-length", Integer.toString(upstream.body().length)));
+    return ProcessingResponse.newBuilder()
+        .setRequestBody(
+            BodyResponse.newBuilder()
+                .setResponse(
+                    Responses.common(headers)
+                        .setBodyMutation(
+                            BodyMutation.newBuilder().setBody(ByteString.copyFrom(upstream.body())))
+                        .setClearRouteCache(true)))
+        .build();
+  }
+
+  /**
+   * Route, path and credentials of the upstream request; the client's headers outside the schema's
+   * allow-list (its key among them) never go on.
+   */
+  private HeaderMutation.Builder upstreamHeaders(
+      ProviderConfig provider, UpstreamRequest upstream, Map<String, String> credentialHeaders) {
     HeaderMutation.Builder headers =
         HeaderMutation.newBuilder()
             .addSetHeaders(Headers.set(ROUTE_HEADER, provider.name()))
             .addSetHeaders(Headers.set(":path", upstream.path()))
-            .addSetHeaders(Headers.set("content-length", Integer.toString(upstream.body().length)))
             // Usage must be readable in the response: ask for it uncompressed. Removing the
             // header is not enough, since some fronts then pick an encoding themselves.
             .addSetHeaders(Headers.set("accept-encoding", "identity"));
@@ -373,15 +494,7 @@ final class RequestProcessor {
     headers.addAllRemoveHeaders(
         HeaderHygiene.requestRemovals(clientHeaders, provider.schema(), setByGateway));
     forwarded = true;
-    return ProcessingResponse.newBuilder()
-        .setRequestBody(
-            BodyResponse.newBuilder()
-                .setResponse(
-                    Responses.common(headers)
-                        .setBodyMutation(
-                            BodyMutation.newBuilder().setBody(ByteString.copyFrom(upstream.body())))
-                        .setClearRouteCache(true)))
-        .build();
+    return headers;
   }
 
   private ProcessingResponse responseHeaders(HttpHeaders message) {
@@ -603,7 +716,8 @@ final class RequestProcessor {
             Duration.ofNanos(System.nanoTime() - startNanos),
             ttft,
             streamingResponse,
-            clientRequestId);
+            clientRequestId,
+            inputApi());
     trace.finish(status, usage, usageReported);
     try {
       deps.recorder().record(record);
@@ -626,6 +740,18 @@ final class RequestProcessor {
     }
   }
 
+  /** The input API the client called, as the ledger records it. */
+  private @Nullable String inputApi() {
+    Endpoint e = endpoint;
+    if (e != null) {
+      return e.inputApi();
+    }
+    if (clientPath.equals("/v1/models")) {
+      return "models";
+    }
+    return StoredResponses.matches(clientPath) ? "responses_stored" : null;
+  }
+
   /**
    * Where this request's usage comes from. Without a provider report: a 2xx the client received is
    * counted (the delivered text, the prompt estimated); a request forwarded but never answered to
@@ -634,6 +760,9 @@ final class RequestProcessor {
    * nothing.
    */
   private UsageSource usageSource(int clientStatus) {
+    if (free) {
+      return UsageSource.NONE; // a token count, or a stored response metered when created
+    }
     if (usageReported) {
       return UsageSource.REPORTED;
     }

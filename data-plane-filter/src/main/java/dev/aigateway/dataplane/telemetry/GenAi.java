@@ -59,9 +59,11 @@ final class GenAi {
 
   static String operation(Endpoint endpoint) {
     return switch (endpoint) {
-      case CHAT_COMPLETIONS, MESSAGES -> "chat";
+      case CHAT_COMPLETIONS, MESSAGES, RESPONSES -> "chat";
       case COMPLETIONS -> "text_completion";
       case EMBEDDINGS -> "embeddings";
+      // Not a convention's operation: nothing is generated, the provider only counts.
+      case RESPONSES_INPUT_TOKENS, MESSAGES_COUNT_TOKENS -> "count_tokens";
     };
   }
 

@@ -84,7 +84,7 @@ public final class OpenAiSupport {
    * proxy, plain text) becomes an OpenAI error that names only the status, since the body may echo
    * request content.
    */
-  static byte @Nullable [] errorBody(int status, String contentType, byte[] body) {
+  public static byte @Nullable [] errorBody(int status, String contentType, byte[] body) {
     if (contentType.startsWith("application/json")) {
       try {
         JsonNode node = JSON.readTree(body);

@@ -53,6 +53,8 @@ public final class TokenEstimator {
     tokens += content(encoding, body.get("system"));
     tokens += content(encoding, body.get("prompt"));
     tokens += content(encoding, body.get("input"));
+    // The Responses API carries the system prompt in instructions.
+    tokens += content(encoding, body.get("instructions"));
     return tokens;
   }
 
@@ -87,8 +89,15 @@ public final class TokenEstimator {
           JsonNode text = part.get("text");
           if (text != null && text.isTextual()) {
             tokens += encoding.countTokensOrdinary(text.asText());
-          } else if (part.has("image_url") || "image".equals(part.path("type").asText())) {
+          } else if (part.has("image_url")
+              || "image".equals(part.path("type").asText())
+              || "input_image".equals(part.path("type").asText())) {
             tokens += PER_IMAGE;
+          } else {
+            // A Responses input item: a message's content, a call's arguments or its output.
+            tokens += PER_MESSAGE + content(encoding, part.get("content"));
+            tokens += content(encoding, part.get("arguments"));
+            tokens += content(encoding, part.get("output"));
           }
         } else {
           tokens += content(encoding, part);

@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param status the HTTP status the client saw (0 when the exchange broke before a response)
  * @param timeToFirstToken null unless a streamed response delivered a first chunk
  * @param clientRequestId the client's {@code x-request-id}, cleaned and length-limited, or null
+ * @param inputApi the API the client called ({@code chat}, {@code responses}, {@code messages},
+ *     ...; {@code Endpoint.inputApi}), null when the path was none of them
  */
 public record UsageRecord(
     Instant time,
@@ -32,7 +34,42 @@ public record UsageRecord(
     Duration latency,
     @Nullable Duration timeToFirstToken,
     boolean streamed,
-    @Nullable String clientRequestId) {
+    @Nullable String clientRequestId,
+    @Nullable String inputApi) {
+
+  /** A record whose input API is unknown. */
+  public UsageRecord(
+      Instant time,
+      String requestId,
+      @Nullable UUID keyId,
+      @Nullable UUID teamId,
+      @Nullable String model,
+      @Nullable String provider,
+      @Nullable String upstreamModel,
+      TokenUsage usage,
+      UsageSource source,
+      int status,
+      Duration latency,
+      @Nullable Duration timeToFirstToken,
+      boolean streamed,
+      @Nullable String clientRequestId) {
+    this(
+        time,
+        requestId,
+        keyId,
+        teamId,
+        model,
+        provider,
+        upstreamModel,
+        usage,
+        source,
+        status,
+        latency,
+        timeToFirstToken,
+        streamed,
+        clientRequestId,
+        null);
+  }
 
   /** A record whose usage the provider reported ({@code usageReported}) or that used none. */
   public UsageRecord(

@@ -228,16 +228,12 @@ class MessagesExtProcTest {
     assertError(limited, 429, "rate_limit_error");
     assertThat(limited.headers()).containsEntry("retry-after", "30");
     Exchange topK =
-        send(messages(key.secret(), HELLO.replace("\"claude\"", "\"gpt\",\"top_k\":5")), 100);
-    assertError(topK, 400, "invalid_request_error");
-    assertThat(JSON.readTree(topK.body()).path("error").path("message").asText()).contains("top_k");
-    ClientRequest countTokens = messages(key.secret(), HELLO);
-    Exchange unserved =
         send(
-            new ClientRequest(
-                "POST", "/v1/messages/count_tokens", countTokens.headers(), countTokens.body()),
+            messages(key.secret(), HELLO.replace("\"claude\"", "\"gpt\",\"container\":\"c1\"")),
             100);
-    assertError(unserved, 404, "not_found_error");
+    assertError(topK, 400, "invalid_request_error");
+    assertThat(JSON.readTree(topK.body()).path("error").path("message").asText())
+        .contains("container");
     assertThat(anthropic.received().size() + openAi.received().size()).isEqualTo(before);
   }
 

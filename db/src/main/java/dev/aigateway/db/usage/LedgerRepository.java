@@ -33,10 +33,10 @@ public final class LedgerRepository {
       with ins as (
         insert into usage_ledger (time, request_id, key_id, team_id, model, provider, upstream_model,
             input_tokens, output_tokens, cached_tokens, cost_usd, status, latency_ms, streamed,
-            client_request_id)
+            client_request_id, input_api)
         select * from unnest(?::timestamptz[], ?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[],
             ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[], ?::int[], ?::bigint[],
-            ?::boolean[], ?::text[])
+            ?::boolean[], ?::text[], ?::text[])
         on conflict (request_id, time) do nothing
         returning *
       ), rolled as (
@@ -81,7 +81,7 @@ public final class LedgerRepository {
       ensurePartition(day);
     }
     int n = entries.size();
-    Object[][] cols = new Object[15][n];
+    Object[][] cols = new Object[16][n];
     for (int i = 0; i < n; i++) {
       LedgerEntry e = entries.get(i);
       cols[0][i] = Timestamp.from(e.time());
@@ -99,6 +99,7 @@ public final class LedgerRepository {
       cols[12][i] = e.latencyMs();
       cols[13][i] = e.streamed();
       cols[14][i] = e.clientRequestId();
+      cols[15][i] = e.inputApi();
     }
     String[] types = {
       "timestamptz",
@@ -115,6 +116,7 @@ public final class LedgerRepository {
       "int4",
       "int8",
       "bool",
+      "text",
       "text"
     };
     try (Connection c = database.dataSource().getConnection()) {

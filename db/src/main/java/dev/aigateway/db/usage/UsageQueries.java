@@ -132,7 +132,7 @@ public final class UsageQueries {
                 "select l.time, l.request_id, l.key_id, l.team_id, l.model, l.provider,"
                     + " l.upstream_model, l.input_tokens, l.output_tokens, l.cached_tokens,"
                     + " l.cost_usd, l.status, l.latency_ms, l.streamed, k.name, t.name,"
-                    + " l.client_request_id"
+                    + " l.client_request_id, l.input_api"
                     + from
                     + where
                     + " order by l.time desc, l.request_id limit ?::int offset ?::int",
@@ -156,7 +156,8 @@ public final class UsageQueries {
                   r.get(11, Integer.class),
                   r.get(12, Long.class),
                   r.get(13, Boolean.class),
-                  r.get(16, String.class)),
+                  r.get(16, String.class),
+                  r.get(17, String.class)),
               r.get(14, String.class),
               r.get(15, String.class)));
     }

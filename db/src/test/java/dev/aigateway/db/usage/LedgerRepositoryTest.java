@@ -57,6 +57,47 @@ class LedgerRepositoryTest {
   }
 
   @Test
+  void theInputApiOfEachRequestIsKeptAndListed() throws Exception {
+    LedgerEntry responses =
+        new LedgerEntry(
+            Instant.parse("2026-03-02T10:00:00Z"),
+            "r",
+            null,
+            null,
+            "m",
+            "p",
+            "u",
+            10,
+            5,
+            2,
+            new BigDecimal("0.001"),
+            200,
+            30,
+            true,
+            null,
+            "responses");
+    ledger.insert(List.of(responses, entry("old", "2026-03-02T10:01:00Z")));
+
+    var page =
+        new UsageQueries(db)
+            .requests(
+                new UsageFilter(
+                    Instant.parse("2026-03-02T00:00:00Z"),
+                    Instant.parse("2026-03-03T00:00:00Z"),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null),
+                10,
+                0);
+
+    assertThat(page.items())
+        .extracting(r -> r.entry().requestId() + ":" + r.entry().inputApi())
+        .containsExactlyInAnyOrder("r:responses", "old:null");
+  }
+
+  @Test
   void retentionDropsWholeDailyPartitionsAndKeepsRollups() throws Exception {
     ledger.insert(
         List.of(

@@ -1,5 +1,6 @@
 package dev.aigateway.proxy.cluster;
 
+import dev.aigateway.tls.TlsFiles;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param keepalive HTTP/2 keepalive pings (the ext_proc cluster), or null for none
  * @param trustedCa the CA certificates of the cluster's {@code trusted_ca}, or null for the proxy's
  *     own trust settings
+ * @param clientTls the client certificate and trusted CA files of the cluster's UpstreamTlsContext,
+ *     for mutual TLS (used for the ext_proc gRPC cluster); null: none
  */
 public record ClusterSpec(
     String name,
@@ -24,13 +27,37 @@ public record ClusterSpec(
     Duration connectTimeout,
     long bufferLimitBytes,
     @Nullable List<X509Certificate> trustedCa,
-    @Nullable Keepalive keepalive) {
+    @Nullable Keepalive keepalive,
+    @Nullable TlsFiles clientTls) {
 
   /**
    * HTTP/2 PINGs on idle and busy connections (protocol.proto connection_keepalive): a peer gone
    * without a FIN is noticed within interval + timeout.
    */
   public record Keepalive(Duration interval, Duration timeout) {}
+
+  public ClusterSpec(
+      String name,
+      List<Endpoint> endpoints,
+      @Nullable String edsServiceName,
+      @Nullable String sni,
+      boolean http2,
+      Duration connectTimeout,
+      long bufferLimitBytes,
+      @Nullable List<X509Certificate> trustedCa,
+      @Nullable Keepalive keepalive) {
+    this(
+        name,
+        endpoints,
+        edsServiceName,
+        sni,
+        http2,
+        connectTimeout,
+        bufferLimitBytes,
+        trustedCa,
+        keepalive,
+        null);
+  }
 
   public ClusterSpec(
       String name,
@@ -57,6 +84,7 @@ public record ClusterSpec(
         connectTimeout,
         bufferLimitBytes,
         trustedCa,
-        keepalive);
+        keepalive,
+        clientTls);
   }
 }

@@ -4,6 +4,7 @@ import dev.aigateway.proxy.NettyTransport;
 import dev.aigateway.proxy.ProxyEventLoops;
 import dev.aigateway.proxy.cluster.ClusterSpec;
 import dev.aigateway.proxy.cluster.Endpoint;
+import dev.aigateway.tls.TlsFiles;
 import io.grpc.Attributes;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
@@ -34,6 +35,7 @@ public final class ExtProcChannels implements AutoCloseable {
   private record Key(
       Endpoint endpoint,
       @Nullable String sni,
+      @Nullable TlsFiles clientTls,
       EventLoop loop,
       ClusterSpec.@Nullable Keepalive keepalive) {}
 
@@ -58,13 +60,23 @@ public final class ExtProcChannels implements AutoCloseable {
     if (cluster == null || cluster.endpoints().isEmpty()) {
       return null;
     }
-    Key key = new Key(cluster.endpoints().getFirst(), cluster.sni(), loop, cluster.keepalive());
+    Key key =
+        new Key(
+            cluster.endpoints().getFirst(),
+            cluster.sni(),
+            cluster.clientTls(),
+            loop,
+            cluster.keepalive());
     return channels.computeIfAbsent(key, this::open);
   }
 
   private ManagedChannel open(Key key) {
     ChannelCredentials creds = InsecureChannelCredentials.create();
-    if (key.sni() != null) {
+    if (key.clientTls() != null) {
+      // Mutual TLS as the cluster's UpstreamTlsContext says: present the certificate, trust only
+      // the given CA, and check the server's name (the SNI, else the endpoint address).
+      creds = key.clientTls().channelCredentials();
+    } else if (key.sni() != null) {
       try {
         var b = TlsChannelCredentials.newBuilder();
         if (trust != null) {

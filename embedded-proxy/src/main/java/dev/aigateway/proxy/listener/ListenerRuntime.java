@@ -19,6 +19,7 @@ public final class ListenerRuntime {
 
   private Channel serverChannel;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final ConnectionCap connections = new ConnectionCap();
   private volatile ListenerView view;
 
   private ListenerRuntime(ListenerView view) {
@@ -41,11 +42,18 @@ public final class ListenerRuntime {
                   @Override
                   protected void initChannel(SocketChannel c) {
                     ListenerSpec spec = rt.view.listener();
+                    if (!rt.connections.admit(c, spec.maxConnections())) {
+                      return;
+                    }
                     long idle = spec.idleTimeout().toMillis();
                     if (idle > 0) {
                       c.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
                     }
+                    SlowClientGuard guard =
+                        new SlowClientGuard(spec.requestHeadersTimeout(), spec.requestTimeout());
+                    c.pipeline().addLast(guard.bytes());
                     c.pipeline().addLast(new HttpServerCodec());
+                    c.pipeline().addLast(guard.messages());
                     c.pipeline().addLast(new HttpServerKeepAliveHandler());
                     c.pipeline()
                         .addLast(

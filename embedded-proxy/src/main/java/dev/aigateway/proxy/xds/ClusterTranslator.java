@@ -3,6 +3,7 @@ package dev.aigateway.proxy.xds;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.aigateway.proxy.cluster.ClusterSpec;
 import dev.aigateway.proxy.cluster.Endpoint;
+import dev.aigateway.tls.TlsFiles;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -45,6 +46,7 @@ final class ClusterTranslator {
     }
     String sni = null;
     java.util.List<java.security.cert.X509Certificate> trustedCa = null;
+    TlsFiles clientTls = null;
     if (c.hasTransportSocket()) {
       var ts = c.getTransportSocket();
       String type = ts.getTypedConfig().getTypeUrl();
@@ -57,6 +59,7 @@ final class ClusterTranslator {
         }
         sni = tls.getSni();
         trustedCa = UpstreamTrust.of(tls, name);
+        clientTls = ClientCertificates.of(tls, name);
       } else if (!type.endsWith("RawBuffer") && !type.isEmpty()) {
         throw new InvalidResourceException(
             "cluster " + name + ": transport socket " + ts.getName() + " unsupported");
@@ -88,7 +91,8 @@ final class ClusterTranslator {
         c.hasPerConnectionBufferLimitBytes()
             ? c.getPerConnectionBufferLimitBytes().getValue()
             : DEFAULT_BUFFER_LIMIT;
-    return new ClusterSpec(name, endpoints, eds, sni, http2, connect, limit, trustedCa, keepalive);
+    return new ClusterSpec(
+        name, endpoints, eds, sni, http2, connect, limit, trustedCa, keepalive, clientTls);
   }
 
   static List<Endpoint> endpoints(ClusterLoadAssignment cla, String cluster)

@@ -64,6 +64,10 @@ final class ListenerTranslator {
             ? XdsDurations.of(hcm.getCommonHttpProtocolOptions().getIdleTimeout())
             : Duration.ofHours(1);
     boolean requestId = !hcm.hasGenerateRequestId() || hcm.getGenerateRequestId().getValue();
+    Duration headersTimeout =
+        hcm.hasRequestHeadersTimeout()
+            ? XdsDurations.of(hcm.getRequestHeadersTimeout())
+            : Duration.ZERO;
     DownstreamPolicy downstream = downstream(hcm, name);
     return new ListenerSpec(
         name,
@@ -76,7 +80,9 @@ final class ListenerTranslator {
         requestTimeout,
         idle,
         requestId,
-        downstream);
+        downstream,
+        headersTimeout,
+        ConnectionLimits.maxConnections(chains.getFirst(), name));
   }
 
   /** The HCM and router settings that change headers and the stream idle timer. */
@@ -128,11 +134,14 @@ final class ListenerTranslator {
     if (chain.hasTransportSocket()) {
       throw new InvalidResourceException("listener " + name + ": downstream TLS unsupported");
     }
-    if (chain.getFiltersCount() != 1) {
+    List<Filter> filters = ConnectionLimits.withoutLimit(chain);
+    if (filters.size() != 1) {
       throw new InvalidResourceException(
-          "listener " + name + ": exactly one network filter (http_connection_manager) supported");
+          "listener "
+              + name
+              + ": only http_connection_manager, optionally after connection_limit, is supported");
     }
-    Filter f = chain.getFilters(0);
+    Filter f = filters.getFirst();
     if (!f.getTypedConfig().getTypeUrl().endsWith("HttpConnectionManager")) {
       throw new InvalidResourceException(
           "listener " + name + ": network filter " + f.getName() + " unsupported");

@@ -6,8 +6,8 @@ import dev.aigateway.proxy.listener.ListenerSpec;
 import dev.aigateway.proxy.listener.ListenerView;
 import dev.aigateway.proxy.router.RouteTable;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +25,10 @@ public final class XdsConfigSource implements AutoCloseable {
   private final XdsState state = new XdsState();
   private final ListenerManager listeners;
 
-  public XdsConfigSource(String host, int port, Node node, ListenerManager listeners) {
+  public XdsConfigSource(
+      String host, int port, ChannelCredentials credentials, Node node, ListenerManager listeners) {
     this.listeners = listeners;
-    this.channel =
-        Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create()).build();
+    this.channel = Grpc.newChannelBuilderForAddress(host, port, credentials).build();
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -22,8 +22,26 @@ public final class AdminBootstrap {
 
   private AdminBootstrap() {}
 
-  /** Returns the generated token when one was created, otherwise empty. */
+  /** A configured admin token shorter than this is refused: it could be guessed or brute-forced. */
+  public static final int MIN_CONFIGURED_TOKEN_LENGTH = 32;
+
+  /**
+   * Returns the generated token when one was created, otherwise empty.
+   *
+   * @throws IllegalArgumentException when {@code configuredToken} is shorter than {@link
+   *     #MIN_CONFIGURED_TOKEN_LENGTH}
+   */
   public static Optional<String> ensure(Database database, @Nullable String configuredToken) {
+    if (configuredToken != null
+        && !configuredToken.isBlank()
+        && configuredToken.trim().length() < MIN_CONFIGURED_TOKEN_LENGTH) {
+      throw new IllegalArgumentException(
+          "GATEWAY_ADMIN_TOKEN must be at least "
+              + MIN_CONFIGURED_TOKEN_LENGTH
+              + " characters (got "
+              + configuredToken.trim().length()
+              + ")");
+    }
     return database
         .dsl()
         .transactionResult(

@@ -77,6 +77,15 @@ public final class ProviderRoutes {
         base + "/{id}/test",
         ctx -> {
           Provider provider = ProviderService.resolve(db.dsl(), ctx.pathParam("id"));
+          // Stored before the rules existed, or DNS changed since: the control plane itself
+          // would make this call, so the address is checked again now.
+          String problem = service.addressPolicy().problem(provider.baseUrl());
+          if (problem != null) {
+            throw ApiProblem.badRequest(
+                "provider address refused",
+                java.util.List.of(
+                    new dev.aigateway.controlplane.admin.problem.FieldError("base_url", problem)));
+          }
           ctx.json(
               tester.test(
                   provider,

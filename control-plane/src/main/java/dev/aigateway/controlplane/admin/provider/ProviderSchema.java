@@ -8,7 +8,7 @@ import java.util.Set;
 /** The upstream API families, with the settings and credential kinds each accepts. */
 public enum ProviderSchema {
   OPENAI("openai", Set.of(), Set.of("organization")),
-  OPENAI_COMPATIBLE("openai_compatible", Set.of(), Set.of()),
+  OPENAI_COMPATIBLE("openai_compatible", Set.of(), Set.of("responses_api")),
   AZURE_OPENAI("azure_openai", Set.of("api_version"), Set.of()),
   ANTHROPIC("anthropic", Set.of(), Set.of("anthropic_version")),
   AWS_BEDROCK("aws_bedrock", Set.of("region"), Set.of()),

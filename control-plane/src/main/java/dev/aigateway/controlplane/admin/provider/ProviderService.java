@@ -30,7 +30,20 @@ public final class ProviderService {
   private final Writes writes;
   private final SecretCipher cipher;
 
+  private final UpstreamAddressPolicy addresses;
+
+  /** A service that refuses private provider addresses. */
   public ProviderService(Writes writes, SecretCipher cipher) {
+    this(writes, cipher, new UpstreamAddressPolicy(false));
+  }
+
+  UpstreamAddressPolicy addressPolicy() {
+    return addresses;
+  }
+
+  /** A service that refuses provider base URLs as {@code addresses} says. */
+  public ProviderService(Writes writes, SecretCipher cipher, UpstreamAddressPolicy addresses) {
+    this.addresses = addresses;
     this.writes = writes;
     this.cipher = cipher;
   }
@@ -52,7 +65,9 @@ public final class ProviderService {
     Validation v = new Validation();
     v.resourceName("name", in.name());
     ProviderSchema schema = schema(v, in.schema());
-    v.baseUrl("base_url", in.baseUrl());
+    if (v.baseUrl("base_url", in.baseUrl())) {
+      checkAddress(v, in.baseUrl());
+    }
     Map<String, String> settings = settings(v, schema, in.settings());
     List<PlainCredential> credentials = credentials(v, schema, in.credentials());
     v.throwIfInvalid();
@@ -86,7 +101,16 @@ public final class ProviderService {
           String name = body.has("name") ? in.name() : current.name();
           String baseUrl = body.has("base_url") ? in.baseUrl() : current.baseUrl();
           v.resourceName("name", name);
-          v.baseUrl("base_url", baseUrl);
+          if (v.baseUrl("base_url", baseUrl) && !baseUrl.equals(current.baseUrl())) {
+            checkAddress(v, baseUrl);
+            if (!body.has("credentials") && !current.credentials().isEmpty()) {
+              // Otherwise whoever may edit providers could send the stored keys anywhere.
+              v.add(
+                  "credentials",
+                  "must be given again when base_url changes: stored credentials are not sent to"
+                      + " a new address");
+            }
+          }
           Map<String, String> settings =
               settings(v, schema, body.has("settings") ? in.settings() : current.settings());
           List<PlainCredential> credentials =
@@ -163,6 +187,13 @@ public final class ProviderService {
         });
   }
 
+  private void checkAddress(Validation v, String baseUrl) {
+    String problem = addresses.problem(baseUrl);
+    if (problem != null) {
+      v.add("base_url", problem);
+    }
+  }
+
   private static Provider lock(DSLContext tx, String idOrName) {
     Provider found = resolve(tx, idOrName);
     return ProviderRepository.lock(tx, found.id())
@@ -200,12 +231,17 @@ public final class ProviderService {
     for (Map.Entry<String, String> e : result.entrySet()) {
       String field = "settings." + Validation.echoableName(e.getKey());
       if (e.getKey().equals("base_path")) {
-        // Removed when base URLs took the OpenAI SDK's form (V31 folded stored values in).
+        // Removed when base URLs took the OpenAI SDK's form (V32 folded stored values in).
         v.add(field, "is no longer a setting: put the API root in base_url, e.g. http://host/v1");
       } else if (!schema.allowsSetting(e.getKey())) {
         v.add(field, "is not a setting of schema " + schema.wire());
       } else if (e.getKey().equals(CaBundle.SETTING)) {
         CaBundle.validate(v, field, e.getValue());
+      } else if (e.getKey().equals("responses_api")
+          && !e.getValue().equals("true")
+          && !e.getValue().equals("false")) {
+        // The data plane passes /v1/responses through only to servers that declare it.
+        v.add(field, "must be true or false");
       } else {
         v.text(field, e.getValue(), 256);
       }

@@ -47,8 +47,13 @@ class AuditApiTest {
             """
                 .formatted(apiKey));
     String id = created.json().get("id").asText();
+    // A new base_url comes with its credentials (the stored ones are not re-targeted).
+    String secondKey = Fixtures.apiKey();
     client.patch(
-        "/api/v1/providers/" + id, "{\"base_url\": \"https://eu.api.openai.com\", \"version\": 1}");
+        "/api/v1/providers/" + id,
+        ("{\"base_url\": \"https://eu.api.openai.com\", \"version\": 1,"
+                + " \"credentials\": [{\"kind\": \"api_key\", \"api_key\": \"%s\"}]}")
+            .formatted(secondKey));
     client.delete("/api/v1/providers/" + id);
 
     JsonNode entries = client.get("/api/v1/audit?resource_type=provider&resource_id=" + id).json();
@@ -66,7 +71,7 @@ class AuditApiTest {
     assertThat(update.get("after").get("base_url").asText()).isEqualTo("https://eu.api.openai.com");
     assertThat(delete.get("action").asText()).isEqualTo("delete");
     assertThat(delete.get("after").isNull()).isTrue();
-    assertThat(entries.toString()).doesNotContain(apiKey);
+    assertThat(entries.toString()).doesNotContain(apiKey).doesNotContain(secondKey);
 
     assertThat(
             client.get("/api/v1/audit?actor=bootstrap&action=delete").json().get("total").asInt())

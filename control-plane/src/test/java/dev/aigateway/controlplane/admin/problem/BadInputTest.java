@@ -254,6 +254,18 @@ class BadInputTest {
             "{\"name\": \"ok\", \"schema\": \"openai\", \"base_url\": \"https://a.b\", \"settings\": {\"organization\": \"o\\u0000\"}}",
             422,
             "settings.organization"),
+        new Case(
+            "POST",
+            "/api/v1/providers",
+            "{\"name\": \"ok\", \"schema\": \"openai_compatible\", \"base_url\": \"https://a.b\", \"settings\": {\"responses_api\": \"yes\"}}",
+            422,
+            "settings.responses_api"),
+        new Case(
+            "POST",
+            "/api/v1/providers",
+            "{\"name\": \"ok\", \"schema\": \"openai\", \"base_url\": \"https://a.b\", \"settings\": {\"responses_api\": \"true\"}}",
+            422,
+            "settings.responses_api"),
         // A provider's own CA bundle: PEM certificates only, never a key or other text.
         new Case(
             "POST",

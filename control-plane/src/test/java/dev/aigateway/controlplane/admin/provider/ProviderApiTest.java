@@ -72,10 +72,14 @@ class ProviderApiTest {
     AdminClient.Response patched =
         client.patch(
             "/api/v1/providers/" + id,
-            "{\"base_url\": \"https://east2.openai.azure.com\", \"version\": 1}");
+            ("{\"base_url\": \"https://east2.openai.azure.com\", \"version\": 1,"
+                    + " \"credentials\": [{\"kind\": \"api_key\", \"api_key\": \"%s\"}]}")
+                .formatted(apiKey));
     assertThat(patched.status()).as(patched.body()).isEqualTo(200);
     assertThat(patched.json().get("version").asLong()).isEqualTo(2);
     assertThat(patched.json().get("credentials")).hasSize(1);
+    // A new base_url comes with its credentials again (the set is replaced).
+    credential = patched.json().get("credentials").get(0);
 
     AdminClient.Response stale =
         client.patch(

@@ -32,6 +32,23 @@ public final class ChatRequest {
           "response_format",
           "n");
 
+  /**
+   * Fields that only advise the provider (attribution, retention, tiers, caching keys, latency
+   * hints): a provider without them answers the same question, so they are dropped rather than
+   * refused (docs/providers.md, "Optional features").
+   */
+  private static final Set<String> ADVISORY =
+      Set.of(
+          "user",
+          "safety_identifier",
+          "metadata",
+          "store",
+          "service_tier",
+          "prompt_cache_key",
+          "prompt_cache_retention",
+          "verbosity",
+          "prediction");
+
   private final ObjectNode body;
 
   public ChatRequest(ObjectNode body) {
@@ -54,6 +71,7 @@ public final class ChatRequest {
       JsonNode value = field.getValue();
       if (COMMON.contains(name)
           || extra.contains(name)
+          || ADVISORY.contains(name)
           || value.isNull()
           || isDefault(name, value)) {
         continue;

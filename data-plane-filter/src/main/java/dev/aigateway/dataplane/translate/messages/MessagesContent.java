@@ -67,6 +67,10 @@ final class MessagesContent {
               .put("name", block.get("name").asText())
               .put("arguments", ToolArguments.write(block.get("input")));
         }
+        case "thinking", "redacted_thinking" -> {
+          // An earlier turn's Claude reasoning, signed for Anthropic: no other target can take
+          // it back, and the answer does not depend on it.
+        }
         default -> throw unsupportedBlock(block, blockAt);
       }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.error.ErrorShape;
 import dev.aigateway.dataplane.translate.BodyResult;
+import dev.aigateway.dataplane.translate.Endpoint;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
@@ -20,11 +21,23 @@ import org.jspecify.annotations.Nullable;
  * replaced, the response (buffered or streamed) passes unchanged and only its usage is read.
  */
 public final class MessagesNativeTranslator implements Translator {
+  private final Endpoint endpoint;
   private @Nullable AnthropicStreamUsage stream;
+
+  /** For {@link Endpoint#MESSAGES} or {@link Endpoint#MESSAGES_COUNT_TOKENS}. */
+  public MessagesNativeTranslator(Endpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  public MessagesNativeTranslator() {
+    this(Endpoint.MESSAGES);
+  }
 
   @Override
   public UpstreamRequest request(ObjectNode body, RequestContext context) {
-    MessagesRequests.maxTokens(body);
+    if (!endpoint.countsTokens()) {
+      MessagesRequests.maxTokens(body); // count_tokens takes no max_tokens
+    }
     MessagesRequests.messages(body);
     body.put("model", context.upstreamModel());
     Map<String, String> headers = new LinkedHashMap<>(AnthropicSupport.headers(context.provider()));
@@ -37,7 +50,8 @@ public final class MessagesNativeTranslator implements Translator {
     }
     try {
       return new UpstreamRequest(
-          AnthropicSupport.messagesPath(context.provider()),
+          AnthropicSupport.messagesPath(context.provider())
+              + (endpoint.countsTokens() ? "/count_tokens" : ""),
           Json.MAPPER.writeValueAsBytes(body),
           headers);
     } catch (JsonProcessingException e) {
@@ -60,6 +74,9 @@ public final class MessagesNativeTranslator implements Translator {
     if (s != null) {
       s.feed(body, endOfStream);
       return new BodyResult(null, endOfStream ? s.usage() : null);
+    }
+    if (endpoint.countsTokens()) {
+      return BodyResult.UNCHANGED; // counting is free: nothing to meter
     }
     try {
       JsonNode usage = Json.MAPPER.readTree(body).path("usage");

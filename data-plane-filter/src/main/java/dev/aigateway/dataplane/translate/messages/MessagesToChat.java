@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.dataplane.config.ProviderSchema;
-import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
+import dev.aigateway.dataplane.translate.chat.ChainedRequests;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,7 +29,14 @@ final class MessagesToChat {
           "temperature",
           "top_p",
           "tools",
-          "tool_choice");
+          "tool_choice",
+          "thinking");
+
+  /**
+   * Fields that only advise Anthropic (sampling cut-off, tier, context management): a target
+   * without them answers the same question, so they are dropped rather than refused.
+   */
+  private static final Set<String> ADVISORY = Set.of("top_k", "service_tier", "context_management");
 
   private MessagesToChat() {}
 
@@ -52,8 +59,8 @@ final class MessagesToChat {
     out.put(
         schema == ProviderSchema.OPENAI_COMPATIBLE ? "max_tokens" : "max_completion_tokens",
         maxTokens);
-    copyNumber(body, "temperature", out);
-    copyNumber(body, "top_p", out);
+    ChainedRequests.copyNumber(body, "temperature", out);
+    ChainedRequests.copyNumber(body, "top_p", out);
     JsonNode stop = body.get("stop_sequences");
     if (stop != null && !stop.isNull()) {
       if (!stop.isArray()) {
@@ -66,6 +73,7 @@ final class MessagesToChat {
       out.set("tools", tools);
     }
     MessagesTools.toolChoice(body.get("tool_choice"), !tools.isEmpty(), out);
+    MessagesThinking.toReasoningEffort(body.get("thinking"), out);
     JsonNode metadata = body.get("metadata");
     if (metadata != null && !metadata.isNull()) {
       metadata(metadata, out);
@@ -82,10 +90,7 @@ final class MessagesToChat {
     for (Map.Entry<String, JsonNode> field : body.properties()) {
       String name = field.getKey();
       JsonNode value = field.getValue();
-      boolean asksNothing =
-          value.isNull()
-              || (name.equals("thinking") && "disabled".equals(value.path("type").asText()));
-      if (!SUPPORTED.contains(name) && !asksNothing) {
+      if (!SUPPORTED.contains(name) && !ADVISORY.contains(name) && !value.isNull()) {
         throw invalid(
             name,
             "The parameter '" + name + "' is not supported by " + schema.wireName() + " targets.");
@@ -93,28 +98,14 @@ final class MessagesToChat {
     }
   }
 
-  private static void copyNumber(ObjectNode body, String name, ObjectNode out) {
-    JsonNode value = body.get(name);
-    if (value == null || value.isNull()) {
-      return;
-    }
-    if (!value.isNumber()) {
-      throw invalid(name, name + " must be a number.");
-    }
-    out.set(name, value);
-  }
-
   private static void metadata(JsonNode metadata, ObjectNode out) {
     if (!metadata.isObject()) {
       throw invalid("metadata", "metadata must be an object.");
     }
     for (Map.Entry<String, JsonNode> field : metadata.properties()) {
+      // Other metadata only labels the request for Anthropic: dropped.
       if (field.getKey().equals("user_id") && field.getValue().isTextual()) {
         out.put("user", field.getValue().asText());
-      } else if (!field.getValue().isNull()) {
-        throw invalid(
-            "metadata." + field.getKey(),
-            "The metadata field '" + field.getKey() + "' is not supported.");
       }
     }
   }
@@ -160,26 +151,16 @@ final class MessagesToChat {
 
   /** An error of a translator further down, with OpenAI's parameter names in Anthropic's terms. */
   static TranslationException renamed(TranslationException e) {
-    String param = e.error().param();
-    String anthropic =
-        switch (param == null ? "" : param) {
-          case "user" -> "metadata.user_id";
-          case "stop" -> "stop_sequences";
-          case "max_completion_tokens", "max_tokens" -> "max_tokens";
-          case "parallel_tool_calls" -> "tool_choice.disable_parallel_tool_use";
-          default -> null;
-        };
-    if (anthropic == null) {
-      return e;
-    }
-    GatewayError error = e.error();
-    return new TranslationException(
-        new GatewayError(
-            error.status(),
-            error.type(),
-            error.code(),
-            anthropic,
-            error.message().replace("'" + param + "'", "'" + anthropic + "'"),
-            error.headers()));
+    return ChainedRequests.renamed(
+        e,
+        param ->
+            switch (param) {
+              case "user" -> "metadata.user_id";
+              case "stop" -> "stop_sequences";
+              case "max_completion_tokens", "max_tokens" -> "max_tokens";
+              case "parallel_tool_calls" -> "tool_choice.disable_parallel_tool_use";
+              case "reasoning_effort" -> "thinking";
+              default -> null;
+            });
   }
 }

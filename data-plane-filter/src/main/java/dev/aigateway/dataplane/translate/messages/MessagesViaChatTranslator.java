@@ -8,6 +8,7 @@ import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,22 +19,40 @@ import org.jspecify.annotations.Nullable;
  * error.
  */
 public final class MessagesViaChatTranslator implements Translator {
-  private final Translator chat;
+  private final Supplier<Translator> chats;
+  private Translator chat;
   private String model = "";
   private @Nullable ChatToMessageStream stream;
 
-  /** {@code chat} is a new chat completions translator for the same request. */
-  public MessagesViaChatTranslator(Translator chat) {
-    this.chat = requireNonNull(chat, "chat");
+  /** {@code chats} makes new chat completions translators of the target's schema. */
+  public MessagesViaChatTranslator(Supplier<Translator> chats) {
+    this.chats = requireNonNull(chats, "chats");
+    this.chat = requireNonNull(chats.get(), "chat");
   }
 
+  /**
+   * Extended thinking is optional: when the target cannot think with this request (a Bedrock model
+   * that is not Claude, Claude's constraints on temperature or tool_choice while thinking), the
+   * request is served without it, by a fresh chat translator, rather than refused.
+   */
   @Override
   public UpstreamRequest request(ObjectNode body, RequestContext context) {
     ProviderSchema schema = requireNonNull(context.provider().schema(), "schema");
     ObjectNode chatRequest = MessagesToChat.convert(body, schema);
     model = context.upstreamModel();
+    boolean thinks = chatRequest.has("reasoning_effort");
     try {
       return chat.request(chatRequest, context);
+    } catch (TranslationException e) {
+      if (!thinks) {
+        throw MessagesToChat.renamed(e);
+      }
+    }
+    ObjectNode withoutThinking = MessagesToChat.convert(body, schema);
+    withoutThinking.remove("reasoning_effort");
+    chat = requireNonNull(chats.get(), "chat");
+    try {
+      return chat.request(withoutThinking, context);
     } catch (TranslationException e) {
       throw MessagesToChat.renamed(e);
     }
@@ -51,8 +70,13 @@ public final class MessagesViaChatTranslator implements Translator {
   @Override
   public BodyResult responseBody(byte[] body, boolean endOfStream) {
     BodyResult openAi = chat.responseBody(body, endOfStream);
-    byte[] chatBytes = openAi.body() == null ? body : openAi.body();
     ChatToMessageStream s = stream;
+    if (s == null && openAi.error() != null) {
+      // A 2xx that is no answer: the error keeps its status (the processor answers it in
+      // Anthropic's shape) instead of becoming a 200 with an error body.
+      return openAi;
+    }
+    byte[] chatBytes = openAi.body() == null ? body : openAi.body();
     byte[] out =
         s != null ? s.feed(chatBytes, endOfStream) : ChatToMessage.convert(chatBytes, model);
     return new BodyResult(out, openAi.usage());

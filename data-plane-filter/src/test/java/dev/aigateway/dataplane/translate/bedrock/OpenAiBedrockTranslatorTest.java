@@ -88,7 +88,7 @@ class OpenAiBedrockTranslatorTest {
       quoteCharacter = '`',
       value = {
         "'logprobs':true                         | logprobs",
-        "'user':'u1'                             | user",
+        "'logit_bias':{'50256':-100}             | logit_bias",
         "'seed':1                                | seed",
         "'tool_choice':'none','tools':[{'type':'function','function':{'name':'f'}}] | tool_choice",
         "'parallel_tool_calls':false,'tools':[{'type':'function','function':{'name':'f'}}] | parallel_tool_calls",

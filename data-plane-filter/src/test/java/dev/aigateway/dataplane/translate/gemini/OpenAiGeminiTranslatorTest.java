@@ -160,7 +160,7 @@ class OpenAiGeminiTranslatorTest {
       quoteCharacter = '`',
       value = {
         "'logprobs':true | logprobs",
-        "'user':'u' | user",
+        "'logit_bias':{'50256':-100} | logit_bias",
         "'n':3 | n",
         "'parallel_tool_calls':false,'tools':[{'type':'function','function':{'name':'f'}}] | parallel_tool_calls",
       })

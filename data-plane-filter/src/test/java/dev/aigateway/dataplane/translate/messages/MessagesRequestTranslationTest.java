@@ -143,10 +143,11 @@ class MessagesRequestTranslationTest {
       delimiter = '|',
       quoteCharacter = '`',
       value = {
-        "'top_k':5                                                       | top_k",
-        "'thinking':{'type':'enabled','budget_tokens':1024}              | thinking",
-        "'service_tier':'standard_only'                                  | service_tier",
-        "'metadata':{'trace':'x'}                                        | metadata.trace",
+        "'container':'container_1'                                       | container",
+        "'mcp_servers':[{'type':'url','url':'https://x','name':'x'}]     | mcp_servers",
+        "'thinking':{'type':'enabled','budget_tokens':0}                 | thinking.budget_tokens",
+        "'thinking':{'type':'sometimes'}                                 | thinking.type",
+        "'metadata':'x'                                                  | metadata",
         "'tools':[{'type':'web_search_20250305','name':'web_search'}]    | tools[0].type",
         "'tool_choice':{'type':'any'}                                    | tool_choice",
         "'temperature':'hot'                                             | temperature",
@@ -165,13 +166,68 @@ class MessagesRequestTranslationTest {
         "{'role':'user','content':[{'type':'document','source':{'type':'text','data':'x','media_type':'text/plain'}}]} | messages[0].content[0].type",
         "{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','content':[{'type':'image','source':{'type':'url','url':'https://x/y.png'}}]}]} | messages[0].content[0].content[0].type",
         "{'role':'user','content':[{'type':'image','source':{'type':'file','file_id':'f'}}]} | messages[0].content[0].source.type",
-        "{'role':'assistant','content':[{'type':'thinking','thinking':'hm','signature':'s'}]} | messages[0].content[0].type",
         "{'role':'system','content':'hi'}                                                 | messages[0].role",
         "{'role':'user'}                                                                  | messages[0].content",
       })
   void contentThatCannotBeTranslatedIsA400NamingIt(String message, String param) {
     assertRejected(
         ProviderSchema.OPENAI, "{'model':'m','max_tokens':5,'messages':[" + message + "]}", param);
+  }
+
+  /** A coding agent's request: thinking, cache hints everywhere, metadata, earlier thinking. */
+  private static final String CODING_AGENT =
+      """
+      {'model':'m','max_tokens':32000,'thinking':{'type':'enabled','budget_tokens':31999},
+       'temperature':1,'top_k':40,'service_tier':'auto','metadata':{'user_id':'u-1','trace':'t'},
+       'system':[{'type':'text','text':'You are a coding agent.','cache_control':{'type':'ephemeral'}}],
+       'tools':[{'name':'Bash','description':'Run a command','cache_control':{'type':'ephemeral'},
+         'input_schema':{'type':'object','properties':{'command':{'type':'string'}}}}],
+       'messages':[
+         {'role':'user','content':[{'type':'text','text':'List files.','cache_control':{'type':'ephemeral'}}]},
+         {'role':'assistant','content':[{'type':'thinking','thinking':'Use ls.','signature':'EqQB'},
+           {'type':'tool_use','id':'toolu_1','name':'Bash','input':{'command':'ls'}}]},
+         {'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_1','content':'a.txt',
+           'cache_control':{'type':'ephemeral'}}]}]}
+      """;
+
+  @ParameterizedTest
+  @CsvSource({
+    "OPENAI_COMPATIBLE, upstream-model, /reasoning_effort, high",
+    "OPENAI, upstream-model, /reasoning_effort, high",
+    "GEMINI, gemini-2.5-flash, /generationConfig/thinkingConfig/thinkingBudget, 24576",
+    "AWS_BEDROCK, anthropic.claude-sonnet-4-20250514-v1:0, "
+        + "/additionalModelRequestFields/thinking/budget_tokens, 24576",
+  })
+  void aCodingAgentsThinkingIsMappedAndItsAdvisoryFieldsAreDropped(
+      ProviderSchema schema, String model, String thinkingAt, String thinking) {
+    UpstreamRequest upstream =
+        translator(schema)
+            .request(
+                json(CODING_AGENT),
+                Providers.context(schema, Map.of("region", "us-east-1"), model));
+
+    JsonNode body = tree(upstream.body());
+    assertThat(body.at(thinkingAt).asText()).isEqualTo(thinking);
+    String text = body.toString();
+    assertThat(text).contains("You are a coding agent.", "List files.", "a.txt", "Bash");
+    assertThat(text).doesNotContain("cache_control", "ephemeral", "top_k", "trace", "EqQB");
+  }
+
+  @Test
+  void thinkingATargetCannotDoIsLeftOutRatherThanRefused() {
+    // Bedrock maps thinking only for Claude models: a Llama model answers without it.
+    UpstreamRequest upstream =
+        translator(ProviderSchema.AWS_BEDROCK)
+            .request(
+                json(CODING_AGENT),
+                Providers.context(
+                    ProviderSchema.AWS_BEDROCK,
+                    Map.of("region", "us-east-1"),
+                    "meta.llama3-70b-instruct-v1:0"));
+
+    JsonNode body = tree(upstream.body());
+    assertThat(body.has("additionalModelRequestFields")).isFalse();
+    assertThat(body.path("inferenceConfig").path("maxTokens").asLong()).isEqualTo(32000);
   }
 
   @Test
@@ -202,9 +258,13 @@ class MessagesRequestTranslationTest {
   @Test
   void aFieldTheChainedTranslatorRejectsIsNamedInAnthropicsTerms() {
     String request =
-        "{'model':'m','max_tokens':5,'metadata':{'user_id':'u'},'messages':[{'role':'user','content':'hi'}]}";
-    GatewayError error = assertRejected(ProviderSchema.AWS_BEDROCK, request, "metadata.user_id");
-    assertThat(error.message()).contains("'metadata.user_id'").doesNotContain("'user'");
+        "{'model':'m','max_tokens':5,'messages':[{'role':'user','content':'hi'}],"
+            + "'tools':[{'name':'f','input_schema':{'type':'object'}}],"
+            + "'tool_choice':{'type':'auto','disable_parallel_tool_use':true}}";
+    GatewayError error =
+        assertRejected(
+            ProviderSchema.AWS_BEDROCK, request, "tool_choice.disable_parallel_tool_use");
+    assertThat(error.message()).doesNotContain("'parallel_tool_calls'");
   }
 
   @Test

@@ -122,6 +122,17 @@ class MessagesResponseTranslationTest {
   }
 
   @Test
+  void aTwoHundredThatIsNoAnswerStaysAnErrorWithItsStatus() {
+    Translator t = translator(ProviderSchema.AWS_BEDROCK, HI);
+    t.startResponse(200, "application/json");
+
+    BodyResult result = t.responseBody("<html>gateway timeout</html>".getBytes(), true);
+
+    assertThat(result.error()).isNotNull();
+    assertThat(result.error().status()).isEqualTo(502);
+  }
+
+  @Test
   void aStreamCutBeforeItsEndStillClosesTheMessage() {
     Cassette.Response recorded = Cassette.openAi("chat-streaming.yaml").first().response();
     String full = recorded.bodyText();
