@@ -426,7 +426,13 @@ final class RequestProcessor {
       }
       case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
     }
-    HeaderMutation.Builder headers = upstreamHeaders(provider, upstream, credentialHeaders);
+    HeaderMutation.Builder headers =
+        upstreamHeaders(
+            provider,
+            upstream,
+            credentialHeaders,
+            trace.attempt(
+                provider, routed.target().upstreamModel(), Json.MAPPER.createObjectNode()));
     return ProcessingResponse.newBuilder()
         .setRequestHeaders(
             HeadersResponse.newBuilder()
@@ -456,7 +462,12 @@ final class RequestProcessor {
       }
       case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
     }
-    HeaderMutation.Builder headers = upstreamHeaders(provider, upstream, credentialHeaders);
+    HeaderMutation.Builder headers =
+        upstreamHeaders(
+            provider,
+            upstream,
+            credentialHeaders,
+            trace.attempt(provider, chosen.upstreamModel(), body));
     headers.addSetHeaders(Headers.set("content-length", Integer.toString(upstream.body().length)));
     return ProcessingResponse.newBuilder()
         .setRequestBody(
@@ -474,7 +485,10 @@ final class RequestProcessor {
    * allow-list (its key among them) never go on.
    */
   private HeaderMutation.Builder upstreamHeaders(
-      ProviderConfig provider, UpstreamRequest upstream, Map<String, String> credentialHeaders) {
+      ProviderConfig provider,
+      UpstreamRequest upstream,
+      Map<String, String> credentialHeaders,
+      Map<String, String> traceHeaders) {
     HeaderMutation.Builder headers =
         HeaderMutation.newBuilder()
             .addSetHeaders(Headers.set(ROUTE_HEADER, provider.name()))
@@ -483,9 +497,8 @@ final class RequestProcessor {
             // header is not enough, since some fronts then pick an encoding themselves.
             .addSetHeaders(Headers.set("accept-encoding", "identity"));
     upstream.headers().forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
-    trace
-        .attempt(provider, chosen.upstreamModel(), body)
-        .forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    // W3C trace context of the upstream call's span (none when tracing is off).
+    traceHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
     credentialHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
     Set<String> setByGateway = new HashSet<>();
     headers.getSetHeadersList().forEach(h -> setByGateway.add(h.getHeader().getKey()));
