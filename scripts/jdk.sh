@@ -35,10 +35,18 @@ export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 
 # JVM options of the gateway unless GATEWAY_JAVA_OPTS (./gateway) or LOAD_TEST_JAVA_OPTS
-# (scripts/load-test.sh) replaces them. A heap that starts at 512 MiB keeps G1 from starting a
-# concurrent cycle (and its remark pause) after every other young collection, as it does while the
-# heap is small next to the ~120 MiB that stays live; see docs/benchmarks.md.
-GATEWAY_DEFAULT_JAVA_OPTS="-Xms512m -Xmx1g"
+# (scripts/load-test.sh) replaces them: a small footprint for one machine (docs/operations.md,
+# "Memory"; figures in docs/benchmarks.md). The serial collector needs no concurrent threads or
+# remembered sets on 2 cores, and with ~60 MiB live a 24 MiB young generation keeps its pauses
+# short; the heap starts at 96 MiB and grows only when it must (up to 512 MiB, for bursts of large
+# request bodies); compact object headers (JDK 25+) shrink every object by 4 bytes.
+GATEWAY_DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xms96m -Xmx512m -Xmn24m -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=2 -Xss512k"
+if [ "$(java_major "$JAVA_HOME/bin/java")" -ge 25 ]; then
+  GATEWAY_DEFAULT_JAVA_OPTS="$GATEWAY_DEFAULT_JAVA_OPTS -XX:+UseCompactObjectHeaders"
+fi
+# glibc's malloc keeps up to 8 arenas per core for the JVM's native allocations (JIT compilers,
+# Netty); two hold the same with less resident memory.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
 require_maven() {
   if ! command -v mvn >/dev/null 2>&1; then

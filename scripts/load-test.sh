@@ -12,7 +12,8 @@
 # LOAD_TEST_WARMUP_SECONDS (default 240) bounds the warm-up, which ends once the JIT is idle;
 # LOAD_TEST_JAVA_OPTS replaces the gateway's JVM options (default: those of ./gateway, scripts/jdk.sh).
 #
-# A/B mode: two gateways (jar and JVM options each) up at the same time, the same upstream, one rate:
+# A/B mode: two gateways (jar and JVM options each; NAME=value words among the options are set in
+# that gateway's environment) up at the same time, the same upstream, one rate:
 #   scripts/load-test.sh --ab JAR_A "JVM_OPTS_A" JAR_B "JVM_OPTS_B" [rate=500] [seconds=15] [rounds=6]
 # runs the rounds alternately through A and B and prints each step, the medians and B / A.
 set -euo pipefail
@@ -42,13 +43,21 @@ start_gateway() {
   mkdir -p "$dir"
   admin=$(port); xds=$(port); ext=$(port); proxy=$(port)
   token=load-test-admin-token-$(date +%s)-0123456789abcdef
-  # shellcheck disable=SC2086 # the JVM options are words
+  # The options are words: NAME=value ones go to the environment (MALLOC_ARENA_MAX=2), the rest
+  # to the JVM.
+  local envs=() jvm=() word
+  for word in $opts; do
+    if [[ $word =~ ^[A-Z_][A-Z0-9_]*= ]]; then envs+=("$word"); else jvm+=("$word"); fi
+  done
   # The fake upstream listens on loopback, which provider addresses may name only when allowed.
-  GATEWAY_ALLOW_PRIVATE_UPSTREAMS=true GATEWAY_ADMIN_TOKEN=$token "$JAVA_HOME/bin/java" $opts -jar "$jar" run --data-dir "$dir/data" --admin-port "$admin" \
+  env GATEWAY_ALLOW_PRIVATE_UPSTREAMS=true GATEWAY_ADMIN_TOKEN="$token" "${envs[@]}" "$JAVA_HOME/bin/java" "${jvm[@]}" -jar "$jar" run --data-dir "$dir/data" --admin-port "$admin" \
     --xds-port "$xds" --ext-proc-port "$ext" --proxy-port "$proxy" >"$dir/gateway.log" 2>&1 & gw_pid=$!; pids+=($gw_pid)
   until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null; do sleep 0.2; kill -0 "$gw_pid" || { cat "$dir/gateway.log"; exit 1; }; done
   api() { curl -sf -X "$1" "http://127.0.0.1:$admin/api/v1$2" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
-  api POST /providers "{\"name\":\"load\",\"schema\":\"openai_compatible\",\"base_url\":\"http://127.0.0.1:$upstream\",\"settings\":{\"base_path\":\"/v1\"},\"credentials\":[{\"kind\":\"api_key\",\"api_key\":\"sk-load-upstream\"}]}" >/dev/null
+  # The base URL in the OpenAI SDK's form (the API root, /v1); a build from before that form
+  # (A in an A/B run) takes the host and settings.base_path instead, and refuses neither.
+  api POST /providers "{\"name\":\"load\",\"schema\":\"openai_compatible\",\"base_url\":\"http://127.0.0.1:$upstream\",\"settings\":{\"base_path\":\"/v1\"},\"credentials\":[{\"kind\":\"api_key\",\"api_key\":\"sk-load-upstream\"}]}" >/dev/null 2>&1 \
+    || api POST /providers "{\"name\":\"load\",\"schema\":\"openai_compatible\",\"base_url\":\"http://127.0.0.1:$upstream/v1\",\"credentials\":[{\"kind\":\"api_key\",\"api_key\":\"sk-load-upstream\"}]}" >/dev/null
   api POST /models '{"name":"load-model","targets":[{"provider":"load","model":"fake-model","weight":1,"priority":0}]}' >/dev/null
   api POST /teams '{"name":"load"}' >/dev/null
   gw_key=$(api POST /keys '{"name":"load","team":"load","allowed_models":[]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')

@@ -105,7 +105,20 @@ async function submitDialog(dialog, button) {
   }
 }
 
+/** Waits until every chart on the page is drawn (or says it has no data): no "Loading" in screenshots. */
+async function chartsDrawn(page) {
+  await page.waitForFunction(
+    () => {
+      const figures = [...document.querySelectorAll('figure.chart')];
+      return figures.every((f) => f.querySelector('svg.recharts-surface .recharts-line') || (f.textContent ?? '').includes('No requests in this time range'));
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
+}
+
 async function shot(page, name) {
+  await chartsDrawn(page);
   await page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -139,7 +152,8 @@ try {
     const d = page.getByRole('dialog', { name: 'New provider' });
     await d.getByLabel('Name', { exact: true }).fill(names.provider);
     await d.getByLabel('Schema').selectOption('openai_compatible');
-    await d.getByLabel('Base URL').fill(upstream.url);
+    // The OpenAI SDK's form: the API root with its version.
+    await d.getByLabel('Base URL').fill(`${upstream.url}/v1`);
     await d.getByLabel('API key').fill('sk-e2e-upstream-secret');
     await submitDialog(d, 'Create provider');
     const row = page.getByRole('row', { name: new RegExp(names.provider) });
@@ -214,6 +228,11 @@ try {
       await page.getByRole('button', { name: 'Apply filters' }).click();
       await page.getByRole('row', { name: new RegExp(names.key) }).first().waitFor({ timeout: 2000 });
     });
+    // 11 input tokens at $1/M and 7 output tokens at $2/M: $0.000025, not "$0.0000".
+    const row = page.getByRole('row', { name: new RegExp(names.key) }).first();
+    const text = await row.innerText();
+    check(text.includes('$0.000025'), `a sub-cent cost shows its significant digits (row: ${text})`);
+    check(!(await page.content()).includes('$0.0000<'), 'no cost prints as $0.0000');
     await shot(page, 'usage');
   });
 
@@ -238,6 +257,16 @@ try {
       const r = await chat(secret);
       check(r.status === 401, `revoked key answered HTTP ${r.status}`);
     }, 10_000);
+  });
+
+  await stepDo('the error-rate axis runs from 0 to 100 %', async () => {
+    await nav(page, 'Overview');
+    await chartsDrawn(page);
+    // SVG text has no innerText: read textContent; the x axis' ticks are times, without "%".
+    const ticks = (await page.locator('figure[aria-label="Error rate"] svg text').allTextContents()).filter((t) => t.trim().endsWith('%'));
+    const values = ticks.map((t) => Number(t.replace('%', '')));
+    check(ticks.length > 1 && values.every((v) => Number.isFinite(v)), `error-rate ticks are percentages: ${ticks}`);
+    check(Math.max(...values) === 100 && Math.min(...values) === 0, `the error-rate axis stops at 100 %: ${ticks}`);
   });
 
   await stepDo('screenshots of the main pages', async () => {

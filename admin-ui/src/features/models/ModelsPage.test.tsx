@@ -23,7 +23,7 @@ describe('ModelsPage', () => {
     renderSignedIn(<ModelsPage />, server.fetchImpl);
     const row = await screen.findByRole('row', { name: /gpt-4o-mini/ });
     expect(row).toHaveTextContent('openai-main / gpt-4o-mini weight 1, priority 0');
-    expect(row).toHaveTextContent('$0.1500 / $0.6000');
+    expect(row).toHaveTextContent('$0.15 / $0.60');
   });
 
   it('creates a model with two targets and prices', async () => {

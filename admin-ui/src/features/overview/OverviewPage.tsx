@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { useApi } from '../../api/context';
 import { useResource } from '../../api/useResource';
 import { LoadError } from '../../components/forms';
-import { formatNumber, formatPercent, formatUsd } from '../../components/format';
+import { formatNumber, formatPercent, formatRate, formatUsd } from '../../components/format';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart';
 import { listFleets } from '../fleets/api';
 import { bucketTotals, getUsage, sumSeries, type UsageReport } from '../usage/api';
@@ -93,6 +93,7 @@ export function OverviewPage() {
   const unavailable = isUsageUnavailable(byModel.error);
   const buckets = byModel.data ? bucketTotals(byModel.data) : [];
   const t = byModel.data?.totals;
+  const range = byModel.data ? { from: byModel.data.from, to: byModel.data.to, granularity: byModel.data.granularity } : undefined;
 
   return (
     <section aria-labelledby="overview-title">
@@ -120,15 +121,19 @@ export function OverviewPage() {
           </div>
         </dl>
       )}
-      {byModel.data && (
+      {(byModel.data || (byModel.loading && !unavailable)) && (
         <div className="charts">
-          <TimeSeriesChart title="Requests" series={[{ name: 'requests', points: buckets.map((b) => ({ start: b.start, value: b.requests })) }]} format={formatNumber} />
-          <TimeSeriesChart title="Tokens" series={[{ name: 'tokens', points: buckets.map((b) => ({ start: b.start, value: b.total_tokens })) }]} format={formatNumber} />
-          <TimeSeriesChart title="Cost" series={[{ name: 'cost', points: buckets.map((b) => ({ start: b.start, value: b.cost_usd })) }]} format={formatUsd} />
+          <TimeSeriesChart title="Requests" loading={byModel.loading} range={range} series={[{ name: 'requests', points: buckets.map((b) => ({ start: b.start, value: b.requests })) }]} format={formatNumber} />
+          <TimeSeriesChart title="Tokens" loading={byModel.loading} range={range} series={[{ name: 'tokens', points: buckets.map((b) => ({ start: b.start, value: b.total_tokens })) }]} format={formatNumber} />
+          <TimeSeriesChart title="Cost" loading={byModel.loading} range={range} series={[{ name: 'cost', points: buckets.map((b) => ({ start: b.start, value: b.cost_usd })) }]} format={formatUsd} />
           <TimeSeriesChart
             title="Error rate"
-            series={[{ name: 'error rate', points: buckets.map((b) => ({ start: b.start, value: b.requests > 0 ? b.errors / b.requests : 0 })) }]}
-            format={formatPercent}
+            loading={byModel.loading}
+            range={range}
+            missing="gap"
+            domain={[0, 1]}
+            series={[{ name: 'error rate', points: buckets.map((b) => ({ start: b.start, value: b.requests > 0 ? b.errors / b.requests : null })) }]}
+            format={formatRate}
           />
         </div>
       )}

@@ -14,7 +14,7 @@ const openai: Provider = {
   id: 'p1',
   name: 'openai-main',
   schema: 'openai',
-  base_url: 'https://api.openai.com',
+  base_url: 'https://api.openai.com/v1',
   settings: {},
   credentials: [{ id: 'c1', kind: 'api_key', hint: '…x7Qa', created_at: '2026-11-25T14:00:00Z' }],
   version: 3,

@@ -71,6 +71,13 @@ export interface FieldInfo {
   multiline: boolean;
 }
 
+/** Shown under the base URL field: the form the URL takes for schemas that follow the OpenAI SDK. */
+export const BASE_URL_HELP: Partial<Record<Schema, string>> = {
+  openai: 'As in the OpenAI SDK: the API root with its version; /chat/completions is appended.',
+  openai_compatible:
+    'As in the OpenAI SDK: the API root, e.g. http://localhost:11434/v1 (Ollama), https://api.groq.com/openai/v1, https://api.perplexity.ai.',
+};
+
 export interface KindInfo {
   name: CredentialKind;
   label: string;

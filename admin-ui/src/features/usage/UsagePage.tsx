@@ -161,6 +161,7 @@ export function UsagePage() {
               <TimeSeriesChart
                 title={`${METRIC_LABELS[metric]} by ${report.data.group_by}`}
                 series={report.data.series.map((s) => ({ name: s.group, points: s.points.map((p) => ({ start: p.start, value: p[metric] })) }))}
+                range={{ from: report.data.from, to: report.data.to, granularity: report.data.granularity }}
                 format={fmt}
               />
               <div className="table-wrap">

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useApi } from '../../../api/context';
 import { Field, FormError, SelectField, TextField, useSubmit } from '../../../components/forms';
 import {
+  BASE_URL_HELP,
   createProvider,
   kindInfo,
   schemaInfo,
@@ -108,7 +109,7 @@ export function ProviderForm({ vocabulary, provider, onSaved, onCancel }: Props)
         error={fieldErrors.schema}
         help={editing ? 'The schema of an existing provider cannot change.' : undefined}
       />
-      <TextField label="Base URL" value={baseUrl} onChange={setBaseUrl} error={fieldErrors.base_url} type="url" required />
+      <TextField label="Base URL" value={baseUrl} onChange={setBaseUrl} error={fieldErrors.base_url} help={BASE_URL_HELP[spec.name]} type="url" required />
       {spec.settings.map((s) => (
         <TextField
           key={`${schema}-${s.name}`}

@@ -16,6 +16,7 @@ import dev.aigateway.dataplane.quota.FleetCounters;
 import dev.aigateway.dataplane.quota.QuotaAdmission;
 import dev.aigateway.dataplane.quota.QuotaConfigStore;
 import dev.aigateway.dataplane.quota.QuotaSettings;
+import dev.aigateway.dataplane.telemetry.Tracing;
 import dev.aigateway.dataplane.usage.GenAiMetrics;
 import dev.aigateway.dataplane.usage.UsageRecorder;
 import dev.aigateway.db.Database;
@@ -176,10 +177,14 @@ public final class ExtProcServer implements AutoCloseable {
             cloud, Clock.systemUTC(), registry, new CredentialStatusRepository(database));
     owned.add(credentials);
     credentials.follow(config::current);
+    // OTEL_* environment; closed last so the spans of the final requests are flushed.
+    Tracing tracing = Tracing.fromEnvironment();
+    owned.add(tracing);
     ExtProcService service =
         new ExtProcService(
             ProcessorDependencies.of(
-                config::current, admission, both, credentials, settings.maxRequestBodyBytes()),
+                    config::current, admission, both, credentials, settings.maxRequestBodyBytes())
+                .withTracing(tracing),
             blocking);
     NettyServerBuilder builder = ExtProcServerLimits.builder(settings);
     if (loops != null) {
@@ -200,6 +205,7 @@ public final class ExtProcServer implements AutoCloseable {
     } catch (IOException e) {
       config.close();
       blocking.shutdownNow();
+      tracing.close();
       throw new UncheckedIOException(
           "ext_proc server could not listen on " + settings.bindAddress() + ":" + settings.port(),
           e);

@@ -76,7 +76,7 @@ class BlockingPoolSaturationTest {
             ConfigStore.start(
                 db, new ConfigLoader(new SecretCipher(TestConfig.SECRET_KEY, List.of())))) {
       UUID provider =
-          config.provider("openai-main", "openai", upstream.baseUri().toString(), "{}", "sk-up");
+          config.provider("openai-main", "openai", upstream.baseUri() + "/v1", "{}", "sk-up");
       config.model("chat", TestConfig.target(provider, "gpt-5-nano"));
       String key = config.key("main").secret();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -71,17 +71,19 @@ final class Demo {
   private String seedAll(FakeProvider fake) throws Exception {
     Map<String, Object> provider =
         Map.of(
-            "schema", "openai_compatible",
-            "base_url", fake.baseUrl(),
-            "settings", Map.of("base_path", "/v1"),
-            "credentials", List.of(Map.of("kind", "api_key", "api_key", "sk-demo-upstream")));
+            "schema",
+            "openai_compatible",
+            "base_url",
+            fake.baseUrl() + "/v1",
+            "credentials",
+            List.of(Map.of("kind", "api_key", "api_key", "sk-demo-upstream")));
     JsonNode existing = call("GET", "/providers/demo-fake", null, 200, 404);
     if (existing.has("id")) {
       // The fake provider listens on a new port at every start.
       call(
           "PATCH",
           "/providers/" + existing.path("id").asText(),
-          Map.of("version", existing.path("version").asLong(), "base_url", fake.baseUrl()),
+          Map.of("version", existing.path("version").asLong(), "base_url", fake.baseUrl() + "/v1"),
           200);
     } else {
       Map<String, Object> create = new java.util.HashMap<>(provider);

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       RotateSecretKeyCommand.class,
       BootstrapCommand.class,
       DevCertsCommand.class,
+      dev.aigateway.launcher.config.ConfigCommand.class,
     })
 final class GatewayCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -46,6 +46,10 @@ class ConsoleBrowserIT {
       npm.environment().put("GATEWAY_URL", "http://127.0.0.1:" + gateway.adminPort);
       npm.environment().put("GATEWAY_PROXY_URL", "http://127.0.0.1:" + proxyPort);
       npm.environment().put("GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN);
+      // The README's screenshots come from a seeded gateway (docs/operations.md), not this run.
+      npm.environment()
+          .put(
+              "E2E_SCREENSHOTS", Path.of("target/console-screenshots").toAbsolutePath().toString());
       Process e2e = npm.start();
       boolean done = e2e.waitFor(5, TimeUnit.MINUTES);
       if (!done) {

@@ -120,11 +120,14 @@ class EndToEndIT {
 
   private static Map<String, Object> provider(String name, FakeProvider fake) {
     return Map.of(
-        "name", name,
-        "schema", "openai_compatible",
-        "base_url", fake.baseUrl(),
-        "settings", Map.of("base_path", "/v1"),
-        "credentials", List.of(Map.of("kind", "api_key", "api_key", "sk-upstream-" + name)));
+        "name",
+        name,
+        "schema",
+        "openai_compatible",
+        "base_url",
+        fake.baseUrl() + "/v1",
+        "credentials",
+        List.of(Map.of("kind", "api_key", "api_key", "sk-upstream-" + name)));
   }
 
   private static OpenAIClient client(String apiKey) {

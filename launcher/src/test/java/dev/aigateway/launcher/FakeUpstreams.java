@@ -34,11 +34,17 @@ final class FakeUpstreams {
 
     Map<String, Object> providerBody(FakeProvider fake) {
       return Map.of(
-          "name", provider(),
-          "schema", schema,
-          "base_url", fake.baseUrl(),
-          "settings", settings,
-          "credentials", List.of(credential));
+          "name",
+          provider(),
+          "schema",
+          schema,
+          // OpenAI-speaking schemas take the OpenAI SDK's form of base URL, with the version.
+          "base_url",
+          schema.startsWith("openai") ? fake.baseUrl() + "/v1" : fake.baseUrl(),
+          "settings",
+          settings,
+          "credentials",
+          List.of(credential));
     }
 
     Map<String, Object> modelBody() {

@@ -51,6 +51,9 @@ class GatewayProcessIT {
       assertThat(gateway.get("/healthz").orElseThrow().statusCode()).isEqualTo(200);
       assertThat(gateway.get("/metrics").orElseThrow().body()).contains("jvm_memory_used_bytes");
       assertThat(gateway.output()).contains("AI gateway is running").contains(dataDir.toString());
+      // A quiet start: nothing a user cannot act on, such as the JDK 24+ warning about
+      // sun.misc.Unsafe that protobuf before 4.36 triggered (meaningful when run on JDK 24+).
+      assertThat(gateway.output().lines()).noneMatch(line -> line.startsWith("WARNING:"));
       firstPostgres = postgresPid();
 
       assertThat(gateway.terminate(Duration.ofSeconds(30))).as("128 + SIGTERM").isEqualTo(143);

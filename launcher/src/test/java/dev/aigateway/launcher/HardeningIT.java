@@ -61,11 +61,14 @@ class HardeningIT {
     admin.create(
         "/providers",
         Map.of(
-            "name", "fake",
-            "schema", "openai_compatible",
-            "base_url", provider.baseUrl(),
-            "settings", Map.of("base_path", "/v1"),
-            "credentials", List.of(Map.of("kind", "api_key", "api_key", "sk-upstream-fake"))));
+            "name",
+            "fake",
+            "schema",
+            "openai_compatible",
+            "base_url",
+            provider.baseUrl() + "/v1",
+            "credentials",
+            List.of(Map.of("kind", "api_key", "api_key", "sk-upstream-fake"))));
     admin.create(
         "/models",
         Map.of(

@@ -91,7 +91,8 @@ class MessagesEndToEndIT {
         "schema",
         schema,
         "base_url",
-        upstream.baseUrl(),
+        // The OpenAI SDK's form: the API root, with its version.
+        schema.equals("openai") ? upstream.baseUrl() + "/v1" : upstream.baseUrl(),
         "credentials",
         List.of(Map.of("kind", "api_key", "api_key", "sk-upstream-" + name)));
   }

@@ -6,12 +6,7 @@ import dev.aigateway.controlplane.http.SecurityHeaders;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
-import io.javalin.http.staticfiles.Location;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +34,9 @@ public final class ConsoleRoutes {
   static void register(JavalinConfig config, String classpathRoot) {
     requireNonNull(config, "config");
     String root = trimSlashes(requireNonNull(classpathRoot, "classpathRoot"));
-    byte[] indexHtml = readResource(root + "/index.html");
-    if (indexHtml == null) {
+    ConsoleAssets assets = ConsoleAssets.load(root);
+    ConsoleAssets.Asset index = assets.get("/index.html");
+    if (index == null) {
       // Javalin refuses to start with a missing static directory, and the API must still work
       // when the console was not built (for example a build with the admin-ui module skipped).
       log.warn("admin console not found on the classpath at {}; serving the API only", root);
@@ -52,14 +48,29 @@ public final class ConsoleRoutes {
                   .result("The admin console is not part of this build; the API is at /api/v1/."));
       return;
     }
-    config.staticFiles.add(
-        files -> {
-          files.hostedPath = "/";
-          files.directory = "/" + root;
-          files.location = Location.CLASSPATH;
-          files.headers = SecurityHeaders.headers();
-        });
+    byte[] indexHtml = index.bytes();
+    // One exact route per file, served from memory (ConsoleAssets says why not Jetty's).
+    config.routes.get("/", ctx -> serveIndex(ctx, indexHtml));
+    assets
+        .files()
+        .forEach(
+            (path, asset) -> {
+              if (!path.equals("/index.html")) {
+                config.routes.get(path, ctx -> serveAsset(ctx, path, asset));
+              }
+            });
     config.spaRoot.addHandler("/", ctx -> serveIndex(ctx, indexHtml));
+  }
+
+  private static void serveAsset(Context ctx, String path, ConsoleAssets.Asset asset) {
+    SecurityHeaders.headers().forEach(ctx::header);
+    ctx.status(200)
+        .contentType(asset.contentType())
+        // Vite names built assets by content hash: a name never changes meaning.
+        .header(
+            "Cache-Control",
+            path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache")
+        .result(asset.bytes());
   }
 
   private static void serveIndex(Context ctx, byte[] indexHtml) {
@@ -99,13 +110,5 @@ public final class ConsoleRoutes {
       out = out.substring(0, out.length() - 1);
     }
     return out;
-  }
-
-  private static byte @Nullable [] readResource(String name) {
-    try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(name)) {
-      return in == null ? null : in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + name, e);
-    }
   }
 }

@@ -68,7 +68,7 @@ class XdsStateReaderTest {
                       Tables.PROVIDERS.SETTINGS,
                       org.jooq.JSONB.valueOf(
                           new com.fasterxml.jackson.databind.ObjectMapper()
-                              .writeValueAsString(Map.of("ca_bundle", pem, "base_path", "/v1"))))
+                              .writeValueAsString(Map.of("ca_bundle", pem))))
                   .where(Tables.PROVIDERS.NAME.eq("vllm"))
                   .execute();
               ConfigRevisions.bump(tx);

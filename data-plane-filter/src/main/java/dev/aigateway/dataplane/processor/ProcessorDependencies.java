@@ -7,6 +7,7 @@ import dev.aigateway.dataplane.auth.ClientKeyAuthenticator;
 import dev.aigateway.dataplane.config.ConfigSnapshot;
 import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.routing.TargetSelector;
+import dev.aigateway.dataplane.telemetry.Tracing;
 import dev.aigateway.dataplane.usage.TokenEstimator;
 import dev.aigateway.dataplane.usage.UsageRecorder;
 import java.time.Clock;
@@ -22,7 +23,8 @@ public record ProcessorDependencies(
     Admission admission,
     UsageRecorder recorder,
     Clock clock,
-    long maxRequestBodyBytes) {
+    long maxRequestBodyBytes,
+    Tracing tracing) {
 
   public ProcessorDependencies {
     requireNonNull(config, "config");
@@ -33,6 +35,7 @@ public record ProcessorDependencies(
     requireNonNull(admission, "admission");
     requireNonNull(recorder, "recorder");
     requireNonNull(clock, "clock");
+    requireNonNull(tracing, "tracing");
   }
 
   /** Production defaults around a config source, an admission and a recorder. */
@@ -52,6 +55,22 @@ public record ProcessorDependencies(
         admission,
         recorder,
         clock,
-        maxRequestBodyBytes);
+        maxRequestBodyBytes,
+        Tracing.OFF);
+  }
+
+  /** The same dependencies, traced by {@code tracing}. */
+  public ProcessorDependencies withTracing(Tracing tracing) {
+    return new ProcessorDependencies(
+        config,
+        authenticator,
+        selector,
+        credentials,
+        estimator,
+        admission,
+        recorder,
+        clock,
+        maxRequestBodyBytes,
+        tracing);
   }
 }

@@ -17,6 +17,7 @@ import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.error.ErrorShape;
 import dev.aigateway.dataplane.error.GatewayError;
+import dev.aigateway.dataplane.telemetry.RequestTrace;
 import dev.aigateway.dataplane.translate.BodyResult;
 import dev.aigateway.dataplane.translate.Endpoint;
 import dev.aigateway.dataplane.translate.Json;
@@ -95,6 +96,7 @@ final class RequestProcessor {
   private boolean usageReported;
   private long firstChunkNanos;
   private boolean finished;
+  private RequestTrace trace = RequestTrace.OFF;
 
   RequestProcessor(ProcessorDependencies deps) {
     this.deps = deps;
@@ -182,6 +184,7 @@ final class RequestProcessor {
       path = path.substring(0, path.length() - 1);
     }
     clientPath = path;
+    trace = deps.tracing().start(headers, method, path);
 
     ConfigSnapshot config = deps.config().get();
     if (config.revision() == 0) {
@@ -291,6 +294,7 @@ final class RequestProcessor {
     if (modelConfig == null) {
       return reject(GatewayError.modelNotFound(shown));
     }
+    trace.requested(e, requested);
     if (!k.allows(requested)) {
       return reject(GatewayError.modelNotAllowed(shown));
     }
@@ -422,7 +426,13 @@ final class RequestProcessor {
       }
       case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
     }
-    HeaderMutation.Builder headers = upstreamHeaders(provider, upstream, credentialHeaders);
+    HeaderMutation.Builder headers =
+        upstreamHeaders(
+            provider,
+            upstream,
+            credentialHeaders,
+            trace.attempt(
+                provider, routed.target().upstreamModel(), Json.MAPPER.createObjectNode()));
     return ProcessingResponse.newBuilder()
         .setRequestHeaders(
             HeadersResponse.newBuilder()
@@ -452,7 +462,12 @@ final class RequestProcessor {
       }
       case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
     }
-    HeaderMutation.Builder headers = upstreamHeaders(provider, upstream, credentialHeaders);
+    HeaderMutation.Builder headers =
+        upstreamHeaders(
+            provider,
+            upstream,
+            credentialHeaders,
+            trace.attempt(provider, chosen.upstreamModel(), body));
     headers.addSetHeaders(Headers.set("content-length", Integer.toString(upstream.body().length)));
     return ProcessingResponse.newBuilder()
         .setRequestBody(
@@ -470,7 +485,10 @@ final class RequestProcessor {
    * allow-list (its key among them) never go on.
    */
   private HeaderMutation.Builder upstreamHeaders(
-      ProviderConfig provider, UpstreamRequest upstream, Map<String, String> credentialHeaders) {
+      ProviderConfig provider,
+      UpstreamRequest upstream,
+      Map<String, String> credentialHeaders,
+      Map<String, String> traceHeaders) {
     HeaderMutation.Builder headers =
         HeaderMutation.newBuilder()
             .addSetHeaders(Headers.set(ROUTE_HEADER, provider.name()))
@@ -479,6 +497,8 @@ final class RequestProcessor {
             // header is not enough, since some fronts then pick an encoding themselves.
             .addSetHeaders(Headers.set("accept-encoding", "identity"));
     upstream.headers().forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    // W3C trace context of the upstream call's span (none when tracing is off).
+    traceHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
     credentialHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
     Set<String> setByGateway = new HashSet<>();
     headers.getSetHeadersList().forEach(h -> setByGateway.add(h.getHeader().getKey()));
@@ -581,6 +601,7 @@ final class RequestProcessor {
     } else {
       replacement = null;
     }
+    trace.responseBody(replacement == null ? body : replacement, streamingResponse);
     if (end) {
       finish(responseStatus);
     }
@@ -710,6 +731,7 @@ final class RequestProcessor {
             streamingResponse,
             clientRequestId,
             inputApi());
+    trace.finish(status, usage, usageReported);
     try {
       deps.recorder().record(record);
     } catch (RuntimeException e) {

@@ -22,13 +22,15 @@ public final class OpenAiSupport {
 
   private OpenAiSupport() {}
 
-  /** The upstream path for an endpoint, per docs/contracts.md. */
+  /**
+   * The upstream path for an endpoint, per docs/contracts.md. For {@code openai} and {@code
+   * openai_compatible} the base URL is in the OpenAI SDK's form ({@code http://host:11434/v1}): its
+   * path is the API root and only the endpoint suffix is appended.
+   */
   public static String path(ProviderConfig provider, Endpoint endpoint, String upstreamModel) {
     String prefix = provider.pathPrefix();
     return switch (provider.schema()) {
-      case OPENAI -> prefix + "/v1" + endpoint.suffix();
-      case OPENAI_COMPATIBLE ->
-          prefix + trimSlash(provider.setting("base_path", "/v1")) + endpoint.suffix();
+      case OPENAI, OPENAI_COMPATIBLE -> prefix + endpoint.suffix();
       case AZURE_OPENAI ->
           prefix
               + "/openai/deployments/"
@@ -45,11 +47,6 @@ public final class OpenAiSupport {
   /** Percent-encodes a path segment (URLEncoder is for forms: it would turn a space into '+'). */
   private static String pathSegment(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String trimSlash(String path) {
-    String p = path.startsWith("/") ? path : "/" + path;
-    return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
   }
 
   /**

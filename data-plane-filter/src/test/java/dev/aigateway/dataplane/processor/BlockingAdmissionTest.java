@@ -110,7 +110,7 @@ class BlockingAdmissionTest {
     upstream = new FakeUpstream(Cassette.openAi("chat-basic.yaml").first().response());
     UUID provider =
         gateway.config.provider(
-            "openai-main", "openai", upstream.baseUri().toString(), "{}", "sk-upstream");
+            "openai-main", "openai", upstream.baseUri() + "/v1", "{}", "sk-upstream");
     gateway.route("openai-main", upstream.baseUri());
     for (String model : List.of("fast", "checked", "refused")) {
       gateway.config.model(model, TestConfig.target(provider, "gpt-5-nano"));

@@ -87,7 +87,7 @@ class ExtProcServerTest {
         gateway.config.provider(
             "openai-main",
             "openai",
-            upstream.baseUri().toString(),
+            upstream.baseUri() + "/v1",
             "{\"organization\":\"org-1\"}",
             "sk-upstream-one");
     gateway.route("openai-main", upstream.baseUri());
@@ -561,15 +561,13 @@ class ExtProcServerTest {
   }
 
   @Test
-  void openAiCompatibleServerGetsItsBasePathAndNoCredentialWhenNoneIsStored() throws Exception {
+  void openAiCompatibleServerIsCalledBelowItsSdkStyleBaseUrlWithNoCredentialWhenNoneIsStored()
+      throws Exception {
     try (FakeUpstream ollama =
         new FakeUpstream(Cassette.openAi("embeddings-basic.yaml").first().response())) {
       UUID local =
           gateway.config.provider(
-              "ollama",
-              "openai_compatible",
-              ollama.baseUri().toString(),
-              "{\"base_path\":\"/api/v1\"}");
+              "ollama", "openai_compatible", ollama.baseUri() + "/api/v1", "{}");
       gateway.config.model("local-embed", TestConfig.target(local, "nomic-embed-text"));
       gateway.route("ollama", ollama.baseUri());
       gateway.awaitConfig();

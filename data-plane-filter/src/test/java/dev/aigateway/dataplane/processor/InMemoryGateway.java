@@ -14,6 +14,7 @@ import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.config.UpstreamCredential;
 import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.routing.TargetSelector;
+import dev.aigateway.dataplane.telemetry.Tracing;
 import dev.aigateway.dataplane.usage.TokenEstimator;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.db.secret.Hashes;
@@ -163,7 +164,8 @@ final class InMemoryGateway {
             admission,
             records::add,
             Clock.systemUTC(),
-            1 << 20);
+            1 << 20,
+            Tracing.OFF);
   }
 
   RequestProcessor processor() {

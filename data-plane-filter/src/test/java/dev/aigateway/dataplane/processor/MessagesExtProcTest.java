@@ -74,7 +74,7 @@ class MessagesExtProcTest {
             "claude-main", "anthropic", anthropic.baseUri().toString(), "{}", "sk-ant-upstream");
     UUID gpt =
         gateway.config.provider(
-            "openai-main", "openai", openAi.baseUri().toString(), "{}", "sk-openai-upstream");
+            "openai-main", "openai", openAi.baseUri() + "/v1", "{}", "sk-openai-upstream");
     gateway.route("claude-main", anthropic.baseUri());
     gateway.route("openai-main", openAi.baseUri());
     gateway.config.model("claude", TestConfig.target(claude, "claude-haiku-4-5"));

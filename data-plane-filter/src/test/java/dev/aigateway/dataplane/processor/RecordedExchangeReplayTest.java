@@ -60,7 +60,7 @@ class RecordedExchangeReplayTest {
                   "{\"api_version\":\"2024-12-01-preview\"}",
                   "azure-upstream-secret")
               : gateway.config.provider(
-                  "p-" + stem, "openai", upstream.baseUri().toString(), "{}", "sk-upstream-secret");
+                  "p-" + stem, "openai", upstream.baseUri() + "/v1", "{}", "sk-upstream-secret");
       gateway.config.model("public-" + stem, TestConfig.target(provider, upstreamModel));
       gateway.route("p-" + stem, upstream.baseUri());
     }

@@ -70,7 +70,7 @@ class ResponsesExtProcTest {
                         0))));
     UUID gpt =
         gateway.config.provider(
-            "openai-main", "openai", openAi.baseUri().toString(), "{}", "sk-openai-upstream");
+            "openai-main", "openai", openAi.baseUri() + "/v1", "{}", "sk-openai-upstream");
     UUID claude =
         gateway.config.provider(
             "claude-main", "anthropic", anthropic.baseUri().toString(), "{}", "sk-ant-upstream");

@@ -61,7 +61,7 @@ class ExtProcMutualTlsTest {
     otherCa = DevCertificates.create(dir.resolve("other"), List.of());
     TestConfig config = new TestConfig(db);
     var provider =
-        config.provider("openai-main", "openai", "https://api.openai.com", "{}", PROVIDER_KEY);
+        config.provider("openai-main", "openai", "https://api.openai.com/v1", "{}", PROVIDER_KEY);
     config.model("chat", TestConfig.target(provider, "gpt-5-nano"));
     clientKey = config.key("main").secret();
     server =

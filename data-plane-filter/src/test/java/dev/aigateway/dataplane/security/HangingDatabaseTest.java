@@ -42,7 +42,7 @@ class HangingDatabaseTest {
             new FakeUpstream(Cassette.openAi("chat-basic.yaml").first().response());
         FreezableTcpProxy proxy = new FreezableTcpProxy(port(db.jdbcUrl()))) {
       UUID provider =
-          config.provider("openai-main", "openai", upstream.baseUri().toString(), "{}", "sk-up");
+          config.provider("openai-main", "openai", upstream.baseUri() + "/v1", "{}", "sk-up");
       config.model("chat", TestConfig.target(provider, "gpt-5-nano"));
       String key = config.key("main").secret();
       QuotaFixtures.quota(db, "everyone", null, null, "total_tokens", "day", "100000000");

@@ -13,14 +13,14 @@ public enum ProviderSchema {
   OPENAI(
       "openai",
       "OpenAI",
-      "https://api.openai.com",
+      // The OpenAI SDK's form: the API root with its version; /chat/completions is appended.
+      "https://api.openai.com/v1",
       List.of(Setting.optional("organization", "Organization", ""))),
   OPENAI_COMPATIBLE(
       "openai_compatible",
       "OpenAI-compatible",
       "",
       List.of(
-          Setting.optional("base_path", "Base path", "Defaults to /v1."),
           Setting.optional(
               "responses_api",
               "Serves /v1/responses",

@@ -231,21 +231,22 @@ public final class ProviderService {
     }
     for (Map.Entry<String, String> e : result.entrySet()) {
       String field = "settings." + Validation.echoableName(e.getKey());
-      if (!schema.allowsSetting(e.getKey())) {
+      if (e.getKey().equals("base_path")) {
+        // Removed when base URLs took the OpenAI SDK's form (V32 folded stored values in).
+        v.add(field, "is no longer a setting: put the API root in base_url, e.g. http://host/v1");
+      } else if (!schema.allowsSetting(e.getKey())) {
         v.add(field, "is not a setting of schema " + schema.wire());
       } else if (e.getKey().equals("authority_host")) {
         v.baseUrl(field, e.getValue());
       } else if (e.getKey().equals(CaBundle.SETTING)) {
         CaBundle.validate(v, field, e.getValue());
-      } else if (v.text(field, e.getValue(), 256) && e.getKey().equals("base_path")) {
-        if (!e.getValue().startsWith("/") || e.getValue().endsWith("/")) {
-          v.add(field, "must start with / and not end with /");
-        }
       } else if (e.getKey().equals("responses_api")
           && !e.getValue().equals("true")
           && !e.getValue().equals("false")) {
         // The data plane passes /v1/responses through only to servers that declare it.
         v.add(field, "must be true or false");
+      } else {
+        v.text(field, e.getValue(), 256);
       }
     }
     for (String required : schema.requiredSettings()) {

@@ -84,12 +84,11 @@ final class ProviderTester {
         if (apiKey == null) {
           return new Result(false, null, null, "the provider has no credential");
         }
-        request =
-            get(provider.baseUrl() + "/v1/models").header("Authorization", "Bearer " + apiKey);
+        request = get(provider.baseUrl() + "/models").header("Authorization", "Bearer " + apiKey);
       }
       case OPENAI_COMPATIBLE -> {
-        String basePath = provider.settings().getOrDefault("base_path", "/v1");
-        request = get(provider.baseUrl() + basePath + "/models");
+        // The base URL is the API root in the OpenAI SDK's form (http://host/v1).
+        request = get(provider.baseUrl() + "/models");
         if (apiKey != null) {
           request.header("Authorization", "Bearer " + apiKey);
         }

@@ -82,6 +82,13 @@ class BadInputTest {
             "{\"name\": \"Bad Name\", \"schema\": \"openai\", \"base_url\": \"ftp://a.b/\"}",
             422,
             "base_url"),
+        // base_path was folded into base_url (the OpenAI SDK's form).
+        new Case(
+            "POST",
+            "/api/v1/providers",
+            "{\"name\": \"ok\", \"schema\": \"openai_compatible\", \"base_url\": \"https://a.b\", \"settings\": {\"base_path\": \"/v1\"}}",
+            422,
+            "settings.base_path"),
         new Case(
             "POST",
             "/api/v1/providers",

@@ -98,7 +98,7 @@ class ProviderCredentialStorageTest {
           client.post(
               "/api/v1/providers",
               """
-              {"name": "local", "schema": "openai", "base_url": "http://127.0.0.1:%d",
+              {"name": "local", "schema": "openai", "base_url": "http://127.0.0.1:%d/v1",
                "credentials": [{"kind": "api_key", "api_key": "%s"}]}
               """
                   .formatted(upstream.getAddress().getPort(), apiKey));

@@ -18,14 +18,19 @@ public final class Providers {
 
   public static RequestContext context(
       ProviderSchema schema, Map<String, String> settings, String model) {
+    // OpenAI-speaking schemas take the base URL in the OpenAI SDK's form, with the version.
+    String baseUrl =
+        schema == ProviderSchema.OPENAI || schema == ProviderSchema.OPENAI_COMPATIBLE
+            ? "https://upstream.example/v1"
+            : "https://upstream.example";
     ProviderConfig provider =
         new ProviderConfig(
             UUID.randomUUID(),
             "test-" + schema.wire().replace('_', '-'),
             schema,
             schema.wire(),
-            "https://upstream.example",
-            "",
+            baseUrl,
+            ProviderConfig.pathPrefixOf(baseUrl),
             settings,
             List.of());
     return new RequestContext(provider, "public-model", model);
