@@ -11,6 +11,9 @@
 # gateway process and PostgreSQL spent per request. Loopback only; every step stops by itself.
 # LOAD_TEST_WARMUP_SECONDS (default 240) bounds the warm-up, which ends once the JIT is idle;
 # LOAD_TEST_JAVA_OPTS replaces the gateway's JVM options (default: those of ./gateway, scripts/jdk.sh).
+# LOAD_TEST_AFTER is a shell command run after the load, before the gateways stop, with $pid_a and
+# $pid_b (A/B mode) or $gw_pid set: e.g. 'jcmd $pid_b VM.native_memory summary' for a gateway
+# started with -XX:NativeMemoryTracking=summary.
 #
 # A/B mode: two gateways (jar and JVM options each; NAME=value words among the options are set in
 # that gateway's environment) up at the same time, the same upstream, one rate:
@@ -25,7 +28,21 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Free loopback ports: the kernel's choice, or the first free ones from LOAD_TEST_PORT_BASE upwards
+# (on a shared machine where each user has a range). Called in $(...), so the next candidate is
+# kept in a file.
+echo "${LOAD_TEST_PORT_BASE:-0}" > "$work/next-port"
+port() {
+  python3 -c 'import socket,sys
+f=sys.argv[1]; b=int(open(f).read())
+for p in ([0] if b == 0 else range(b, b + 500)):
+    s=socket.socket()
+    try: s.bind(("127.0.0.1", p))
+    except OSError: continue
+    p=s.getsockname()[1]; print(p)
+    if b: open(f, "w").write(str(p + 1))
+    break' "$work/next-port"
+}
 
 # A ~1 KB chat completion request.
 filler=$(python3 -c 'print(("lorem ipsum dolor sit amet " * 34)[:900])')
@@ -87,6 +104,7 @@ if [ "${1:-}" = "--ab" ]; then
   echo "resident memory after the run: A $(($(ps -o rss= -p "$pid_a") / 1024)) MiB, B $(($(ps -o rss= -p "$pid_b") / 1024)) MiB;" \
     "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
   report_steal
+  [ -z "${LOAD_TEST_AFTER:-}" ] || eval "$LOAD_TEST_AFTER"
   exit 0
 fi
 
@@ -108,3 +126,4 @@ echo "gateway process (all-in-one, $opts) resident memory after the run: $(($(ps
 echo "$rounds rounds of ${seconds} s per path and rate, 64 connections; medians over the rounds;" \
   "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 report_steal
+[ -z "${LOAD_TEST_AFTER:-}" ] || eval "$LOAD_TEST_AFTER"

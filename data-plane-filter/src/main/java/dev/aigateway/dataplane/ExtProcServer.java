@@ -13,11 +13,14 @@ import dev.aigateway.dataplane.ledger.LedgerSettings;
 import dev.aigateway.dataplane.processor.ExtProcService;
 import dev.aigateway.dataplane.processor.ProcessorDependencies;
 import dev.aigateway.dataplane.quota.FleetCounters;
+import dev.aigateway.dataplane.quota.Prices;
 import dev.aigateway.dataplane.quota.QuotaAdmission;
 import dev.aigateway.dataplane.quota.QuotaConfigStore;
 import dev.aigateway.dataplane.quota.QuotaSettings;
 import dev.aigateway.dataplane.telemetry.Tracing;
 import dev.aigateway.dataplane.usage.GenAiMetrics;
+import dev.aigateway.dataplane.usage.SpendMetrics;
+import dev.aigateway.dataplane.usage.TeamNames;
 import dev.aigateway.dataplane.usage.UsageRecorder;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.secret.SecretCipher;
@@ -33,6 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +104,8 @@ public final class ExtProcServer implements AutoCloseable {
           recorder,
           CloudEnvironment.system(),
           owned,
-          loops);
+          loops,
+          model -> quotas.get().pricesOf(model));
     } catch (RuntimeException e) {
       closeAll(owned);
       throw e;
@@ -130,7 +136,8 @@ public final class ExtProcServer implements AutoCloseable {
         recorder,
         CloudEnvironment.system(),
         List.of(),
-        null);
+        null,
+        model -> Prices.UNKNOWN);
   }
 
   /** As above, with the cloud identity environment the credential kinds read (tests). */
@@ -141,7 +148,16 @@ public final class ExtProcServer implements AutoCloseable {
       Admission admission,
       UsageRecorder recorder,
       CloudEnvironment cloud) {
-    return start(settings, database, registry, admission, recorder, cloud, List.of(), null);
+    return start(
+        settings,
+        database,
+        registry,
+        admission,
+        recorder,
+        cloud,
+        List.of(),
+        null,
+        model -> Prices.UNKNOWN);
   }
 
   private static ExtProcServer start(
@@ -152,7 +168,8 @@ public final class ExtProcServer implements AutoCloseable {
       UsageRecorder recorder,
       CloudEnvironment cloud,
       List<AutoCloseable> owned,
-      @Nullable ServerEventLoops loops) {
+      @Nullable ServerEventLoops loops,
+      Function<String, Prices> prices) {
     requireNonNull(settings, "settings");
     requireNonNull(database, "database");
     requireNonNull(registry, "registry");
@@ -163,13 +180,18 @@ public final class ExtProcServer implements AutoCloseable {
             database,
             new ConfigLoader(
                 new SecretCipher(settings.secretKey(), settings.previousSecretKeys())));
-    GenAiMetrics metrics = new GenAiMetrics(registry, name -> config.current().model(name) != null);
+    Predicate<String> configuredModel = name -> config.current().model(name) != null;
+    GenAiMetrics metrics = new GenAiMetrics(registry, configuredModel);
+    ExecutorService blocking = BlockingPool.create();
+    TeamNames teams = new TeamNames(database, () -> config.current().revision(), blocking);
+    teams.reload();
+    SpendMetrics spend = new SpendMetrics(registry, configuredModel, prices, teams);
     UsageRecorder both =
         record -> {
           metrics.record(record);
+          spend.record(record);
           recorder.record(record);
         };
-    ExecutorService blocking = BlockingPool.create();
     owned = new ArrayList<>(owned);
     owned.add(blocking::shutdownNow);
     CredentialInjector credentials =

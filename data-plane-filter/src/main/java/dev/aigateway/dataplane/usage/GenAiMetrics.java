@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -14,6 +15,10 @@ import java.util.function.Predicate;
  * take a client's word: a model name is a label only if it is configured (else {@code unknown}), a
  * status outside 100-599 is 0, and past {@link #MAX_SERIES} label sets new ones fold into {@code
  * other}; every distinct client-sent model once became a series kept forever.
+ *
+ * <p>On Prometheus the names read {@code gen_ai_client_token_usage} (count, sum, max), {@code
+ * gen_ai_server_request_duration_seconds} and {@code gen_ai_server_time_to_first_token_seconds}
+ * (histograms with the fixed buckets below, for {@code histogram_quantile}).
  */
 public final class GenAiMetrics implements UsageRecorder {
   public static final String TOKEN_USAGE = "gen_ai.client.token.usage";
@@ -27,6 +32,22 @@ public final class GenAiMetrics implements UsageRecorder {
 
   /** Label sets kept at most; a large fleet's configured models and providers fit far below. */
   public static final int MAX_SERIES = 2_000;
+
+  /**
+   * Request duration buckets: the semantic conventions' advice (10 ms to 82 s, doubling) with 1,
+   * 2.5 and 5 ms below it, where a gateway's own latency is read. Fixed, so a series has 18
+   * buckets.
+   */
+  static final Duration[] DURATION_BUCKETS =
+      seconds(
+          0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24,
+          20.48, 40.96, 81.92);
+
+  /** Time-to-first-token buckets: the semantic conventions' advice (1 ms to 10 s). */
+  static final Duration[] FIRST_TOKEN_BUCKETS =
+      seconds(
+          0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5,
+          10.0);
 
   private final MeterRegistry registry;
   private final Predicate<String> configuredModel;
@@ -73,20 +94,31 @@ public final class GenAiMetrics implements UsageRecorder {
         Timer.builder(REQUEST_DURATION)
             .description("Time to process a GenAI request")
             .tags(tags)
+            .serviceLevelObjectives(DURATION_BUCKETS)
             .register(registry),
         Timer.builder(TIME_TO_FIRST_TOKEN)
             .description("Time to the first streamed chunk")
             .tags(tags)
+            .serviceLevelObjectives(FIRST_TOKEN_BUCKETS)
             .register(registry),
         tokens(tags, "input"),
         tokens(tags, "output"));
   }
 
   private DistributionSummary tokens(Tags tags, String type) {
+    // No base unit: the conventions' "{token}" is an annotation, which OpenTelemetry's own
+    // Prometheus rendering drops; Micrometer would make it part of the name.
     return DistributionSummary.builder(TOKEN_USAGE)
         .description("Tokens used per request")
-        .baseUnit("{token}")
         .tags(tags.and("gen_ai.token.type", type))
         .register(registry);
+  }
+
+  private static Duration[] seconds(double... bounds) {
+    Duration[] result = new Duration[bounds.length];
+    for (int i = 0; i < bounds.length; i++) {
+      result[i] = Duration.ofNanos(Math.round(bounds[i] * 1e9));
+    }
+    return result;
   }
 }
