@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
 
 /** A small OTLP/HTTP trace receiver ({@code POST /v1/traces}, protobuf), as a collector is. */
-final class OtlpReceiver implements AutoCloseable {
+final class OtlpReceiver implements OtlpCollector {
   private final HttpServer server;
   private final List<Span> spans = new CopyOnWriteArrayList<>();
   private final List<ResourceSpans> resources = new CopyOnWriteArrayList<>();
@@ -49,16 +49,23 @@ final class OtlpReceiver implements AutoCloseable {
     server.start();
   }
 
-  /** The base URL for {@code OTEL_EXPORTER_OTLP_ENDPOINT}. */
-  String endpoint() {
+  @Override
+  public String endpoint() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  List<Span> spans() {
+  @Override
+  public String protocol() {
+    return "http/protobuf";
+  }
+
+  @Override
+  public List<Span> spans() {
     return List.copyOf(spans);
   }
 
-  List<ResourceSpans> resources() {
+  @Override
+  public List<ResourceSpans> resources() {
     return List.copyOf(resources);
   }
 

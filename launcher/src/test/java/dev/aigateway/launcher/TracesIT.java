@@ -17,13 +17,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packaged gateway, configured for OTLP only by the standard {@code OTEL_*} environment, sends
- * the spans of a real OpenAI SDK request to an OTLP/HTTP receiver, continuing the client's trace
- * and passing it to the provider.
+ * the spans of a real OpenAI SDK request to an OTLP receiver over either protocol ({@code
+ * OTEL_EXPORTER_OTLP_PROTOCOL} {@code http/protobuf} or {@code grpc}), continuing the client's
+ * trace and passing it to the provider.
  */
 class TracesIT {
   private static final String ADMIN_TOKEN = "traces-admin-token-0123456789abcdef01234567";
@@ -33,10 +35,12 @@ class TracesIT {
 
   @TempDir Path dataDir;
 
-  @Test
-  void aChatCompletionIsExportedAsGenAiSpansInTheClientsTraceAndTheTraceGoesUpstream()
-      throws Exception {
-    try (OtlpReceiver collector = new OtlpReceiver();
+  @ParameterizedTest
+  @ValueSource(strings = {"http/protobuf", "grpc"})
+  void aChatCompletionIsExportedAsGenAiSpansInTheClientsTraceAndTheTraceGoesUpstream(
+      String protocol) throws Exception {
+    try (OtlpCollector collector =
+            protocol.equals("grpc") ? new OtlpGrpcReceiver() : new OtlpReceiver();
         FakeProvider upstream = FakeProvider.start(0, Duration.ZERO)) {
       int proxyPort = GatewayProcess.freePort();
       GatewayProcess gateway =
@@ -47,6 +51,8 @@ class TracesIT {
                   ADMIN_TOKEN,
                   "OTEL_EXPORTER_OTLP_ENDPOINT",
                   collector.endpoint(),
+                  "OTEL_EXPORTER_OTLP_PROTOCOL",
+                  collector.protocol(),
                   "OTEL_SERVICE_NAME",
                   "gateway-under-test",
                   "OTEL_BSP_SCHEDULE_DELAY",
@@ -168,6 +174,7 @@ class TracesIT {
             !n.endsWith("_count")
                 && !n.endsWith("_sum")
                 && !n.endsWith("_max")
+                && !n.endsWith("_bucket")
                 && !n.endsWith("_total")
                 && !n.endsWith("_nodes")
                 && !n.endsWith("_depth")
@@ -192,7 +199,7 @@ class TracesIT {
     return builder.build();
   }
 
-  private static Optional<Span> upstreamSpan(OtlpReceiver collector) {
+  private static Optional<Span> upstreamSpan(OtlpCollector collector) {
     return collector.spans().stream()
         .filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT)
         .filter(s -> hex(s.getTraceId()).equals(CLIENT_TRACE))

@@ -3,7 +3,7 @@ package dev.aigateway.controlplane.xds;
 import dev.aigateway.controlplane.ControlPlaneSettings;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 
 /**

@@ -12,14 +12,28 @@ final class SdkSetup {
 
   private SdkSetup() {}
 
+  /**
+   * Two OTLP/HTTP senders are on the class path (the JDK's, and OkHttp's, which comes for gRPC);
+   * without a preference the SDK logs a warning and takes either.
+   */
+  static final String HTTP_SENDER_PREFERENCE =
+      "io.opentelemetry.sdk.common.export.HttpSenderProvider";
+
+  static final String JDK_HTTP_SENDER =
+      "io.opentelemetry.exporter.sender.jdk.internal.JdkHttpSenderProvider";
+
   static Tracing start(Map<String, String> env) {
+    if (System.getProperty(HTTP_SENDER_PREFERENCE) == null) {
+      System.setProperty(HTTP_SENDER_PREFERENCE, JDK_HTTP_SENDER);
+    }
     OpenTelemetrySdk sdk;
     try {
       sdk =
           AutoConfiguredOpenTelemetrySdk.builder()
               // Defaults the environment overrides: traces only (metrics are Prometheus's job
               // here), a service name dashboards can find, and the specification's default
-              // protocol (the Java SDK's own default is gRPC).
+              // protocol (the Java SDK's own default is gRPC; OTEL_EXPORTER_OTLP_PROTOCOL=grpc
+              // or OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc selects it).
               .addPropertiesSupplier(
                   () ->
                       Map.of(

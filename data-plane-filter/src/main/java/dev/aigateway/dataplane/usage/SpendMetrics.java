@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -16,13 +17,19 @@ import org.jspecify.annotations.Nullable;
  * team: {@code gateway_usage_cost_usd_total} and {@code gateway_usage_tokens_total} (with {@code
  * gen_ai_token_type} input or output). The cost is the one the usage ledger stores for the request
  * (the model's prices when it was recorded). Labels are configured names only, as in {@link
- * GenAiMetrics}: an unconfigured model is {@code unknown}, a team the gateway does not know is
- * {@code unknown} (no team: {@code none}), and past {@link GenAiMetrics#MAX_SERIES} label sets new
- * ones fold into {@code other}.
+ * GenAiMetrics}: an unconfigured model is {@code unknown}, a team that no longer exists is {@code
+ * unknown} (no team: {@code none}), and past {@link GenAiMetrics#MAX_SERIES} label sets new ones
+ * fold into {@code other}.
  */
 public final class SpendMetrics implements UsageRecorder {
   public static final String COST = "gateway.usage.cost";
   public static final String TOKENS = "gateway.usage.tokens";
+
+  /** Finds a team's name, now or later (null: no such team). */
+  @FunctionalInterface
+  public interface TeamLookup {
+    void resolve(UUID teamId, Consumer<@Nullable String> then);
+  }
 
   private record Labels(String model, String provider, String team) {}
 
@@ -31,23 +38,23 @@ public final class SpendMetrics implements UsageRecorder {
   private final MeterRegistry registry;
   private final Predicate<String> configuredModel;
   private final Function<String, Prices> prices;
-  private final Function<UUID, @Nullable String> teamName;
+  private final TeamLookup teams;
   private final Map<Labels, Counters> counters = new ConcurrentHashMap<>();
 
   /**
    * @param configuredModel whether a public model name is configured (only those become labels)
    * @param prices a public model's prices ({@link Prices#UNKNOWN}: costs nothing)
-   * @param teamName a team's name by id, null when unknown
+   * @param teams team names by id; a name it has to load first is counted once it has it
    */
   public SpendMetrics(
       MeterRegistry registry,
       Predicate<String> configuredModel,
       Function<String, Prices> prices,
-      Function<UUID, @Nullable String> teamName) {
+      TeamLookup teams) {
     this.registry = registry;
     this.configuredModel = configuredModel;
     this.prices = prices;
-    this.teamName = teamName;
+    this.teams = teams;
   }
 
   @Override
@@ -55,12 +62,18 @@ public final class SpendMetrics implements UsageRecorder {
     if (r.source() == UsageSource.NONE) {
       return; // nothing used, nothing to count (the request is in the request-duration histogram)
     }
+    if (r.teamId() == null) {
+      count(r, "none");
+    } else {
+      teams.resolve(r.teamId(), name -> count(r, name == null ? "unknown" : name));
+    }
+  }
+
+  private void count(UsageRecord r, String team) {
     boolean configured = r.model() != null && configuredModel.test(r.model());
     Labels labels =
         new Labels(
-            configured ? r.model() : "unknown",
-            r.provider() == null ? "none" : r.provider(),
-            team(r.teamId()));
+            configured ? r.model() : "unknown", r.provider() == null ? "none" : r.provider(), team);
     Counters c = counters.get(labels);
     if (c == null) {
       if (counters.size() >= GenAiMetrics.MAX_SERIES) {
@@ -79,14 +92,6 @@ public final class SpendMetrics implements UsageRecorder {
                   .costUsd(u.inputTokens(), u.outputTokens(), u.cachedInputTokens())
                   .doubleValue());
     }
-  }
-
-  private String team(@Nullable UUID id) {
-    if (id == null) {
-      return "none";
-    }
-    String name = teamName.apply(id);
-    return name == null ? "unknown" : name;
   }
 
   private Counters register(Labels labels) {

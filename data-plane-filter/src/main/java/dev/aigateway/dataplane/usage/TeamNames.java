@@ -4,29 +4,36 @@ import static dev.aigateway.db.jooq.Tables.TEAMS;
 import static java.util.Objects.requireNonNull;
 
 import dev.aigateway.db.Database;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Team names by id, for metric labels. A lookup never touches the database: when the config
- * revision has moved since the last load, it starts a reload on {@code executor} and answers from
- * what it has (a team created a moment ago is {@code null}, i.e. {@code unknown}, until then).
+ * Team names by id, for metric labels, without touching the database on the caller's thread. A team
+ * the loaded names lack while the config revision has moved (a team created a moment ago) is
+ * answered after a reload on {@code executor}; only a team that is gone is {@code null}.
  */
-public final class TeamNames implements Function<UUID, @Nullable String> {
+public final class TeamNames implements SpendMetrics.TeamLookup {
   private static final Logger log = LoggerFactory.getLogger(TeamNames.class);
+
+  /** Answers waiting for a reload at most; past it they get {@code null} at once. */
+  static final int MAX_WAITING = 10_000;
 
   private final Database database;
   private final LongSupplier revision;
   private final Executor executor;
-  private final AtomicBoolean reloading = new AtomicBoolean();
+  private final Object lock = new Object();
+  private List<Runnable> waiting = new ArrayList<>();
+  private boolean reloading;
   private volatile Map<UUID, String> names = Map.of();
   private volatile long loadedAt = -1;
 
@@ -41,11 +48,34 @@ public final class TeamNames implements Function<UUID, @Nullable String> {
   }
 
   @Override
-  public @Nullable String apply(UUID teamId) {
-    if (revision.getAsLong() != loadedAt && reloading.compareAndSet(false, true)) {
-      executor.execute(this::reload);
+  public void resolve(UUID teamId, Consumer<@Nullable String> then) {
+    String name = names.get(teamId);
+    if (name != null || revision.getAsLong() == loadedAt) {
+      then.accept(name);
+      return;
     }
-    return names.get(teamId);
+    boolean start;
+    synchronized (lock) {
+      if (waiting.size() >= MAX_WAITING) {
+        start = false;
+      } else {
+        waiting.add(() -> then.accept(names.get(teamId)));
+        start = !reloading;
+        reloading = true;
+        if (!start) {
+          return;
+        }
+      }
+    }
+    if (!start) {
+      then.accept(null);
+      return;
+    }
+    try {
+      executor.execute(this::reloadAndAnswer);
+    } catch (RejectedExecutionException busyOrStopping) {
+      answerWaiting(); // with what is loaded: a label is not worth queueing behind real work
+    }
   }
 
   /** Loads now, on the caller's thread. */
@@ -59,10 +89,26 @@ public final class TeamNames implements Function<UUID, @Nullable String> {
       names = Map.copyOf(next);
       loadedAt = at;
     } catch (RuntimeException e) {
-      // Labels fall back to "unknown"; the next lookup after a revision change tries again.
+      // Labels fall back to "unknown" for now; the next miss tries again.
       log.warn("could not load team names for metrics: {}", e.getMessage());
-    } finally {
-      reloading.set(false);
     }
+  }
+
+  private void reloadAndAnswer() {
+    try {
+      reload();
+    } finally {
+      answerWaiting();
+    }
+  }
+
+  private void answerWaiting() {
+    List<Runnable> answer;
+    synchronized (lock) {
+      answer = waiting;
+      waiting = new ArrayList<>();
+      reloading = false;
+    }
+    answer.forEach(Runnable::run);
   }
 }

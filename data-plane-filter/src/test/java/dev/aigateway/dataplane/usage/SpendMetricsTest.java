@@ -27,7 +27,7 @@ class SpendMetricsTest {
           registry,
           Set.of("gpt")::contains,
           model -> model.equals("gpt") ? GPT : Prices.UNKNOWN,
-          Map.of(SEARCH, "search")::get);
+          (id, then) -> then.accept(Map.of(SEARCH, "search").get(id)));
 
   private static UsageRecord record(
       @Nullable String model, @Nullable UUID team, TokenUsage usage, UsageSource source) {
@@ -109,7 +109,8 @@ class SpendMetricsTest {
   @Test
   void labelSetsAreCappedLikeTheGenAiMetrics() {
     SpendMetrics everyName =
-        new SpendMetrics(registry, name -> true, name -> Prices.UNKNOWN, id -> "t");
+        new SpendMetrics(
+            registry, name -> true, name -> Prices.UNKNOWN, (id, then) -> then.accept("t"));
     for (int i = 0; i < GenAiMetrics.MAX_SERIES + 300; i++) {
       everyName.record(
           record("configured-" + i, SEARCH, new TokenUsage(1, 1, 0), UsageSource.REPORTED));
