@@ -11,6 +11,7 @@
 # gateway process and PostgreSQL spent per request. Loopback only; every step stops by itself.
 # LOAD_TEST_WARMUP_SECONDS (default 240) bounds the warm-up, which ends once the JIT is idle;
 # LOAD_TEST_JAVA_OPTS replaces the gateway's JVM options (default: those of ./gateway, scripts/jdk.sh).
+# LOAD_TEST_PORT_BASE (e.g. 26000) takes the ports from there upwards instead of the kernel's choice.
 # LOAD_TEST_AFTER is a shell command run after the load, before the gateways stop, with $pid_a and
 # $pid_b (A/B mode) or $gw_pid set: e.g. 'jcmd $pid_b VM.native_memory summary' for a gateway
 # started with -XX:NativeMemoryTracking=summary.
