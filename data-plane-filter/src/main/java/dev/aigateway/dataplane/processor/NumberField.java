@@ -84,9 +84,12 @@ final class NumberField {
           case ANTHROPIC ->
               name
                   + ": Input should be a valid "
-                  + (expected.equals("an integer")
-                      ? "integer"
-                      : expected.equals("a boolean") ? "boolean" : "number");
+                  + switch (expected) {
+                    case "an integer" -> "integer";
+                    case "a boolean" -> "boolean";
+                    case "an object" -> "dictionary";
+                    default -> "number";
+                  };
         };
     return invalid(name, "invalid_type", message);
   }
