@@ -300,8 +300,8 @@ final class RequestProcessor {
     }
     OutputLimit limit;
     try {
-      NumberRanges.check(body, e);
       limit = OutputLimit.read(body, e);
+      NumberRanges.check(body, e);
     } catch (Translator.TranslationException ex) {
       return reject(ex.error());
     }
