@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
+import dev.aigateway.dataplane.config.ConfigStore;
 import dev.aigateway.dataplane.quota.QuotaFixtures.KeyAndTeam;
 import dev.aigateway.dataplane.quota.QuotaFixtures.TestClock;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.testing.PostgresExtension;
-import dev.aigateway.db.usage.CounterKey;
 import dev.aigateway.db.usage.QuotaCounterRepository;
+import dev.aigateway.vocabulary.quota.CounterKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,15 +52,17 @@ class MultiReplicaOvershootTest {
     QuotaCounterRepository repository = new QuotaCounterRepository(db);
     List<FleetCounters> fleets = new ArrayList<>();
     List<QuotaAdmission> replicas = new ArrayList<>();
-    List<QuotaConfigStore> stores = new ArrayList<>();
+    List<ConfigStore> stores = new ArrayList<>();
     for (int i = 0; i < REPLICAS; i++) {
-      QuotaConfigStore store = QuotaConfigStore.start(db);
+      ConfigStore store = QuotaFixtures.configStore(db);
       QuotaSettings settings =
           new QuotaSettings(FLUSH, 100, "replica-" + i + "-" + UUID.randomUUID());
-      FleetCounters counters = new FleetCounters(repository, settings, clock).start();
+      FleetCounters counters =
+          new FleetCounters(QuotaFixtures.counters(db), settings, clock).start();
       stores.add(store);
       fleets.add(counters);
-      replicas.add(new QuotaAdmission(store, counters, settings, clock, null));
+      replicas.add(
+          new QuotaAdmission(() -> store.current().quotas(), counters, settings, clock, null));
     }
     // Let every replica heartbeat once so each knows there are three.
     Thread.sleep(FLUSH.toMillis() * 3);
@@ -146,7 +149,7 @@ class MultiReplicaOvershootTest {
     for (FleetCounters f : fleets) {
       f.close();
     }
-    stores.forEach(QuotaConfigStore::close);
+    stores.forEach(ConfigStore::close);
   }
 
   private static UsageRecord usage(TestClock clock, long in, long out) {

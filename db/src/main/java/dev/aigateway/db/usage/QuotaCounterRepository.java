@@ -3,6 +3,7 @@ package dev.aigateway.db.usage;
 import static java.util.Objects.requireNonNull;
 
 import dev.aigateway.db.Database;
+import dev.aigateway.vocabulary.quota.CounterKey;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
