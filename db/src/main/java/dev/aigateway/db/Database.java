@@ -82,6 +82,15 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * A pool on an external database that is neither checked nor migrated now: a database that is
+   * down is connected to when it comes back (the ext_proc, which serves from its last good
+   * configuration meanwhile and never migrates).
+   */
+  public static Database connectLazily(String jdbcUrl, Properties credentials, PoolLimits limits) {
+    return connect(null, jdbcUrl, credentials, limits, -1);
+  }
+
   /** Wraps an already running server (tests) without starting or migrating anything. */
   public static Database connect(String jdbcUrl, Properties credentials, int maxPoolSize) {
     return connect(null, jdbcUrl, credentials, maxPoolSize);
@@ -92,14 +101,19 @@ public final class Database implements AutoCloseable {
       String jdbcUrl,
       Properties credentials,
       int maxPoolSize) {
-    return connect(embedded, jdbcUrl, credentials, PoolLimits.admin(maxPoolSize));
+    return connect(embedded, jdbcUrl, credentials, PoolLimits.admin(maxPoolSize), 10_000);
   }
 
+  /**
+   * @param initializationFailTimeout Hikari's: how long the first connection may take before the
+   *     pool fails to start (-1: start without one)
+   */
   private static Database connect(
       @Nullable EmbeddedPostgresServer embedded,
       String jdbcUrl,
       Properties credentials,
-      PoolLimits limits) {
+      PoolLimits limits,
+      long initializationFailTimeout) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(limits.name());
     config.setJdbcUrl(jdbcUrl);
@@ -110,7 +124,7 @@ public final class Database implements AutoCloseable {
     config.setMinimumIdle(Math.min(2, limits.maxSize()));
     config.setConnectionTimeout(5_000);
     config.setValidationTimeout(1_000);
-    config.setInitializationFailTimeout(10_000);
+    config.setInitializationFailTimeout(initializationFailTimeout);
     try {
       return new Database(embedded, new HikariDataSource(config), jdbcUrl, credentials);
     } catch (RuntimeException e) {
@@ -152,7 +166,7 @@ public final class Database implements AutoCloseable {
    * caller closes it (before this one); it never stops the embedded server.
    */
   public Database newPool(PoolLimits limits) {
-    return connect(null, jdbcUrl, credentials, limits);
+    return connect(null, jdbcUrl, credentials, limits, -1);
   }
 
   /** Plain connections with this database's credentials and none of the pool's timeouts. */

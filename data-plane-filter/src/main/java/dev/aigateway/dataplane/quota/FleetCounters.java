@@ -60,6 +60,14 @@ public final class FleetCounters implements AutoCloseable {
     return liveReplicas;
   }
 
+  /**
+   * True while the last flush failed: the store is unreachable, so an exact check would only wait
+   * for its timeout before admission decides on local knowledge anyway.
+   */
+  boolean unreachable() {
+    return databaseDown;
+  }
+
   /** Adds a correction (actual usage minus reservation, or a release) to a counter. */
   void adjust(CounterKey key, Instant windowEnd, long delta) {
     if (delta != 0) {

@@ -150,6 +150,10 @@ public final class QuotaAdmission implements Admission {
     for (QuotaTicket.Hold h : exact) {
       if (ok) {
         try {
+          if (counters.unreachable()) {
+            throw StoreException.unavailable(
+                "the counter store did not answer the last flush", null);
+          }
           ok = counters.addIfWithin(counter(h), h.amount(), h.rule().limit());
         } catch (StoreException | RuntimeException e) {
           log.debug("exact quota check failed ({}); deciding with local knowledge", e.toString());

@@ -1,5 +1,7 @@
 package dev.aigateway.dataplane.store;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A store (the database behind a port) could not do what was asked. {@link #refusedContent()} tells
  * the two cases apart that callers handle differently: the store is unreachable or busy (retry the
@@ -8,13 +10,13 @@ package dev.aigateway.dataplane.store;
 public final class StoreException extends Exception {
   private final boolean refusedContent;
 
-  private StoreException(String message, Throwable cause, boolean refusedContent) {
+  private StoreException(String message, @Nullable Throwable cause, boolean refusedContent) {
     super(message, cause);
     this.refusedContent = refusedContent;
   }
 
   /** The store cannot be reached or did not answer in time. */
-  public static StoreException unavailable(String message, Throwable cause) {
+  public static StoreException unavailable(String message, @Nullable Throwable cause) {
     return new StoreException(message, cause, false);
   }
 
