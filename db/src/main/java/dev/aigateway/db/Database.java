@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -19,21 +20,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's PostgreSQL: a pooled connection to an external server or to an embedded one started
- * here, migrated to the latest schema before it is handed out.
+ * here ({@link LocalPostgres}, when the {@code db-embedded} module is present), migrated to the
+ * latest schema before it is handed out by {@link #start}.
  */
 public final class Database implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   static final String EMBEDDED_DATABASE = "gateway";
 
-  private final @Nullable EmbeddedPostgresServer embedded;
+  private final @Nullable LocalPostgres embedded;
   private final HikariDataSource pool;
   private final DSLContext dsl;
   private final String jdbcUrl;
   private final Properties credentials;
 
   private Database(
-      @Nullable EmbeddedPostgresServer embedded,
+      @Nullable LocalPostgres embedded,
       HikariDataSource pool,
       String jdbcUrl,
       Properties credentials) {
@@ -50,11 +52,11 @@ public final class Database implements AutoCloseable {
    * @throws DatabaseUnavailableException when the database cannot be reached or migrated
    */
   public static Database start(DatabaseSettings settings) {
-    EmbeddedPostgresServer embedded = null;
+    LocalPostgres embedded = null;
     String url;
     Properties credentials = new Properties();
     if (settings.embedded()) {
-      embedded = EmbeddedPostgresServer.start(settings.dataDir().resolve("postgres"));
+      embedded = localPostgres().start(settings.dataDir().resolve("postgres"));
       url = embedded.jdbcUrl("postgres");
       credentials.setProperty("user", "postgres");
       credentials.setProperty("password", embedded.password());
@@ -91,16 +93,24 @@ public final class Database implements AutoCloseable {
     return connect(null, jdbcUrl, credentials, limits, -1);
   }
 
+  /** The embedded server's starter, if this build has the {@code db-embedded} module. */
+  private static LocalPostgres.Starter localPostgres() {
+    return ServiceLoader.load(LocalPostgres.Starter.class)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new DatabaseUnavailableException(
+                    "no database URL is set and this build has no embedded PostgreSQL (module"
+                        + " db-embedded): set GATEWAY_DATABASE_URL"));
+  }
+
   /** Wraps an already running server (tests) without starting or migrating anything. */
   public static Database connect(String jdbcUrl, Properties credentials, int maxPoolSize) {
     return connect(null, jdbcUrl, credentials, maxPoolSize);
   }
 
   private static Database connect(
-      @Nullable EmbeddedPostgresServer embedded,
-      String jdbcUrl,
-      Properties credentials,
-      int maxPoolSize) {
+      @Nullable LocalPostgres embedded, String jdbcUrl, Properties credentials, int maxPoolSize) {
     return connect(embedded, jdbcUrl, credentials, PoolLimits.admin(maxPoolSize), 10_000);
   }
 
@@ -109,7 +119,7 @@ public final class Database implements AutoCloseable {
    *     pool fails to start (-1: start without one)
    */
   private static Database connect(
-      @Nullable EmbeddedPostgresServer embedded,
+      @Nullable LocalPostgres embedded,
       String jdbcUrl,
       Properties credentials,
       PoolLimits limits,
