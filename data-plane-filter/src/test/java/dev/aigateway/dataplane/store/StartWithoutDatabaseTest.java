@@ -8,6 +8,7 @@ import dev.aigateway.dataplane.testing.Cassette;
 import dev.aigateway.dataplane.testing.EnvoyLikeClient;
 import dev.aigateway.dataplane.testing.EnvoyLikeClient.ClientRequest;
 import dev.aigateway.dataplane.testing.FakeUpstream;
+import dev.aigateway.dataplane.testing.SwitchableTcpProxy;
 import dev.aigateway.dataplane.testing.TestConfig;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.PoolLimits;

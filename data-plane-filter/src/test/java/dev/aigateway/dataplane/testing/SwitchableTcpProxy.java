@@ -1,4 +1,4 @@
-package dev.aigateway.dataplane.store;
+package dev.aigateway.dataplane.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,25 +15,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * while down, connections are refused and open ones are cut, exactly what a client of a stopped
  * database sees.
  */
-final class SwitchableTcpProxy implements AutoCloseable {
+public final class SwitchableTcpProxy implements AutoCloseable {
   private final int port;
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
 
-  SwitchableTcpProxy(int targetPort) throws IOException {
+  public SwitchableTcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
     ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.port = s.getLocalPort();
     s.close();
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Starts accepting (again) on the same port. */
-  synchronized void up() throws IOException {
+  public synchronized void up() throws IOException {
     ServerSocket s = new ServerSocket();
     s.setReuseAddress(true);
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
@@ -42,7 +42,7 @@ final class SwitchableTcpProxy implements AutoCloseable {
   }
 
   /** Refuses new connections and cuts every open one. */
-  synchronized void down() throws IOException {
+  public synchronized void down() throws IOException {
     ServerSocket s = server;
     if (s != null) {
       s.close();
