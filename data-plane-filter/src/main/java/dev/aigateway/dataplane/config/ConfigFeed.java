@@ -1,6 +1,6 @@
 package dev.aigateway.dataplane.config;
 
-import dev.aigateway.dataplane.store.StoreException;
+import dev.aigateway.dataplane.error.StoreException;
 import java.util.function.LongConsumer;
 
 /**

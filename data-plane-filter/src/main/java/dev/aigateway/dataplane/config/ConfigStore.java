@@ -2,7 +2,7 @@ package dev.aigateway.dataplane.config;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.aigateway.dataplane.store.StoreException;
+import dev.aigateway.dataplane.error.StoreException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;

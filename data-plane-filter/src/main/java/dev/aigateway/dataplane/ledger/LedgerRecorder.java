@@ -2,9 +2,9 @@ package dev.aigateway.dataplane.ledger;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.dataplane.quota.Prices;
 import dev.aigateway.dataplane.quota.QuotaConfig;
-import dev.aigateway.dataplane.store.StoreException;
 import dev.aigateway.dataplane.usage.ClientText;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.dataplane.usage.UsageRecorder;

@@ -1,6 +1,6 @@
 package dev.aigateway.dataplane.ledger;
 
-import dev.aigateway.dataplane.store.StoreException;
+import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.db.usage.LedgerEntry;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,6 +1,6 @@
 package dev.aigateway.dataplane.quota;
 
-import dev.aigateway.dataplane.store.StoreException;
+import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.vocabulary.quota.CounterKey;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,9 +2,9 @@ package dev.aigateway.dataplane.quota;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.dataplane.quota.CounterStore.FlushResult;
 import dev.aigateway.dataplane.quota.CounterStore.Total;
-import dev.aigateway.dataplane.store.StoreException;
 import dev.aigateway.vocabulary.quota.CounterKey;
 import java.time.Clock;
 import java.time.Duration;

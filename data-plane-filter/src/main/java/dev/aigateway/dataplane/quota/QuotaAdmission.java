@@ -6,7 +6,7 @@ import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
-import dev.aigateway.dataplane.store.StoreException;
+import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.dataplane.usage.Saturating;
 import dev.aigateway.vocabulary.quota.CounterKey;
 import dev.aigateway.vocabulary.quota.QuotaMetric;

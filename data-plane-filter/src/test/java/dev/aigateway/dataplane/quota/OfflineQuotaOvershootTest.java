@@ -2,29 +2,23 @@ package dev.aigateway.dataplane.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aigateway.dataplane.admission.AdmissionDecision;
-import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.config.ConfigStore;
 import dev.aigateway.dataplane.quota.QuotaFixtures.KeyAndTeam;
 import dev.aigateway.dataplane.quota.QuotaFixtures.TestClock;
 import dev.aigateway.dataplane.store.postgres.PostgresCounterStore;
 import dev.aigateway.dataplane.testing.SwitchableTcpProxy;
-import dev.aigateway.dataplane.usage.TokenUsage;
-import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.PoolLimits;
 import dev.aigateway.db.testing.PostgresExtension;
 import dev.aigateway.db.usage.QuotaCounterRepository;
 import dev.aigateway.vocabulary.quota.CounterKey;
+import dev.aigateway.vocabulary.quota.QuotaWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -93,7 +87,7 @@ class OfflineQuotaOvershootTest {
       }
       long total =
           new QuotaCounterRepository(db)
-              .total(new CounterKey(quota, QuotaWindowStart.of(NOW)))
+              .total(new CounterKey(quota, QuotaWindow.MINUTE.start(NOW)))
               .used();
       System.out.printf(
           "offline-quota: limit=%d before_outage=%d admitted_while_down=%d overshoot_no_restart=%d"
@@ -137,65 +131,9 @@ class OfflineQuotaOvershootTest {
   /** Clients on every replica until {@code duration} passes or {@code stopAt} tokens are in. */
   private static long traffic(List<Replica> replicas, KeyAndTeam k, Duration duration, long stopAt)
       throws InterruptedException {
-    AtomicLong admitted = new AtomicLong();
-    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      long deadline = System.nanoTime() + duration.toNanos();
-      for (int c = 0; c < CLIENTS; c++) {
-        QuotaAdmission replica = replicas.get(c % replicas.size()).admission();
-        pool.submit(
-            () -> {
-              ThreadLocalRandom random = ThreadLocalRandom.current();
-              while (System.nanoTime() < deadline && admitted.get() < stopAt) {
-                long in = 40 + random.nextInt(21);
-                long out = 40 + random.nextInt(21);
-                AdmissionDecision d =
-                    replica.admit(
-                        new AdmissionRequest(
-                            UUID.randomUUID().toString(),
-                            k.keyId(),
-                            k.teamId(),
-                            "m",
-                            "p",
-                            "up",
-                            in,
-                            out));
-                if (d instanceof AdmissionDecision.Admitted a) {
-                  Thread.sleep(random.nextInt(2, 10));
-                  admitted.addAndGet(in + out);
-                  a.ticket().settle(usage(in, out));
-                } else {
-                  Thread.sleep(5);
-                }
-              }
-              return null;
-            });
-      }
-    }
-    return admitted.get();
-  }
-
-  private static UsageRecord usage(long in, long out) {
-    return new UsageRecord(
-        NOW,
-        "r",
-        null,
-        null,
-        "m",
-        "p",
-        "up",
-        new TokenUsage(in, out, 0),
-        true,
-        200,
-        Duration.ofMillis(5),
-        null,
-        false);
-  }
-
-  /** The start of the minute window the fixed clock is in. */
-  private static final class QuotaWindowStart {
-    static Instant of(Instant now) {
-      return dev.aigateway.vocabulary.quota.QuotaWindow.MINUTE.start(now);
-    }
+    return QuotaTraffic.run(
+            replicas.stream().map(Replica::admission).toList(), k, CLIENTS, duration, stopAt, NOW)
+        .admittedTokens();
   }
 
   private static int port(String jdbcUrl) {

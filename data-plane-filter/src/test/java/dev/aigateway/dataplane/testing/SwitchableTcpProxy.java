@@ -11,15 +11,17 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP forwarder in front of PostgreSQL on a fixed loopback port that can go away and come back:
- * while down, connections are refused and open ones are cut, exactly what a client of a stopped
- * database sees.
+ * A TCP forwarder in front of PostgreSQL on a fixed loopback port that can go away and come back
+ * ({@link #down}: connections refused and open ones cut, what a client of a stopped database sees),
+ * or hang ({@link #freeze}: nothing closed, no byte forwarded, a stuck server or a black-holed
+ * network).
  */
 public final class SwitchableTcpProxy implements AutoCloseable {
   private final int port;
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  private volatile boolean frozen;
 
   public SwitchableTcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -39,6 +41,11 @@ public final class SwitchableTcpProxy implements AutoCloseable {
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
     server = s;
     Thread.ofPlatform().daemon().name("switchable-proxy-accept").start(() -> accept(s));
+  }
+
+  /** From now on no byte goes either way; connections (old and new) stay open. */
+  public void freeze() {
+    frozen = true;
   }
 
   /** Refuses new connections and cuts every open one. */
@@ -68,7 +75,7 @@ public final class SwitchableTcpProxy implements AutoCloseable {
     }
   }
 
-  private static void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to) {
     Thread.ofPlatform()
         .daemon()
         .start(
@@ -78,10 +85,13 @@ public final class SwitchableTcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                  while (frozen && !from.isClosed()) {
+                    Thread.sleep(50); // hold the bytes: the peer waits forever
+                  }
                   out.write(buffer, 0, n);
                   out.flush();
                 }
-              } catch (IOException e) {
+              } catch (IOException | InterruptedException e) {
                 // cut by down() or by either side
               }
             });

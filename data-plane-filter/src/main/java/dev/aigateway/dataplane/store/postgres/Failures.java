@@ -1,6 +1,6 @@
 package dev.aigateway.dataplane.store.postgres;
 
-import dev.aigateway.dataplane.store.StoreException;
+import dev.aigateway.dataplane.error.StoreException;
 import java.sql.SQLException;
 
 /** Turns a database failure into the ports' {@link StoreException}, telling content from outage. */

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.aigateway.dataplane.config.ConfigFeed;
 import dev.aigateway.dataplane.config.ConfigSnapshot;
-import dev.aigateway.dataplane.store.StoreException;
+import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.Migrations;
 import dev.aigateway.db.change.ConfigChangeListener;

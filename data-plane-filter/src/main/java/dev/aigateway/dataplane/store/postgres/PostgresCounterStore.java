@@ -2,8 +2,8 @@ package dev.aigateway.dataplane.store.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.dataplane.quota.CounterStore;
-import dev.aigateway.dataplane.store.StoreException;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.usage.QuotaCounterRepository;
 import dev.aigateway.vocabulary.quota.CounterKey;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aigateway.dataplane.config.ConfigSnapshot;
+import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.dataplane.quota.QuotaFixtures;
 import dev.aigateway.dataplane.quota.QuotaRule;
-import dev.aigateway.dataplane.store.StoreException;
 import dev.aigateway.dataplane.testing.TestConfig;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.secret.SecretCipher;

@@ -1,11 +1,12 @@
-package dev.aigateway.dataplane.store;
+package dev.aigateway.dataplane.error;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * A store (the database behind a port) could not do what was asked. {@link #refusedContent()} tells
- * the two cases apart that callers handle differently: the store is unreachable or busy (retry the
- * same thing later), or it refused this very data (retrying it can never succeed).
+ * A store (the database behind a port: config feed, counter store, ledger sink) could not do what
+ * was asked; it never reaches a client. {@link #refusedContent()} tells the two cases apart that
+ * callers handle differently: the store is unreachable or busy (retry the same thing later), or it
+ * refused this very data (retrying it can never succeed).
  */
 public final class StoreException extends Exception {
   private final boolean refusedContent;
