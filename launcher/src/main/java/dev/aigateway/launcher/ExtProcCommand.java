@@ -1,7 +1,6 @@
 package dev.aigateway.launcher;
 
 import dev.aigateway.controlplane.http.HttpServers;
-import dev.aigateway.controlplane.ops.CachedCheck;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.controlplane.ops.OpsRoutes;
 import dev.aigateway.dataplane.ExtProcServer;
@@ -64,8 +63,10 @@ final class ExtProcCommand implements Callable<Integer> {
                       config ->
                           OpsRoutes.register(
                               config.routes,
-                              new CachedCheck(
-                                  dataPlaneDb::isReachable, java.time.Duration.ofSeconds(1)),
+                              // Ready while it serves a configuration, live or its sealed
+                              // last good copy: a database outage alone must not take it out
+                              // of service.
+                              () -> extProc.configRevision() > 0,
                               registry,
                               AdminSecurityOptions.metricsTokenFromEnvironment())));
       lifecycle.add(ops::stop);
