@@ -15,6 +15,7 @@ import dev.aigateway.dataplane.processor.ProcessorDependencies;
 import dev.aigateway.dataplane.quota.FleetCounters;
 import dev.aigateway.dataplane.quota.QuotaAdmission;
 import dev.aigateway.dataplane.quota.QuotaSettings;
+import dev.aigateway.dataplane.store.file.CounterFile;
 import dev.aigateway.dataplane.store.file.SealedSnapshotFile;
 import dev.aigateway.dataplane.store.postgres.PostgresConfigFeed;
 import dev.aigateway.dataplane.store.postgres.PostgresCounterStore;
@@ -86,7 +87,12 @@ public final class ExtProcServer implements AutoCloseable {
             new SealedSnapshotFile(settings.dataDir(), cipher(settings)));
     try {
       FleetCounters counters =
-          new FleetCounters(new PostgresCounterStore(database), quotaSettings, clock).start();
+          new FleetCounters(
+                  new PostgresCounterStore(database),
+                  quotaSettings,
+                  clock,
+                  new CounterFile(settings.dataDir()))
+              .start();
       owned.add(0, counters);
       LedgerRecorder recorder =
           new LedgerRecorder(

@@ -9,7 +9,9 @@ import dev.aigateway.vocabulary.quota.CounterKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -30,18 +32,40 @@ public final class FleetCounters implements AutoCloseable {
   private final CounterStore repository;
   private final QuotaSettings settings;
   private final Clock clock;
+
   private final Map<CounterKey, WindowCounter> counters = new ConcurrentHashMap<>();
   private final ScheduledExecutorService flusher =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("quota-flusher").daemon().factory());
+  private final CounterMemory memory;
   private volatile int liveReplicas = 1;
   private volatile boolean databaseDown;
   private long cleanedAtNanos = System.nanoTime();
+  private long rememberedSignature = Long.MIN_VALUE;
 
+  /** Remembering nothing across restarts. */
   public FleetCounters(CounterStore repository, QuotaSettings settings, Clock clock) {
+    this(repository, settings, clock, CounterMemory.NONE);
+  }
+
+  /**
+   * Starts from what {@code memory} kept of the last run (totals of windows not ended yet, the
+   * number of live replicas), and keeps it current after successful flushes.
+   */
+  public FleetCounters(
+      CounterStore repository, QuotaSettings settings, Clock clock, CounterMemory memory) {
     this.repository = requireNonNull(repository, "repository");
     this.settings = requireNonNull(settings, "settings");
     this.clock = requireNonNull(clock, "clock");
+    this.memory = requireNonNull(memory, "memory");
+    CounterMemory.Remembered remembered = memory.load();
+    Instant now = clock.instant();
+    for (CounterMemory.Counter c : remembered.counters()) {
+      if (c.windowEnd().isAfter(now)) {
+        counter(c.key(), c.windowEnd()).apply(new Total(c.used(), c.version()));
+      }
+    }
+    liveReplicas = Math.max(1, remembered.liveReplicas());
   }
 
   /** Starts the periodic flush. */
@@ -144,6 +168,27 @@ public final class FleetCounters implements AutoCloseable {
           c.endFlush(d);
         });
     liveReplicas = result.liveReplicas();
+    remember();
+  }
+
+  /** After a flush that read something new: what was just read, for a restart during an outage. */
+  private void remember() {
+    if (memory == CounterMemory.NONE) {
+      return;
+    }
+    List<CounterMemory.Counter> known = new ArrayList<>();
+    long signature = liveReplicas;
+    for (WindowCounter c : counters.values()) {
+      if (c.known()) {
+        known.add(new CounterMemory.Counter(c.key, c.windowEnd, c.global(), c.version()));
+        signature = 31 * signature + c.key.hashCode() * 17L + c.version();
+      }
+    }
+    if (signature == rememberedSignature) {
+      return; // an idle flush: nothing to write (and no fsync)
+    }
+    rememberedSignature = signature;
+    memory.save(new CounterMemory.Remembered(liveReplicas, known));
   }
 
   private void flushQuietly() {

@@ -62,6 +62,11 @@ final class WindowCounter {
     return Saturating.add(pending.get(), inFlush.get());
   }
 
+  /** The version of the last total applied. */
+  long version() {
+    return version;
+  }
+
   /** Whether a total was ever read for this window (a new window may already be in use). */
   boolean known() {
     return known;

@@ -8,15 +8,10 @@ import dev.aigateway.db.secret.SecretCipher;
 import dev.aigateway.db.secret.SecretException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -85,31 +80,7 @@ public final class SealedSnapshotFile implements LastGoodConfig {
             .put(keyId)
             .put(sealed.ciphertext())
             .flip();
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve(FILE_NAME + ".tmp");
-    Files.deleteIfExists(tmp);
-    try (FileChannel ch = create(tmp)) {
-      while (out.hasRemaining()) {
-        ch.write(out);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private static FileChannel create(Path tmp) throws IOException {
-    try {
-      return FileChannel.open(
-          tmp,
-          java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: the directory's own permissions protect it.
-      return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    } catch (FileAlreadyExistsException e) {
-      throw new IOException("another process is writing " + tmp, e);
-    }
+    OwnerOnlyFiles.replace(file, out);
   }
 
   @Override
