@@ -2,7 +2,6 @@ package dev.aigateway.proxy.listener;
 
 import dev.aigateway.proxy.cluster.ClusterSpec;
 import dev.aigateway.proxy.cluster.UpstreamClient;
-import dev.aigateway.proxy.cluster.UpstreamListener;
 import dev.aigateway.proxy.extproc.ExtProcFilter;
 import dev.aigateway.proxy.extproc.ExtProcSpec;
 import dev.aigateway.proxy.extproc.Outcome;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * route cache), the upstream call or a local reply, then the response phases through {@link
  * ResponseRelay}. Runs entirely on the connection's event loop.
  */
-final class Exchange implements UpstreamListener {
+final class Exchange implements Attempts.Downstream {
 
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
@@ -286,6 +285,23 @@ final class Exchange implements UpstreamListener {
     }
     relay = newRelay();
     upstreamStartNanos = System.nanoTime();
+    if (Attempts.needed(cluster, fw)) {
+      // Priorities, retries, outlier detection or an upstream filter chain (issue 19).
+      Attempts attempts =
+          new Attempts(
+              ctx.channel().eventLoop(),
+              services,
+              cluster,
+              fw,
+              headers,
+              body,
+              headRequest,
+              name -> view.clusters().get(name),
+              this);
+      upstreamCall = attempts;
+      attempts.start();
+      return;
+    }
     upstreamCall =
         services
             .upstream()
@@ -388,6 +404,63 @@ final class Exchange implements UpstreamListener {
                     : "connection termination");
     localReply(
         503, reason.getBytes(StandardCharsets.UTF_8), "upstream_reset_before_response_started");
+  }
+
+  @Override
+  public void perTryTimeout() {
+    upstreamDone = true;
+    cancelRouteTimer();
+    if (!done) {
+      localReply(
+          504,
+          "upstream request timeout".getBytes(StandardCharsets.UTF_8),
+          "upstream_per_try_timeout");
+    }
+  }
+
+  /**
+   * A local reply from the upstream ext_proc: Envoy sends it through the downstream filter manager
+   * (UpstreamFilterManager::sendLocalReply), so the router-level ext_proc processes it like any
+   * response; it is never retried.
+   */
+  @Override
+  public void upstreamFilterReply(Outcome outcome) {
+    upstreamDone = true;
+    cancelRouteTimer();
+    if (done) {
+      return;
+    }
+    if (relay != null && relay.headersSentDownstream()) {
+      reset();
+      return;
+    }
+    HeaderList h;
+    byte[] replyBody;
+    switch (outcome) {
+      case Outcome.Immediate i -> {
+        h = i.headers();
+        h.set(":status", Integer.toString(i.status()));
+        replyBody = i.body();
+        if (replyBody.length > 0 && !h.contains("content-type")) {
+          h.add("content-type", "text/plain");
+        }
+      }
+      case Outcome.Failure f -> {
+        log.debug("upstream ext_proc failure: {} {}", f.status(), f.details());
+        h = new HeaderList();
+        h.add(":status", Integer.toString(f.status()));
+        replyBody = new byte[0];
+      }
+      case Outcome.Reply r -> throw new IllegalStateException("not a local reply");
+      case Outcome.Passthrough p -> throw new IllegalStateException("not a local reply");
+    }
+    h.set("content-length", Integer.toString(replyBody.length));
+    if (relay != null) {
+      relay.discard();
+    }
+    relay = newRelay();
+    relay.onHeaders(h, replyBody.length == 0);
+    relay.onContent(replyBody, true);
   }
 
   private void onRouteTimeout() {
