@@ -45,7 +45,12 @@ final class Exchange implements Attempts.Downstream {
   private @Nullable ScheduledFuture<?> routeTimer;
   private boolean upstreamDone;
   private boolean done;
-  private final boolean oversized;
+  private boolean oversized;
+
+  /** Started at the headers; the body is still being read (HeadersFirst). */
+  private boolean bodyPending;
+
+  private @Nullable Runnable afterBody;
   private @Nullable ScheduledFuture<?> idleTimer;
   private Duration idleTimeout = Duration.ZERO;
   private @Nullable ScheduledFuture<?> maxDurationTimer;
@@ -90,6 +95,67 @@ final class Exchange implements Attempts.Downstream {
     this.oversized = true;
   }
 
+  /**
+   * A request started at its headers, before its body has been read (issue 14 item 8): the
+   * ext_proc's request_headers phase runs at once, and the body is read only if it lets the request
+   * go on ({@link #bodyArrived} or {@link #bodyOversized} follow).
+   */
+  Exchange(
+      ChannelHandlerContext ctx,
+      ListenerView view,
+      ProxyServices services,
+      io.netty.handler.codec.http.HttpRequest headersOnly,
+      Runnable onDone,
+      boolean headersFirst) {
+    this.ctx = ctx;
+    this.view = view;
+    this.services = services;
+    this.onDone = onDone;
+    this.headers = HttpMessages.requestHeaders(headersOnly);
+    this.headRequest = headersOnly.method().name().equals("HEAD");
+    this.body = new byte[0];
+    this.oversized = false;
+    this.bodyPending = headersFirst;
+  }
+
+  /** True while the exchange waits for the rest of its request. */
+  boolean awaitingBody() {
+    return bodyPending && !done;
+  }
+
+  /** The whole body of a HeadersFirst request has arrived. */
+  void bodyArrived(byte[] bytes) {
+    bodyPending = false;
+    body = bytes;
+    Runnable next = afterBody;
+    afterBody = null;
+    if (next != null && !done) {
+      next.run();
+    }
+  }
+
+  /** The body of a HeadersFirst request is over the buffer limit (the rest is not read). */
+  void bodyOversized() {
+    bodyPending = false;
+    oversized = true;
+    Runnable next = afterBody;
+    afterBody = null;
+    if (next != null && !done) {
+      payloadTooLarge();
+    }
+  }
+
+  /** Runs {@code next} once the body is complete, reading it only now. */
+  private boolean deferUntilBody(Runnable next) {
+    if (!bodyPending) {
+      return false;
+    }
+    afterBody = next;
+    ctx.channel().config().setAutoRead(true);
+    ctx.channel().read();
+    return true;
+  }
+
   void start() {
     if (!headers.contains("x-forwarded-proto")) {
       headers.add("x-forwarded-proto", "http");
@@ -104,7 +170,9 @@ final class Exchange implements Attempts.Downstream {
     route = view.routes().match(headers);
     ExtProcSpec spec = view.listener().extProc();
     if (spec == null) {
-      routeAndForward(false);
+      if (!deferUntilBody(() -> routeAndForward(false))) {
+        routeAndForward(false);
+      }
       return;
     }
     ExtProcFilter f =
@@ -118,7 +186,7 @@ final class Exchange implements Attempts.Downstream {
     filter = f;
     f.requestHeaders(
         headers,
-        body.length == 0 && !oversized,
+        body.length == 0 && !oversized && !bodyPending,
         step -> {
           if (done) {
             return;
@@ -129,6 +197,10 @@ final class Exchange implements Attempts.Downstream {
               boolean cleared = c.clearRouteCache();
               if (oversized) {
                 payloadTooLarge();
+                return;
+              }
+              if (c.body() == null
+                  && deferUntilBody(() -> afterRequestHeaders(f, c.clearRouteCache(), null))) {
                 return;
               }
               if (c.body() != null) {
@@ -142,6 +214,22 @@ final class Exchange implements Attempts.Downstream {
             }
           }
         });
+  }
+
+  /** The request-headers answer was Continue and the body is now complete. */
+  private void afterRequestHeaders(ExtProcFilter f, boolean cleared, byte @Nullable [] replaced) {
+    if (oversized) {
+      payloadTooLarge();
+      return;
+    }
+    if (replaced != null) {
+      body = replaced;
+    }
+    if (body.length == 0 || replaced != null) {
+      routeAndForward(cleared);
+    } else {
+      requestBody(f, cleared);
+    }
   }
 
   private void requestBody(ExtProcFilter f, boolean clearedBefore) {
@@ -573,7 +661,7 @@ final class Exchange implements Attempts.Downstream {
     if (filter != null) {
       filter.finish();
     }
-    if (oversized) {
+    if (oversized || bodyPending) {
       // The rest of the body was never read: this connection cannot carry another request.
       ctx.channel().close();
     }
