@@ -56,9 +56,50 @@ final class FailoverConfigs {
       RetryPolicy retry,
       OutlierDetection outlier,
       boolean attemptExtProc) {
+    return snapshot(base, targets, retry, outlier, attemptExtProc, java.util.Map.of());
+  }
+
+  /**
+   * @param tls per target id: the PEM CA and host name of its own TLS, through
+   *     transport_socket_matches
+   */
+  static Snapshot snapshot(
+      EnvoyConfigs.Shape base,
+      List<Target> targets,
+      RetryPolicy retry,
+      OutlierDetection outlier,
+      boolean attemptExtProc,
+      java.util.Map<String, String[]> tls) {
     Snapshot s = EnvoyConfigs.snapshot(base);
     List<Cluster> clusters = new ArrayList<>(s.clusters().resources().values());
-    clusters.add(cluster(targets, outlier, attemptExtProc));
+    Cluster.Builder model = cluster(targets, outlier, attemptExtProc).toBuilder();
+    tls.forEach(
+        (id, caAndHost) ->
+            model.addTransportSocketMatches(
+                Cluster.TransportSocketMatch.newBuilder()
+                    .setName("target_" + id)
+                    .setMatch(Struct.newBuilder().putFields("target", string(id)))
+                    .setTransportSocket(
+                        io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder()
+                            .setName("envoy.transport_sockets.tls")
+                            .setTypedConfig(
+                                Any.pack(
+                                    io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                                        .UpstreamTlsContext.newBuilder()
+                                        .setSni(caAndHost[1])
+                                        .setCommonTlsContext(
+                                            io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                                                .CommonTlsContext.newBuilder()
+                                                .setValidationContext(
+                                                    io.envoyproxy.envoy.extensions.transport_sockets
+                                                        .tls.v3.CertificateValidationContext
+                                                        .newBuilder()
+                                                        .setTrustedCa(
+                                                            io.envoyproxy.envoy.config.core.v3
+                                                                .DataSource.newBuilder()
+                                                                .setInlineString(caAndHost[0]))))
+                                        .build())))));
+    clusters.add(model.build());
     RouteConfiguration rc = s.routes().resources().values().iterator().next();
     VirtualHost vh = rc.getVirtualHosts(0);
     VirtualHost.Builder next =
@@ -176,6 +217,9 @@ final class FailoverConfigs {
                   .setLoadBalancingWeight(UInt32Value.of(t.weight()))
                   .setMetadata(
                       Metadata.newBuilder()
+                          .putFilterMetadata(
+                              "envoy.transport_socket_match",
+                              Struct.newBuilder().putFields("target", string(t.id())).build())
                           .putFilterMetadata(
                               "dev.aigateway",
                               Struct.newBuilder()

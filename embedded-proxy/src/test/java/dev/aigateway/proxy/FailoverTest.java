@@ -104,6 +104,16 @@ class FailoverTest {
       OutlierDetection outlier,
       boolean attemptExtProc)
       throws Exception {
+    start(targets, retry, outlier, attemptExtProc, Map.of());
+  }
+
+  private void start(
+      List<FailoverConfigs.Target> targets,
+      RetryPolicy retry,
+      OutlierDetection outlier,
+      boolean attemptExtProc,
+      Map<String, String[]> tls)
+      throws Exception {
     xds = new XdsTestServer();
     closing.add(xds);
     ServerInterceptor metadata =
@@ -128,7 +138,7 @@ class FailoverTest {
     EnvoyConfigs.Shape shape = EnvoyConfigs.shape(extProc.port());
     xds.set(
         EnvoyConfigs.FLEET,
-        FailoverConfigs.snapshot(shape, targets, retry, outlier, attemptExtProc));
+        FailoverConfigs.snapshot(shape, targets, retry, outlier, attemptExtProc, tls));
     proxy =
         EmbeddedProxy.start(
             ProxySettings.of("127.0.0.1", xds.port(), "node-1", EnvoyConfigs.FLEET)
@@ -403,5 +413,28 @@ class FailoverTest {
     assertThat(r.headers().firstValue("x-gateway-skipped")).hasValue("quota");
     assertThat(first.received).isEmpty();
     assertThat(second.received).isEmpty();
+  }
+
+  @Test
+  void eachTargetSpeaksTheTlsItsTransportSocketMatchChose(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    TestCertificates certs = new TestCertificates(dir, "secure.test");
+    FakeUpstream secure = new FakeUpstream(certs.serverContext);
+    closing.add(secure);
+    FakeUpstream plain = upstream(200, 0);
+    start(
+        List.of(
+            new FailoverConfigs.Target("secure", secure.port(), 0, 1, "secure.test"),
+            target("plain", plain, 1)),
+        FailoverConfigs.retry("connect-failure,reset,5xx", 1, 0),
+        FailoverConfigs.outlier(100, 30_000),
+        false,
+        Map.of("secure", new String[] {certs.pem, "secure.test"}));
+    HttpResponse<String> r = post();
+    // Plaintext to the https target would fail and be retried on the plain one.
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("{\"ok\":true}");
+    assertThat(secure.received).hasSize(1);
+    assertThat(plain.received).isEmpty();
   }
 }
