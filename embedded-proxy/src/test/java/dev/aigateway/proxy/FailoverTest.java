@@ -246,6 +246,9 @@ class FailoverTest {
     return new FailoverConfigs.Target(id, u.port(), priority, 1, id + ".test:" + u.port());
   }
 
+  // router.cc/retry_state_impl.cc wouldRetryFromHeaders (5xx); previous_priorities.cc;
+  // upstream_request.cc: the upstream filter chain is built per attempt; route auto_host_rewrite;
+  // router.cc include_attempt_count_in_request; ext_proc matching_utils.cc evaluateAttributes.
   @Test
   void aFirstTargetAnswering503IsRetriedOnTheNextPriorityTranslatedAndHostRewrittenForIt()
       throws Exception {
@@ -276,6 +279,7 @@ class FailoverTest {
     assertThat(processingPoints).containsExactly("router", "attempt", "attempt");
   }
 
+  // retry_state_impl.cc: retriable-status-codes retries exactly retriable_status_codes.
   @Test
   void rateLimitedAndOverloadedAnswersMoveOnOnlyWhenTheirCodesAreRetriable() throws Exception {
     FakeUpstream limited = upstream(429, 0);
@@ -293,6 +297,7 @@ class FailoverTest {
     assertThat(ok.received.getFirst().header("x-envoy-attempt-count")).isEqualTo("3");
   }
 
+  // retry_state_impl.cc wouldRetryFromHeaders: 429 is not a 5xx.
   @Test
   void aStatusOutsideTheConditionsIsNotRetriedAndTheLastErrorReachesTheClient() throws Exception {
     FakeUpstream limited = upstream(429, 0);
@@ -307,6 +312,7 @@ class FailoverTest {
     assertThat(ok.received).isEmpty();
   }
 
+  // retry_state_impl.cc wouldRetryFromReset: connect-failure and ConnectionFailure.
   @Test
   void aConnectFailureMovesToTheNextPriority() throws Exception {
     int closed;
@@ -324,6 +330,7 @@ class FailoverTest {
     assertThat(ok.received).hasSize(1);
   }
 
+  // upstream_request.cc onPerTryTimeout; retried with 5xx or gateway-error (retry_state_impl.cc).
   @Test
   void aPerTryTimeoutMovesOnWithoutWaitingForTheSlowTarget() throws Exception {
     FakeUpstream slow = upstream(200, 3_000);
@@ -341,6 +348,7 @@ class FailoverTest {
     assertThat(millis).isLessThan(2_000);
   }
 
+  // router.cc onPerTryTimeoutCommon: 504 "upstream request timeout" when not retried.
   @Test
   void withoutRetriesLeftAPerTryTimeoutIsA504() throws Exception {
     FakeUpstream slow = upstream(200, 3_000);
@@ -354,6 +362,8 @@ class FailoverTest {
     assertThat(r.body()).isEqualTo("upstream request timeout");
   }
 
+  // outlier_detection_impl.cc consecutive_5xx, base_ejection_time; load_balancer_impl.cc
+  // recalculatePerPriorityState: an ejected level spills to the next.
   @Test
   void aFailingTargetIsEjectedAfterConsecutive5xxAndComesBackAfterItsEjectionTime()
       throws Exception {
@@ -377,6 +387,7 @@ class FailoverTest {
     assertThat(failing.received).as("back after base_ejection_time").hasSize(3);
   }
 
+  // endpoint_components.proto load_balancing_weight: weighted round robin within a level.
   @Test
   void trafficSplitsByWeightWithinALevel() throws Exception {
     FakeUpstream heavy = upstream(200, 0);
@@ -395,6 +406,8 @@ class FailoverTest {
     assertThat(share).isBetween(0.62, 0.88);
   }
 
+  // upstream_request.cc UpstreamFilterManager::sendLocalReply: "Local replies will not be seen
+  // by upstream filters", they go to the downstream filter manager; the router does not retry.
   @Test
   void aLocalReplyFromTheAttemptExtProcEndsTheRequestWithoutCallingAProviderOrRetrying()
       throws Exception {
@@ -415,6 +428,8 @@ class FailoverTest {
     assertThat(second.received).isEmpty();
   }
 
+  // cluster.proto transport_socket_matches: first entry whose match is a subset of the endpoint's
+  // envoy.transport_socket_match metadata; others use the cluster's transport socket.
   @Test
   void eachTargetSpeaksTheTlsItsTransportSocketMatchChose(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {

@@ -116,4 +116,33 @@ class UpstreamFailoverTest {
         .isInstanceOf(InvalidResourceException.class)
         .hasMessageContaining("upstream_codec");
   }
+
+  // A retry condition the proxy does not implement is refused, not silently ignored.
+  @Test
+  void anUnsupportedRetryConditionIsRefused() {
+    assertThatThrownBy(
+            () ->
+                RetryPolicies.of(
+                    io.envoyproxy.envoy.config.route.v3.RetryPolicy.newBuilder()
+                        .setRetryOn("5xx,retriable-4xx")
+                        .build(),
+                    "route r"))
+        .isInstanceOf(InvalidResourceException.class)
+        .hasMessageContaining("retriable-4xx");
+  }
+
+  // route_components.proto RetryPolicy defaults: one retry, 25 ms base, max 10 x base.
+  @Test
+  void retryPolicyDefaultsAreEnvoys() throws Exception {
+    var p =
+        RetryPolicies.of(
+            io.envoyproxy.envoy.config.route.v3.RetryPolicy.newBuilder().setRetryOn("5xx").build(),
+            "route r");
+    assertThat(p.numRetries()).isEqualTo(1);
+    assertThat(p.baseInterval()).isEqualTo(java.time.Duration.ofMillis(25));
+    assertThat(p.maxInterval()).isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(p.retriesStatus(503)).isTrue();
+    assertThat(p.retriesStatus(429)).isFalse();
+    assertThat(p.retriesPerTryTimeout()).isTrue();
+  }
 }
