@@ -3,26 +3,20 @@ package dev.aigateway.controlplane.xds;
 import static dev.aigateway.controlplane.xds.ClusterFactory.seconds;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.BoolValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
-import io.envoyproxy.envoy.config.common.mutation_rules.v3.HeaderMutationRules;
-import io.envoyproxy.envoy.config.core.v3.Address;
-import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
-import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
 import io.envoyproxy.envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
@@ -133,12 +127,7 @@ final class ModelClusterFactory {
     return LbEndpoint.newBuilder()
         .setEndpoint(
             Endpoint.newBuilder()
-                .setAddress(
-                    Address.newBuilder()
-                        .setSocketAddress(
-                            SocketAddress.newBuilder()
-                                .setAddress(r.endpoint().host())
-                                .setPortValue(r.endpoint().port())))
+                .setAddress(ClusterFactory.address(r.endpoint().host(), r.endpoint().port()))
                 // auto_host_rewrite sends this as the host header: with a non-default port, as
                 // the SigV4 signature covers it.
                 .setHostname(r.endpoint().hostHeader()))
@@ -171,31 +160,17 @@ final class ModelClusterFactory {
    * gRPC initial metadata, with the chosen endpoint's metadata as request attributes.
    */
   static ExternalProcessor attemptExtProc() {
+    // The router-level filter's settings (processing mode, timeouts, fail closed, allow_envoy to
+    // remove x-envoy-attempt-count), told apart by initial metadata, plus the endpoint attributes.
+    ExternalProcessor routerLevel = ListenerFactory.extProc();
     ExternalProcessor.Builder ext =
-        ExternalProcessor.newBuilder()
+        routerLevel.toBuilder()
             .setGrpcService(
-                GrpcService.newBuilder()
-                    .setEnvoyGrpc(
-                        GrpcService.EnvoyGrpc.newBuilder()
-                            .setClusterName(XdsNames.EXT_PROC_CLUSTER))
+                routerLevel.getGrpcService().toBuilder()
                     .addInitialMetadata(
                         HeaderValue.newBuilder()
                             .setKey(XdsNames.PROCESSING_POINT_METADATA)
-                            .setValue(XdsNames.ATTEMPT_PROCESSING_POINT)))
-            .setFailureModeAllow(false)
-            .setProcessingMode(
-                ProcessingMode.newBuilder()
-                    .setRequestHeaderMode(ProcessingMode.HeaderSendMode.SEND)
-                    // The router replays its buffered body to each attempt's filter chain.
-                    .setRequestBodyMode(ProcessingMode.BodySendMode.BUFFERED)
-                    .setRequestTrailerMode(ProcessingMode.HeaderSendMode.SKIP)
-                    .setResponseHeaderMode(ProcessingMode.HeaderSendMode.SEND)
-                    .setResponseBodyMode(ProcessingMode.BodySendMode.BUFFERED)
-                    .setResponseTrailerMode(ProcessingMode.HeaderSendMode.SKIP))
-            .setAllowModeOverride(true)
-            .setMessageTimeout(seconds(30))
-            // x-envoy-attempt-count must not reach providers (mutation_rules.proto: allow_envoy).
-            .setMutationRules(HeaderMutationRules.newBuilder().setAllowEnvoy(BoolValue.of(true)));
+                            .setValue(XdsNames.ATTEMPT_PROCESSING_POINT)));
     ENDPOINT_KEYS.forEach(k -> ext.addRequestAttributes(XdsNames.endpointAttribute(k)));
     return ext.build();
   }
