@@ -173,6 +173,7 @@ final class FailoverConfigs {
             "xds.upstream_host_metadata.filter_metadata['dev.aigateway']['target']")
         .addRequestAttributes(
             "xds.upstream_host_metadata.filter_metadata['dev.aigateway']['upstream_model']")
+        .setAllowModeOverride(true)
         .setMessageTimeout(EnvoyConfigs.millis(30_000))
         .build();
   }

@@ -153,6 +153,30 @@ class FailoverTest {
    * answer locally for {@link #skipTarget}.
    */
   private void process(ProcessingRequest req, StreamObserver<ProcessingResponse> out) {
+    if (req.hasResponseHeaders()
+        && req.getResponseHeaders().getHeaders().getHeadersList().stream()
+            .anyMatch(
+                h ->
+                    h.getKey().equals("content-type")
+                        && h.getRawValue().toStringUtf8().startsWith("text/event-stream"))) {
+      // Both processing points stream an SSE response (mode_override), as the gateway does.
+      out.onNext(
+          ProcessingResponse.newBuilder()
+              .setResponseHeaders(
+                  HeadersResponse.newBuilder()
+                      .setResponse(
+                          CommonResponse.newBuilder()
+                              .setHeaderMutation(
+                                  HeaderMutation.newBuilder().addRemoveHeaders("content-length"))))
+              .setModeOverride(
+                  io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode
+                      .newBuilder()
+                      .setResponseBodyMode(
+                          io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode
+                              .BodySendMode.STREAMED))
+              .build());
+      return;
+    }
     if (req.hasRequestHeaders() && req.getAttributesCount() > 0) {
       var attrs = req.getAttributesOrThrow("envoy.filters.http.ext_proc").getFieldsMap();
       String target = attrs.get(TARGET_ATTRIBUTE).getStringValue();
@@ -451,5 +475,62 @@ class FailoverTest {
     assertThat(r.body()).isEqualTo("{\"ok\":true}");
     assertThat(secure.received).hasSize(1);
     assertThat(plain.received).isEmpty();
+  }
+
+  // The retry decision is made at the (processed) response headers; a stream that then starts
+  // goes out chunk by chunk through both processing points (ext_proc.cc STREAMED after
+  // mode_override).
+  @Test
+  void aStreamedCompletionIsServedByTheSecondTargetChunkByChunk() throws Exception {
+    FakeUpstream first = upstream(503, 0);
+    FakeUpstream second = new FakeUpstream();
+    closing.add(second);
+    java.util.concurrent.CountDownLatch clientGotFirst = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean streamed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    second.handler =
+        ex -> {
+          ex.getResponseHeaders().set("content-type", "text/event-stream");
+          ex.sendResponseHeaders(200, 0);
+          var os = ex.getResponseBody();
+          os.write("data: {\"n\":1}\n\n".getBytes(StandardCharsets.UTF_8));
+          os.flush();
+          try {
+            streamed.set(clientGotFirst.await(10, java.util.concurrent.TimeUnit.SECONDS));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          os.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        };
+    start(
+        List.of(target("primary", first, 0), target("fallback", second, 1)),
+        FailoverConfigs.retry("5xx", 1, 0),
+        FailoverConfigs.outlier(100, 30_000),
+        true);
+
+    HttpResponse<java.io.InputStream> r =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}"))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    List<String> lines = new ArrayList<>();
+    try (var reader =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (!line.isEmpty()) {
+          lines.add(line);
+          clientGotFirst.countDown();
+        }
+      }
+    }
+    assertThat(lines).containsExactly("data: {\"n\":1}", "data: [DONE]");
+    assertThat(streamed).as("the first chunk reached the client before the stream ended").isTrue();
+    assertThat(first.received).hasSize(1);
+    assertThat(second.received).hasSize(1);
   }
 }
