@@ -31,16 +31,19 @@ public final class Database implements AutoCloseable {
   private final DSLContext dsl;
   private final String jdbcUrl;
   private final Properties credentials;
+  private final boolean deferred;
 
   private Database(
       @Nullable EmbeddedPostgresServer embedded,
       HikariDataSource pool,
       String jdbcUrl,
-      Properties credentials) {
+      Properties credentials,
+      boolean deferred) {
     this.embedded = embedded;
     this.pool = pool;
     this.jdbcUrl = jdbcUrl;
     this.credentials = credentials;
+    this.deferred = deferred;
     this.dsl = DSL.using(pool, SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
   }
 
@@ -62,12 +65,7 @@ public final class Database implements AutoCloseable {
       url = embedded.jdbcUrl(EMBEDDED_DATABASE);
     } else {
       url = settings.jdbcUrl();
-      if (settings.user() != null) {
-        credentials.setProperty("user", settings.user());
-      }
-      if (settings.password() != null) {
-        credentials.setProperty("password", settings.password());
-      }
+      credentials = externalCredentials(settings);
     }
     try {
       Database database = connect(embedded, url, credentials, settings.maxPoolSize());
@@ -82,6 +80,57 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * An external database that may be down right now: the pool is created without connecting and
+   * opens connections once the server answers; nothing is migrated ({@link #migrate} does that once
+   * {@link #probe} succeeds). For a process that starts from its last good state on disk.
+   */
+  public static Database connectWhenReachable(DatabaseSettings settings) {
+    if (settings.embedded()) {
+      throw new IllegalArgumentException("connectWhenReachable needs an external database URL");
+    }
+    return connect(
+        null,
+        settings.jdbcUrl(),
+        externalCredentials(settings),
+        PoolLimits.admin(settings.maxPoolSize()),
+        true);
+  }
+
+  private static Properties externalCredentials(DatabaseSettings settings) {
+    Properties credentials = new Properties();
+    if (settings.user() != null) {
+      credentials.setProperty("user", settings.user());
+    }
+    if (settings.password() != null) {
+      credentials.setProperty("password", settings.password());
+    }
+    return credentials;
+  }
+
+  /** Migrates the schema to the latest version (what {@link #start} does before returning). */
+  public void migrate() {
+    Migrations.migrate(unpooledDataSource());
+  }
+
+  /**
+   * True when a new connection outside the pool opens and answers within about two seconds: unlike
+   * {@link #isReachable}, a pool whose connections are all busy does not count as a database that
+   * is down.
+   */
+  public boolean probe() {
+    Properties p = new Properties();
+    p.putAll(credentials);
+    p.setProperty("connectTimeout", "2");
+    p.setProperty("socketTimeout", "2");
+    p.setProperty("loginTimeout", "2");
+    try (Connection connection = DriverManager.getConnection(jdbcUrl, p)) {
+      return connection.isValid(1);
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Wraps an already running server (tests) without starting or migrating anything. */
   public static Database connect(String jdbcUrl, Properties credentials, int maxPoolSize) {
     return connect(null, jdbcUrl, credentials, maxPoolSize);
@@ -92,14 +141,15 @@ public final class Database implements AutoCloseable {
       String jdbcUrl,
       Properties credentials,
       int maxPoolSize) {
-    return connect(embedded, jdbcUrl, credentials, PoolLimits.admin(maxPoolSize));
+    return connect(embedded, jdbcUrl, credentials, PoolLimits.admin(maxPoolSize), false);
   }
 
   private static Database connect(
       @Nullable EmbeddedPostgresServer embedded,
       String jdbcUrl,
       Properties credentials,
-      PoolLimits limits) {
+      PoolLimits limits,
+      boolean deferred) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(limits.name());
     config.setJdbcUrl(jdbcUrl);
@@ -110,9 +160,11 @@ public final class Database implements AutoCloseable {
     config.setMinimumIdle(Math.min(2, limits.maxSize()));
     config.setConnectionTimeout(5_000);
     config.setValidationTimeout(1_000);
-    config.setInitializationFailTimeout(10_000);
+    // Deferred: -1 creates the pool without a first connection (a database that is down is not an
+    // error yet); otherwise the first connection must open within 10 s.
+    config.setInitializationFailTimeout(deferred ? -1 : 10_000);
     try {
-      return new Database(embedded, new HikariDataSource(config), jdbcUrl, credentials);
+      return new Database(embedded, new HikariDataSource(config), jdbcUrl, credentials, deferred);
     } catch (RuntimeException e) {
       throw new DatabaseUnavailableException(
           "cannot connect to the database at "
@@ -152,7 +204,7 @@ public final class Database implements AutoCloseable {
    * caller closes it (before this one); it never stops the embedded server.
    */
   public Database newPool(PoolLimits limits) {
-    return connect(null, jdbcUrl, credentials, limits);
+    return connect(null, jdbcUrl, credentials, limits, deferred);
   }
 
   /** Plain connections with this database's credentials and none of the pool's timeouts. */
