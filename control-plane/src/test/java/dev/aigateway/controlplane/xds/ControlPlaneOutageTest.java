@@ -134,8 +134,7 @@ class ControlPlaneOutageTest {
         && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    assertThat(((LastGood.Loaded) lastGoodFile(dataDir).load()).state().revision())
-        .isEqualTo(next);
+    assertThat(((LastGood.Loaded) lastGoodFile(dataDir).load()).state().revision()).isEqualTo(next);
   }
 
   private void startPostgres(Path data) throws Exception {
