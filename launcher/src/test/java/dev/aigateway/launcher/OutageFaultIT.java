@@ -54,7 +54,7 @@ class OutageFaultIT {
 
   @BeforeEach
   void startDatabaseAndUpstream() throws Exception {
-    pg = ExternalPostgres.start(tmp.resolve("pg"));
+    pg = ExternalPostgres.start();
     cleanup.add(pg);
     upstream = FakeProvider.start(0, Duration.ofMillis(5));
     cleanup.add(upstream);
