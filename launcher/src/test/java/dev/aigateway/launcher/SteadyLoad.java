@@ -21,7 +21,10 @@ import org.jspecify.annotations.Nullable;
  * refusal, not be retried away by an SDK.
  */
 final class SteadyLoad implements AutoCloseable {
-  /** One request as the client saw it; status 0 when no HTTP response came back. */
+  /**
+   * One request as the client saw it: the {@code x-request-id} the gateway answered with (the id
+   * the ledger records), else the one the client sent; status 0 when no HTTP response came back.
+   */
   record Outcome(String requestId, long sentNanos, int status, @Nullable String error) {
     boolean served() {
       return status == 200;
@@ -74,7 +77,11 @@ final class SteadyLoad implements AutoCloseable {
             .handle(
                 (response, error) ->
                     response != null
-                        ? new Outcome(id, sent, response.statusCode(), null)
+                        ? new Outcome(
+                            response.headers().firstValue("x-request-id").orElse(id),
+                            sent,
+                            response.statusCode(),
+                            null)
                         : new Outcome(id, sent, 0, String.valueOf(error))));
   }
 

@@ -321,7 +321,7 @@ final class Exchange implements UpstreamListener {
 
         @Override
         public void beforeDownstreamHeaders(HeaderList h) {
-          view.listener().downstream().mutateResponse(h);
+          view.listener().downstream().mutateResponse(h, headers.get("x-request-id"));
         }
 
         @Override
