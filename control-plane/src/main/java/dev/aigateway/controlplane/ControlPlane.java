@@ -96,7 +96,7 @@ public final class ControlPlane implements AutoCloseable {
     AtomicBoolean started = new AtomicBoolean();
     DatabaseMonitor monitor =
         new DatabaseMonitor(
-                database::probe, Duration.ofSeconds(1), Clock.systemUTC(), lastGood == null)
+                database::probeFailure, Duration.ofSeconds(1), Clock.systemUTC(), lastGood == null)
             .start();
     LastGoodXdsFile file =
         dataDir == null ? null : new LastGoodXdsFile(dataDir, cipher, Clock.systemUTC());

@@ -119,15 +119,23 @@ public final class Database implements AutoCloseable {
    * is down.
    */
   public boolean probe() {
+    return probeFailure() == null;
+  }
+
+  /**
+   * Why {@link #probe} fails (the driver's message: refused, timed out, authentication failed;
+   * never the password), or null when the database answers.
+   */
+  public @Nullable String probeFailure() {
     Properties p = new Properties();
     p.putAll(credentials);
     p.setProperty("connectTimeout", "2");
     p.setProperty("socketTimeout", "2");
     p.setProperty("loginTimeout", "2");
     try (Connection connection = DriverManager.getConnection(jdbcUrl, p)) {
-      return connection.isValid(1);
+      return connection.isValid(1) ? null : "the connection did not answer";
     } catch (SQLException | RuntimeException e) {
-      return false;
+      return rootMessage(e);
     }
   }
 

@@ -36,17 +36,22 @@ record ControlPlaneDatabase(Database database, LastGood.@Nullable Loaded lastGoo
     }
     Database db = Database.connectWhenReachable(settings);
     try {
-      if (db.probe() && migrated(db)) {
+      String failure = db.probeFailure();
+      if (failure == null && migrated(db)) {
         return new ControlPlaneDatabase(db, null);
+      }
+      if (failure == null) {
+        failure = "it went away during the migration";
       }
       LastGood found = new LastGoodXdsFile(settings.dataDir(), cipher, Clock.systemUTC()).load();
       String where = Redaction.jdbcUrl(settings.jdbcUrl());
       switch (found) {
         case LastGood.Loaded loaded -> {
           log.warn(
-              "the database at {} is unreachable; serving the last good Envoy config (revision {},"
-                  + " saved {}) and connecting in the background",
+              "the database at {} is unreachable ({}); serving the last good Envoy config"
+                  + " (revision {}, saved {}) and connecting in the background",
               where,
+              failure,
               loaded.state().revision(),
               loaded.savedAt());
           return new ControlPlaneDatabase(db, loaded);
@@ -59,10 +64,11 @@ record ControlPlaneDatabase(Database database, LastGood.@Nullable Loaded lastGoo
         }
         case LastGood.Unusable unusable -> {
           log.error(
-              "the last good xDS state {} {}; not using it: waiting for the database at {}",
+              "the last good xDS state {} {}; not using it: waiting for the database at {} ({})",
               unusable.file(),
               unusable.reason(),
-              where);
+              where,
+              failure);
           while (!(db.probe() && migrated(db))) {
             Thread.sleep(WAIT);
           }

@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ public final class DatabaseMonitor implements AutoCloseable {
   /** A snapshot of what the monitor knows. */
   public record Status(boolean reachable, Instant since) {}
 
-  private final BooleanSupplier probe;
+  private final Supplier<@Nullable String> probe;
   private final Duration interval;
   private final Clock clock;
   private final Thread thread;
@@ -28,11 +29,15 @@ public final class DatabaseMonitor implements AutoCloseable {
   private volatile boolean running = true;
 
   /**
-   * @param probe answers whether the database is reachable; it must bound its own waiting
+   * @param probe null when the database answers, else why not (for the log); it must bound its own
+   *     waiting
    * @param initiallyReachable what to report before the first probe has answered
    */
   public DatabaseMonitor(
-      BooleanSupplier probe, Duration interval, Clock clock, boolean initiallyReachable) {
+      Supplier<@Nullable String> probe,
+      Duration interval,
+      Clock clock,
+      boolean initiallyReachable) {
     this.probe = requireNonNull(probe, "probe");
     this.interval = requireNonNull(interval, "interval");
     this.clock = requireNonNull(clock, "clock");
@@ -58,19 +63,20 @@ public final class DatabaseMonitor implements AutoCloseable {
 
   /** Probes once now (from the calling thread) and records the result. */
   public boolean check() {
-    boolean now;
+    String failure;
     try {
-      now = probe.getAsBoolean();
+      failure = probe.get();
     } catch (RuntimeException e) {
-      now = false;
+      failure = DatabaseFailures.rootMessage(e);
     }
+    boolean now = failure == null;
     Status before = status;
     if (now != before.reachable()) {
       status = new Status(now, clock.instant());
       if (now) {
         log.info("the database is reachable again");
       } else {
-        log.warn("the database is unreachable; serving from memory and retrying");
+        log.warn("the database is unreachable ({}); serving from memory and retrying", failure);
       }
     }
     return now;
