@@ -211,11 +211,6 @@ public final class ControlPlane implements AutoCloseable {
     return startupNotes;
   }
 
-  /** Where the Envoy config being served came from. */
-  public ConfigSource configSource() {
-    return xds.source();
-  }
-
   @Override
   public void close() {
     if (recovery != null) {
