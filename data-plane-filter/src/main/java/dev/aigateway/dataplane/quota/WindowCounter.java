@@ -1,8 +1,8 @@
 package dev.aigateway.dataplane.quota;
 
+import dev.aigateway.dataplane.quota.CounterStore.Total;
 import dev.aigateway.dataplane.usage.Saturating;
-import dev.aigateway.db.usage.CounterKey;
-import dev.aigateway.db.usage.QuotaCounterRepository.Total;
+import dev.aigateway.vocabulary.quota.CounterKey;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 

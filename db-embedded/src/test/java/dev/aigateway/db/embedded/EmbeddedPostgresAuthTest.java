@@ -1,8 +1,10 @@
-package dev.aigateway.db;
+package dev.aigateway.db.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.aigateway.db.Database;
+import dev.aigateway.db.DatabaseSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,8 @@
-package dev.aigateway.dataplane.credential;
+package dev.aigateway.dataplane.store.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.dataplane.credential.CredentialStatusSink;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.provider.CredentialStatus;
 import java.util.UUID;
@@ -12,12 +13,12 @@ import org.slf4j.LoggerFactory;
  * Reports credential failures to {@code provider_credential_status}, which the admin API shows on
  * the provider. Writes happen off the request's thread: a request never waits on the database.
  */
-public final class CredentialStatusRepository implements CredentialStatusSink {
-  private static final Logger log = LoggerFactory.getLogger(CredentialStatusRepository.class);
+public final class PostgresCredentialStatus implements CredentialStatusSink {
+  private static final Logger log = LoggerFactory.getLogger(PostgresCredentialStatus.class);
 
   private final Database database;
 
-  public CredentialStatusRepository(Database database) {
+  public PostgresCredentialStatus(Database database) {
     this.database = requireNonNull(database, "database");
   }
 

@@ -1,4 +1,4 @@
-package dev.aigateway.db.usage;
+package dev.aigateway.vocabulary.quota;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,7 +1,9 @@
-package dev.aigateway.db;
+package dev.aigateway.db.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aigateway.db.Database;
+import dev.aigateway.db.DatabaseSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package dev.aigateway.db.usage;
+package dev.aigateway.vocabulary.quota;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -33,6 +33,11 @@ public enum QuotaWindow {
   /** The stored name. */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Every stored name, in declaration order (what the admin API accepts). */
+  public static java.util.List<String> wireNames() {
+    return java.util.Arrays.stream(values()).map(QuotaWindow::wireName).toList();
   }
 
   /** The start of the window that contains {@code t}. */

@@ -1,25 +1,37 @@
-package dev.aigateway.dataplane.config;
+package dev.aigateway.dataplane.store.postgres;
 
 import static dev.aigateway.db.jooq.Tables.API_KEYS;
 import static dev.aigateway.db.jooq.Tables.MODELS;
 import static dev.aigateway.db.jooq.Tables.MODEL_TARGETS;
 import static dev.aigateway.db.jooq.Tables.PROVIDERS;
 import static dev.aigateway.db.jooq.Tables.PROVIDER_CREDENTIALS;
+import static dev.aigateway.db.jooq.Tables.QUOTAS;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aigateway.dataplane.config.ClientKey;
+import dev.aigateway.dataplane.config.ConfigSnapshot;
+import dev.aigateway.dataplane.config.ModelConfig;
+import dev.aigateway.dataplane.config.ModelTarget;
+import dev.aigateway.dataplane.config.ProviderConfig;
+import dev.aigateway.dataplane.config.UpstreamCredential;
+import dev.aigateway.dataplane.quota.Prices;
+import dev.aigateway.dataplane.quota.QuotaConfig;
+import dev.aigateway.dataplane.quota.QuotaRule;
 import dev.aigateway.db.change.ConfigRevisions;
 import dev.aigateway.db.secret.SecretCipher;
 import dev.aigateway.db.secret.SecretException;
+import dev.aigateway.vocabulary.key.KeyHash;
 import dev.aigateway.vocabulary.provider.CredentialKind;
 import dev.aigateway.vocabulary.provider.ProviderSchema;
+import dev.aigateway.vocabulary.quota.QuotaMetric;
+import dev.aigateway.vocabulary.quota.QuotaWindow;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,19 +43,22 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads one consistent {@link ConfigSnapshot} from the configuration tables. */
-public final class ConfigLoader {
-  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+/**
+ * Reads one consistent {@link ConfigSnapshot} from the configuration tables (keys, models,
+ * providers with their decrypted credentials, quotas and prices) through the jOOQ records.
+ */
+final class ConfigReader {
+  private static final Logger log = LoggerFactory.getLogger(ConfigReader.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SecretCipher cipher;
 
-  public ConfigLoader(SecretCipher cipher) {
+  ConfigReader(SecretCipher cipher) {
     this.cipher = requireNonNull(cipher, "cipher");
   }
 
   /** Loads everything in one repeatable-read transaction so the snapshot is consistent. */
-  public ConfigSnapshot load(DSLContext dsl) {
+  ConfigSnapshot load(DSLContext dsl) {
     return dsl.transactionResult(
         tx -> {
           DSLContext db = tx.dsl();
@@ -76,7 +91,12 @@ public final class ConfigLoader {
             }
           }
           Map<String, ModelConfig> models = new LinkedHashMap<>();
+          Map<String, Prices> prices = new HashMap<>();
           for (var m : db.selectFrom(MODELS).orderBy(MODELS.NAME).fetch()) {
+            prices.put(
+                m.getName(),
+                new Prices(
+                    m.getInputPerMillion(), m.getOutputPerMillion(), m.getCachedInputPerMillion()));
             models.put(
                 m.getName(),
                 ModelConfig.of(
@@ -86,10 +106,9 @@ public final class ConfigLoader {
                     targets.getOrDefault(m.getId(), List.of())));
           }
           Map<String, ClientKey> keys = new HashMap<>();
-          HexFormat hex = HexFormat.of();
           for (var k : db.selectFrom(API_KEYS).fetch()) {
             keys.put(
-                hex.formatHex(k.getKeyHash()),
+                KeyHash.hex(k.getKeyHash()),
                 new ClientKey(
                     k.getId(),
                     k.getName(),
@@ -101,8 +120,31 @@ public final class ConfigLoader {
           }
           Map<String, ProviderConfig> byName = new HashMap<>();
           providers.values().forEach(p -> byName.put(p.name(), p));
-          return new ConfigSnapshot(revision, byName, models, keys);
+          return new ConfigSnapshot(
+              revision, byName, models, keys, new QuotaConfig(revision, quotas(db), prices));
         });
+  }
+
+  private static List<QuotaRule> quotas(DSLContext db) {
+    List<QuotaRule> rules = new ArrayList<>();
+    for (var q : db.selectFrom(QUOTAS).fetch()) {
+      try {
+        QuotaMetric metric = QuotaMetric.of(q.getMetric());
+        rules.add(
+            new QuotaRule(
+                q.getId(),
+                QuotaRule.Scope.of(q.getScope()),
+                q.getScopeId(),
+                q.getModel(),
+                metric,
+                QuotaWindow.of(q.getTimeWindow()),
+                metric.toUnits(q.getLimitValue())));
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        // The admin API validates quotas; a bad row must not disable every other quota.
+        log.error("ignoring invalid quota {}: {}", q.getId(), e.getMessage());
+      }
+    }
+    return rules;
   }
 
   private Map<UUID, List<UpstreamCredential>> loadCredentials(DSLContext db) {

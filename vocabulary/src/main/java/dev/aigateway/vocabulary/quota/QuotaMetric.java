@@ -1,4 +1,4 @@
-package dev.aigateway.db.usage;
+package dev.aigateway.vocabulary.quota;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -28,6 +28,16 @@ public enum QuotaMetric {
                   + name
                   + " (expected: input_tokens, output_tokens, total_tokens or cost_usd)");
     };
+  }
+
+  /** The stored and API name ({@code input_tokens}, ..., {@code cost_usd}). */
+  public String wireName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Every stored name, in declaration order (what the admin API accepts). */
+  public static java.util.List<String> wireNames() {
+    return java.util.Arrays.stream(values()).map(QuotaMetric::wireName).toList();
   }
 
   public boolean isTokens() {

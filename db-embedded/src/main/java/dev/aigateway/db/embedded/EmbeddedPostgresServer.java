@@ -1,5 +1,7 @@
-package dev.aigateway.db;
+package dev.aigateway.db.embedded;
 
+import dev.aigateway.db.Database;
+import dev.aigateway.db.LocalPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +23,15 @@ import org.slf4j.LoggerFactory;
  * a {@code postmaster.pid} behind; {@link #start} stops such a leftover server before starting, so
  * a restart never needs manual cleanup.
  */
-public final class EmbeddedPostgresServer implements AutoCloseable {
+public final class EmbeddedPostgresServer implements LocalPostgres {
+
+  /** What {@link Database#start} finds with {@link java.util.ServiceLoader}. */
+  public static final class Starter implements LocalPostgres.Starter {
+    @Override
+    public LocalPostgres start(Path dataDirectory) {
+      return EmbeddedPostgresServer.start(dataDirectory);
+    }
+  }
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
   private static final Duration LEFTOVER_STOP_TIMEOUT = Duration.ofSeconds(20);
@@ -79,16 +89,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /** The {@code postgres} role's password; never logged or printed. */
+  @Override
   public String password() {
     return password;
   }
 
   /** A JDBC URL for {@code database} as the superuser {@code postgres} (without the password). */
+  @Override
   public String jdbcUrl(String database) {
     return postgres.getJdbcUrl("postgres", database);
   }
 
   /** A plain (unpooled) data source for the {@code postgres} database. */
+  @Override
   public DataSource adminDataSource() {
     return postgres.getPostgresDatabase();
   }

@@ -1,4 +1,4 @@
-package dev.aigateway.db;
+package dev.aigateway.db.embedded;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
