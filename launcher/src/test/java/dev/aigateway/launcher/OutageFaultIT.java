@@ -432,6 +432,15 @@ class OutageFaultIT {
       System.out.println(name + ": statuses " + statuses + "; ledger sample " + ledgerSample());
       assertThat(served).as("requests served").isNotEmpty();
       assertThat(refusedOutsideRestart).as(name + ": refused outside the restart").isEmpty();
+      // Without the id the gateway recorded there is nothing to join on (the ledger keeps the id
+      // Envoy generated, not the client's).
+      assertThat(served.stream().filter(o -> !o.idFromGateway()).count())
+          .as(
+              name
+                  + ": served responses without the x-request-id the ledger records"
+                  + " (always_set_request_id_in_response hands back the request's id only if it"
+                  + " is still on the request when the response starts)")
+          .isZero();
       assertThat(missing).as(name + ": served but not in the ledger").isEmpty();
       assertThat(duplicated).as(name + ": ledger records counted twice").isEmpty();
       assertThat(ledgerForServed).isEqualTo(served.size());

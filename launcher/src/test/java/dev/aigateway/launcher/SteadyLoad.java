@@ -25,7 +25,8 @@ final class SteadyLoad implements AutoCloseable {
    * One request as the client saw it: the {@code x-request-id} the gateway answered with (the id
    * the ledger records), else the one the client sent; status 0 when no HTTP response came back.
    */
-  record Outcome(String requestId, long sentNanos, int status, @Nullable String error) {
+  record Outcome(
+      String requestId, boolean idFromGateway, long sentNanos, int status, @Nullable String error) {
     boolean served() {
       return status == 200;
     }
@@ -79,10 +80,11 @@ final class SteadyLoad implements AutoCloseable {
                     response != null
                         ? new Outcome(
                             response.headers().firstValue("x-request-id").orElse(id),
+                            response.headers().firstValue("x-request-id").isPresent(),
                             sent,
                             response.statusCode(),
                             null)
-                        : new Outcome(id, sent, 0, String.valueOf(error))));
+                        : new Outcome(id, false, sent, 0, String.valueOf(error))));
   }
 
   /** Stops sending, waits for the calls in flight, and returns every outcome in sending order. */
