@@ -33,11 +33,12 @@ import org.slf4j.LoggerFactory;
  * Writes one ledger row per request without ever blocking the caller: records are queued and a
  * writer thread inserts them in batches. When the database cannot take a batch it is appended to
  * the spool under {@code <dataDir>/spool/}, and the spool is replayed (idempotently) once the
- * database is back; a full queue also spills to the spool rather than dropping. A record the
- * database refuses for its content is found by splitting the batch and quarantined in the dead
- * letter file, so it never holds back the others. Requests refused before their key was known are
- * only counted ({@code gateway.requests.unattributed}): anyone can send those, one row each would
- * let them fill the ledger.
+ * database is back; a full queue also spills to the spool rather than dropping, on a thread of its
+ * own (the callers are gRPC event loops, which must never wait for an fsync). A record the database
+ * refuses for its content is found by splitting the batch and quarantined in the dead letter file,
+ * so it never holds back the others. Requests refused before their key was known are only counted
+ * ({@code gateway.requests.unattributed}): anyone can send those, one row each would let them fill
+ * the ledger.
  */
 public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LedgerRecorder.class);
@@ -51,7 +52,12 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
   private final @Nullable MeterRegistry registry;
   private final @Nullable Counter dropped;
   private final BlockingQueue<LedgerEntry> queue;
+
+  /** Records the full queue could not take, on their way to the spool (the spill thread's). */
+  private final BlockingQueue<LedgerEntry> overflow;
+
   private final Thread writer;
+  private final Thread spiller;
   private volatile boolean running = true;
   private long lastFailureNanos;
   private boolean failing;
@@ -65,13 +71,33 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
       LedgerSettings settings,
       Clock clock,
       @Nullable MeterRegistry registry) {
+    this(
+        sink,
+        prices,
+        dataDir,
+        settings,
+        clock,
+        registry,
+        new Spool(dataDir.resolve("spool"), settings.maxSpoolBytes()));
+  }
+
+  /** With a given spool (tests watch which thread writes it). */
+  LedgerRecorder(
+      LedgerSink sink,
+      Supplier<QuotaConfig> prices,
+      Path dataDir,
+      LedgerSettings settings,
+      Clock clock,
+      @Nullable MeterRegistry registry,
+      Spool spool) {
     this.sink = requireNonNull(sink, "sink");
     this.prices = requireNonNull(prices, "prices");
     this.settings = requireNonNull(settings, "settings");
     this.clock = requireNonNull(clock, "clock");
-    this.spool = new Spool(dataDir.resolve("spool"), settings.maxSpoolBytes());
+    this.spool = requireNonNull(spool, "spool");
     this.deadLetter = new DeadLetter(dataDir.resolve("spool"), clock, settings.maxSpoolBytes());
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.overflow = new ArrayBlockingQueue<>(settings.maxBatch());
     this.registry = registry;
     if (registry != null) {
       Gauge.builder("gateway.usage.spool.depth", spool, Spool::depth)
@@ -101,6 +127,8 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
     }
     this.writer = Thread.ofPlatform().name("usage-ledger-writer").daemon().unstarted(this::run);
     writer.start();
+    this.spiller = Thread.ofPlatform().name("usage-spool-spill").daemon().unstarted(this::spill);
+    spiller.start();
   }
 
   @Override
@@ -110,11 +138,36 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
       return;
     }
     LedgerEntry entry = toEntry(r);
-    if (queue.offer(entry)) {
+    if (queue.offer(entry) || overflow.offer(entry)) {
       return;
     }
-    // Overloaded writer: rather than drop, write this one record to disk on the caller's thread.
+    // Both full: the spill thread cannot fsync as fast as records arrive (it writes up to maxBatch
+    // per fsync). Only then does the caller write, which slows it to the disk's pace instead of
+    // dropping usage.
     spoolOrDrop(List.of(entry));
+  }
+
+  /**
+   * The spill thread: what the full queue could not take goes to the spool, up to {@code maxBatch}
+   * records per append (one fsync), so a stalled writer never puts disk writes on the callers.
+   */
+  private void spill() {
+    List<LedgerEntry> group = new ArrayList<>();
+    while (running || !overflow.isEmpty()) {
+      try {
+        LedgerEntry first = overflow.poll(settings.maxDelay().toMillis(), TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        group.add(first);
+        overflow.drainTo(group, settings.maxBatch() - 1);
+        spoolOrDrop(group);
+        group.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private void unattributed(int status) {
@@ -191,9 +244,9 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
     return spool.depth();
   }
 
-  /** Entries waiting in memory. */
+  /** Entries waiting in memory (for the writer, or for the spill thread). */
   public int queued() {
-    return queue.size();
+    return queue.size() + overflow.size();
   }
 
   LedgerEntry toEntry(UsageRecord r) {
@@ -341,11 +394,13 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
     running = false;
     try {
       writer.join(10_000);
+      spiller.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     List<LedgerEntry> rest = new ArrayList<>();
     queue.drainTo(rest);
+    overflow.drainTo(rest);
     if (!rest.isEmpty()) {
       spoolOrDrop(rest);
     }

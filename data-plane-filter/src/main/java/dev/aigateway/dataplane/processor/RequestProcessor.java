@@ -301,6 +301,7 @@ final class RequestProcessor {
     OutputLimit limit;
     try {
       limit = OutputLimit.read(body, e);
+      NumberRanges.check(body, e);
     } catch (Translator.TranslationException ex) {
       return reject(ex.error());
     }
@@ -343,14 +344,12 @@ final class RequestProcessor {
       return forward(t, body, provider, chosen, requested);
     }
     // A quota that counts output reserves the limit; the provider must be held to that limit, so a
-    // request without one gets it set (the translators to other schemas read it too).
-    // Not with reasoning_effort: the translators derive the limit from its thinking budget, and a
-    // ceiling below the budget would be refused (docs/security.md lists this gap).
+    // request without one gets it set (the translators to other schemas read it too), with room
+    // for the thinking budget it asks for.
     Long ceiling =
         limit.perChoice() == null
-                && !body.hasNonNull("reasoning_effort")
-                && !body.path("reasoning").hasNonNull("effort")
-            ? deps.admission().outputCeiling(k.id(), k.teamId(), requested)
+            ? OutputLimit.withThinking(
+                deps.admission().outputCeiling(k.id(), k.teamId(), requested), body, e)
             : null;
     String limitField = OutputLimit.field(e, provider.schema());
     if (ceiling != null && limitField != null) {

@@ -242,7 +242,7 @@ class LedgerPoisonTest {
   @Test
   void theDefaultsBoundWhatAKillCanLose() {
     // docs/security.md states this bound; the queue was 50,000 records before.
-    assertThat(LedgerSettings.defaults().crashLossBound()).isEqualTo(5_500);
+    assertThat(LedgerSettings.defaults().crashLossBound()).isEqualTo(6_500);
     assertThat(LedgerSettings.defaults().maxSpoolBytes()).isEqualTo(1L << 30);
   }
 }
