@@ -64,12 +64,7 @@ public final class Database implements AutoCloseable {
       url = embedded.jdbcUrl(EMBEDDED_DATABASE);
     } else {
       url = settings.jdbcUrl();
-      if (settings.user() != null) {
-        credentials.setProperty("user", settings.user());
-      }
-      if (settings.password() != null) {
-        credentials.setProperty("password", settings.password());
-      }
+      credentials = externalCredentials(settings);
     }
     try {
       Database database = connect(embedded, url, credentials, settings.maxPoolSize());
@@ -81,6 +76,65 @@ public final class Database implements AutoCloseable {
         embedded.close();
       }
       throw e;
+    }
+  }
+
+  /**
+   * An external database that may be down right now: the pool is created without connecting and
+   * opens connections once the server answers; nothing is migrated ({@link #migrate} does that once
+   * {@link #probe} succeeds). For a process that starts from its last good state on disk.
+   */
+  public static Database connectWhenReachable(DatabaseSettings settings) {
+    if (settings.embedded()) {
+      throw new IllegalArgumentException("connectWhenReachable needs an external database URL");
+    }
+    return connect(
+        null,
+        settings.jdbcUrl(),
+        externalCredentials(settings),
+        PoolLimits.admin(settings.maxPoolSize()),
+        -1);
+  }
+
+  private static Properties externalCredentials(DatabaseSettings settings) {
+    Properties credentials = new Properties();
+    if (settings.user() != null) {
+      credentials.setProperty("user", settings.user());
+    }
+    if (settings.password() != null) {
+      credentials.setProperty("password", settings.password());
+    }
+    return credentials;
+  }
+
+  /** Migrates the schema to the latest version (what {@link #start} does before returning). */
+  public void migrate() {
+    Migrations.migrate(unpooledDataSource());
+  }
+
+  /**
+   * True when a new connection outside the pool opens and answers within about two seconds: unlike
+   * {@link #isReachable}, a pool whose connections are all busy does not count as a database that
+   * is down.
+   */
+  public boolean probe() {
+    return probeFailure() == null;
+  }
+
+  /**
+   * Why {@link #probe} fails (the driver's message: refused, timed out, authentication failed;
+   * never the password), or null when the database answers.
+   */
+  public @Nullable String probeFailure() {
+    Properties p = new Properties();
+    p.putAll(credentials);
+    p.setProperty("connectTimeout", "2");
+    p.setProperty("socketTimeout", "2");
+    p.setProperty("loginTimeout", "2");
+    try (Connection connection = DriverManager.getConnection(jdbcUrl, p)) {
+      return connection.isValid(1) ? null : "the connection did not answer";
+    } catch (SQLException | RuntimeException e) {
+      return rootMessage(e);
     }
   }
 

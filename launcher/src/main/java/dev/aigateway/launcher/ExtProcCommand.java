@@ -3,6 +3,7 @@ package dev.aigateway.launcher;
 import dev.aigateway.controlplane.http.HttpServers;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.controlplane.ops.OpsRoutes;
+import dev.aigateway.controlplane.outage.DatabaseMonitor;
 import dev.aigateway.dataplane.ExtProcServer;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.PoolLimits;
@@ -51,6 +52,14 @@ final class ExtProcCommand implements Callable<Integer> {
           lifecycle.add(
               Components.extProc(
                   servers, dataPlaneDb, dbSettings.dataDir(), secretKey, registry, tls, null));
+      DatabaseMonitor monitor =
+          lifecycle.add(
+              new DatabaseMonitor(
+                      dataPlaneDb::probeFailure,
+                      java.time.Duration.ofSeconds(1),
+                      java.time.Clock.systemUTC(),
+                      true)
+                  .start());
       var ops =
           Ports.bind(
               servers.bindAddress,
@@ -61,12 +70,12 @@ final class ExtProcCommand implements Callable<Integer> {
                       servers.bindAddress,
                       servers.adminPort,
                       config ->
-                          OpsRoutes.register(
+                          OpsRoutes.registerWithDetails(
                               config.routes,
                               // Ready while it serves a configuration, live or its sealed
                               // last good copy: a database outage alone must not take it out
-                              // of service.
-                              () -> extProc.configRevision() > 0,
+                              // of service (it is then "degraded", still 200).
+                              () -> ExtProcReadiness.of(extProc, monitor, registry),
                               registry,
                               AdminSecurityOptions.metricsTokenFromEnvironment())));
       lifecycle.add(ops::stop);

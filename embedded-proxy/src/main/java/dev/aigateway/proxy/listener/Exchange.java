@@ -425,7 +425,7 @@ final class Exchange implements Attempts.Downstream {
 
         @Override
         public void beforeDownstreamHeaders(HeaderList h) {
-          view.listener().downstream().mutateResponse(h);
+          view.listener().downstream().mutateResponse(h, headers.get("x-request-id"));
         }
 
         @Override
