@@ -3,20 +3,24 @@ package dev.aigateway.dataplane;
 import static java.util.Objects.requireNonNull;
 
 import dev.aigateway.dataplane.admission.Admission;
-import dev.aigateway.dataplane.config.ConfigLoader;
 import dev.aigateway.dataplane.config.ConfigStore;
+import dev.aigateway.dataplane.config.LastGoodConfig;
 import dev.aigateway.dataplane.credential.CloudEnvironment;
 import dev.aigateway.dataplane.credential.CredentialInjector;
-import dev.aigateway.dataplane.credential.CredentialStatusRepository;
+import dev.aigateway.dataplane.credential.CredentialStatusSink;
 import dev.aigateway.dataplane.ledger.LedgerRecorder;
 import dev.aigateway.dataplane.ledger.LedgerSettings;
 import dev.aigateway.dataplane.processor.ExtProcService;
 import dev.aigateway.dataplane.processor.ProcessorDependencies;
 import dev.aigateway.dataplane.quota.FleetCounters;
-import dev.aigateway.dataplane.quota.Prices;
 import dev.aigateway.dataplane.quota.QuotaAdmission;
-import dev.aigateway.dataplane.quota.QuotaConfigStore;
 import dev.aigateway.dataplane.quota.QuotaSettings;
+import dev.aigateway.dataplane.store.file.CounterFile;
+import dev.aigateway.dataplane.store.file.SealedSnapshotFile;
+import dev.aigateway.dataplane.store.postgres.PostgresConfigFeed;
+import dev.aigateway.dataplane.store.postgres.PostgresCounterStore;
+import dev.aigateway.dataplane.store.postgres.PostgresCredentialStatus;
+import dev.aigateway.dataplane.store.postgres.PostgresLedgerSink;
 import dev.aigateway.dataplane.telemetry.Tracing;
 import dev.aigateway.dataplane.usage.GenAiMetrics;
 import dev.aigateway.dataplane.usage.SpendMetrics;
@@ -24,8 +28,6 @@ import dev.aigateway.dataplane.usage.TeamNames;
 import dev.aigateway.dataplane.usage.UsageRecorder;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.secret.SecretCipher;
-import dev.aigateway.db.usage.LedgerRepository;
-import dev.aigateway.db.usage.QuotaCounterRepository;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +38,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -81,16 +82,25 @@ public final class ExtProcServer implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     QuotaSettings quotaSettings = QuotaSettings.defaults();
     List<AutoCloseable> owned = new ArrayList<>();
+    // One snapshot carries keys, models, providers, quotas and prices: admission, the ledger's
+    // prices and the request path all read the same revision.
+    ConfigStore config =
+        ConfigStore.start(
+            new PostgresConfigFeed(database, cipher(settings)),
+            new SealedSnapshotFile(settings.dataDir(), cipher(settings)));
     try {
-      QuotaConfigStore quotas = QuotaConfigStore.start(database);
-      owned.add(quotas);
       FleetCounters counters =
-          new FleetCounters(new QuotaCounterRepository(database), quotaSettings, clock).start();
+          new FleetCounters(
+                  new PostgresCounterStore(database),
+                  quotaSettings,
+                  clock,
+                  new CounterFile(settings.dataDir()))
+              .start();
       owned.add(0, counters);
       LedgerRecorder recorder =
           new LedgerRecorder(
-              new LedgerRepository(database),
-              quotas::get,
+              new PostgresLedgerSink(database),
+              () -> config.current().quotas(),
               settings.dataDir(),
               LedgerSettings.defaults(),
               clock,
@@ -98,16 +108,19 @@ public final class ExtProcServer implements AutoCloseable {
       owned.add(0, recorder);
       return start(
           settings,
-          database,
+          config,
+          new PostgresCredentialStatus(database),
           registry,
-          new QuotaAdmission(quotas::get, counters, quotaSettings, clock, registry),
+          new QuotaAdmission(
+              () -> config.current().quotas(), counters, quotaSettings, clock, registry),
           recorder,
           CloudEnvironment.system(),
           owned,
           loops,
-          model -> quotas.get().pricesOf(model));
+          database);
     } catch (RuntimeException e) {
       closeAll(owned);
+      config.close();
       throw e;
     }
   }
@@ -128,16 +141,7 @@ public final class ExtProcServer implements AutoCloseable {
       MeterRegistry registry,
       Admission admission,
       UsageRecorder recorder) {
-    return start(
-        settings,
-        database,
-        registry,
-        admission,
-        recorder,
-        CloudEnvironment.system(),
-        List.of(),
-        null,
-        model -> Prices.UNKNOWN);
+    return start(settings, database, registry, admission, recorder, CloudEnvironment.system());
   }
 
   /** As above, with the cloud identity environment the credential kinds read (tests). */
@@ -148,44 +152,53 @@ public final class ExtProcServer implements AutoCloseable {
       Admission admission,
       UsageRecorder recorder,
       CloudEnvironment cloud) {
+    requireNonNull(database, "database");
+    ConfigStore config =
+        ConfigStore.start(new PostgresConfigFeed(database, cipher(settings)), LastGoodConfig.NONE);
     return start(
         settings,
-        database,
+        config,
+        new PostgresCredentialStatus(database),
         registry,
         admission,
         recorder,
         cloud,
         List.of(),
         null,
-        model -> Prices.UNKNOWN);
+        database);
+  }
+
+  private static SecretCipher cipher(ExtProcSettings settings) {
+    return new SecretCipher(settings.secretKey(), settings.previousSecretKeys());
   }
 
   private static ExtProcServer start(
       ExtProcSettings settings,
-      Database database,
+      ConfigStore config,
+      CredentialStatusSink credentialStatus,
       MeterRegistry registry,
       Admission admission,
       UsageRecorder recorder,
       CloudEnvironment cloud,
       List<AutoCloseable> owned,
       @Nullable ServerEventLoops loops,
-      Function<String, Prices> prices) {
+      @Nullable Database database) {
     requireNonNull(settings, "settings");
-    requireNonNull(database, "database");
     requireNonNull(registry, "registry");
     requireNonNull(admission, "admission");
     requireNonNull(recorder, "recorder");
-    ConfigStore config =
-        ConfigStore.start(
-            database,
-            new ConfigLoader(
-                new SecretCipher(settings.secretKey(), settings.previousSecretKeys())));
     Predicate<String> configuredModel = name -> config.current().model(name) != null;
     GenAiMetrics metrics = new GenAiMetrics(registry, configuredModel);
     ExecutorService blocking = BlockingPool.create();
-    TeamNames teams = new TeamNames(database, () -> config.current().revision(), blocking);
-    teams.reload();
-    SpendMetrics spend = new SpendMetrics(registry, configuredModel, prices, teams);
+    SpendMetrics.TeamLookup teams = (id, then) -> then.accept(null);
+    if (database != null) {
+      TeamNames names = new TeamNames(database, () -> config.current().revision(), blocking);
+      names.reload();
+      teams = names;
+    }
+    SpendMetrics spend =
+        new SpendMetrics(
+            registry, configuredModel, model -> config.current().quotas().pricesOf(model), teams);
     UsageRecorder both =
         record -> {
           metrics.record(record);
@@ -195,8 +208,7 @@ public final class ExtProcServer implements AutoCloseable {
     owned = new ArrayList<>(owned);
     owned.add(blocking::shutdownNow);
     CredentialInjector credentials =
-        new CredentialInjector(
-            cloud, Clock.systemUTC(), registry, new CredentialStatusRepository(database));
+        new CredentialInjector(cloud, Clock.systemUTC(), registry, credentialStatus);
     owned.add(credentials);
     credentials.follow(config::current);
     // OTEL_* environment; closed last so the spans of the final requests are flushed.
@@ -249,9 +261,14 @@ public final class ExtProcServer implements AutoCloseable {
     builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
   }
 
-  /** The config revision being served (0 until the database has answered once). */
+  /** The config revision being served (0 until the database, or the last good copy, gave one). */
   public long configRevision() {
     return config.current().revision();
+  }
+
+  /** True while serving the last good configuration from disk because the database is down. */
+  public boolean servingLastGoodConfig() {
+    return config.servingLastGood();
   }
 
   /** The port the server listens on. */

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -19,21 +20,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's PostgreSQL: a pooled connection to an external server or to an embedded one started
- * here, migrated to the latest schema before it is handed out.
+ * here ({@link LocalPostgres}, when the {@code db-embedded} module is present), migrated to the
+ * latest schema before it is handed out by {@link #start}.
  */
 public final class Database implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   static final String EMBEDDED_DATABASE = "gateway";
 
-  private final @Nullable EmbeddedPostgresServer embedded;
+  private final @Nullable LocalPostgres embedded;
   private final HikariDataSource pool;
   private final DSLContext dsl;
   private final String jdbcUrl;
   private final Properties credentials;
 
   private Database(
-      @Nullable EmbeddedPostgresServer embedded,
+      @Nullable LocalPostgres embedded,
       HikariDataSource pool,
       String jdbcUrl,
       Properties credentials) {
@@ -50,11 +52,11 @@ public final class Database implements AutoCloseable {
    * @throws DatabaseUnavailableException when the database cannot be reached or migrated
    */
   public static Database start(DatabaseSettings settings) {
-    EmbeddedPostgresServer embedded = null;
+    LocalPostgres embedded = null;
     String url;
     Properties credentials = new Properties();
     if (settings.embedded()) {
-      embedded = EmbeddedPostgresServer.start(settings.dataDir().resolve("postgres"));
+      embedded = localPostgres().start(settings.dataDir().resolve("postgres"));
       url = embedded.jdbcUrl("postgres");
       credentials.setProperty("user", "postgres");
       credentials.setProperty("password", embedded.password());
@@ -62,12 +64,7 @@ public final class Database implements AutoCloseable {
       url = embedded.jdbcUrl(EMBEDDED_DATABASE);
     } else {
       url = settings.jdbcUrl();
-      if (settings.user() != null) {
-        credentials.setProperty("user", settings.user());
-      }
-      if (settings.password() != null) {
-        credentials.setProperty("password", settings.password());
-      }
+      credentials = externalCredentials(settings);
     }
     try {
       Database database = connect(embedded, url, credentials, settings.maxPoolSize());
@@ -82,24 +79,105 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * An external database that may be down right now: the pool is created without connecting and
+   * opens connections once the server answers; nothing is migrated ({@link #migrate} does that once
+   * {@link #probe} succeeds). For a process that starts from its last good state on disk.
+   */
+  public static Database connectWhenReachable(DatabaseSettings settings) {
+    if (settings.embedded()) {
+      throw new IllegalArgumentException("connectWhenReachable needs an external database URL");
+    }
+    return connect(
+        null,
+        settings.jdbcUrl(),
+        externalCredentials(settings),
+        PoolLimits.admin(settings.maxPoolSize()),
+        -1);
+  }
+
+  private static Properties externalCredentials(DatabaseSettings settings) {
+    Properties credentials = new Properties();
+    if (settings.user() != null) {
+      credentials.setProperty("user", settings.user());
+    }
+    if (settings.password() != null) {
+      credentials.setProperty("password", settings.password());
+    }
+    return credentials;
+  }
+
+  /** Migrates the schema to the latest version (what {@link #start} does before returning). */
+  public void migrate() {
+    Migrations.migrate(unpooledDataSource());
+  }
+
+  /**
+   * True when a new connection outside the pool opens and answers within about two seconds: unlike
+   * {@link #isReachable}, a pool whose connections are all busy does not count as a database that
+   * is down.
+   */
+  public boolean probe() {
+    return probeFailure() == null;
+  }
+
+  /**
+   * Why {@link #probe} fails (the driver's message: refused, timed out, authentication failed;
+   * never the password), or null when the database answers.
+   */
+  public @Nullable String probeFailure() {
+    Properties p = new Properties();
+    p.putAll(credentials);
+    p.setProperty("connectTimeout", "2");
+    p.setProperty("socketTimeout", "2");
+    p.setProperty("loginTimeout", "2");
+    try (Connection connection = DriverManager.getConnection(jdbcUrl, p)) {
+      return connection.isValid(1) ? null : "the connection did not answer";
+    } catch (SQLException | RuntimeException e) {
+      return rootMessage(e);
+    }
+  }
+
+  /**
+   * A pool on an external database that is neither checked nor migrated now: a database that is
+   * down is connected to when it comes back (the ext_proc, which serves from its last good
+   * configuration meanwhile and never migrates).
+   */
+  public static Database connectLazily(String jdbcUrl, Properties credentials, PoolLimits limits) {
+    return connect(null, jdbcUrl, credentials, limits, -1);
+  }
+
+  /** The embedded server's starter, if this build has the {@code db-embedded} module. */
+  private static LocalPostgres.Starter localPostgres() {
+    return ServiceLoader.load(LocalPostgres.Starter.class)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new DatabaseUnavailableException(
+                    "no database URL is set and this build has no embedded PostgreSQL (module"
+                        + " db-embedded): set GATEWAY_DATABASE_URL"));
+  }
+
   /** Wraps an already running server (tests) without starting or migrating anything. */
   public static Database connect(String jdbcUrl, Properties credentials, int maxPoolSize) {
     return connect(null, jdbcUrl, credentials, maxPoolSize);
   }
 
   private static Database connect(
-      @Nullable EmbeddedPostgresServer embedded,
-      String jdbcUrl,
-      Properties credentials,
-      int maxPoolSize) {
-    return connect(embedded, jdbcUrl, credentials, PoolLimits.admin(maxPoolSize));
+      @Nullable LocalPostgres embedded, String jdbcUrl, Properties credentials, int maxPoolSize) {
+    return connect(embedded, jdbcUrl, credentials, PoolLimits.admin(maxPoolSize), 10_000);
   }
 
+  /**
+   * @param initializationFailTimeout Hikari's: how long the first connection may take before the
+   *     pool fails to start (-1: start without one)
+   */
   private static Database connect(
-      @Nullable EmbeddedPostgresServer embedded,
+      @Nullable LocalPostgres embedded,
       String jdbcUrl,
       Properties credentials,
-      PoolLimits limits) {
+      PoolLimits limits,
+      long initializationFailTimeout) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(limits.name());
     config.setJdbcUrl(jdbcUrl);
@@ -110,7 +188,7 @@ public final class Database implements AutoCloseable {
     config.setMinimumIdle(Math.min(2, limits.maxSize()));
     config.setConnectionTimeout(5_000);
     config.setValidationTimeout(1_000);
-    config.setInitializationFailTimeout(10_000);
+    config.setInitializationFailTimeout(initializationFailTimeout);
     try {
       return new Database(embedded, new HikariDataSource(config), jdbcUrl, credentials);
     } catch (RuntimeException e) {
@@ -152,7 +230,7 @@ public final class Database implements AutoCloseable {
    * caller closes it (before this one); it never stops the embedded server.
    */
   public Database newPool(PoolLimits limits) {
-    return connect(null, jdbcUrl, credentials, limits);
+    return connect(null, jdbcUrl, credentials, limits, -1);
   }
 
   /** Plain connections with this database's credentials and none of the pool's timeouts. */

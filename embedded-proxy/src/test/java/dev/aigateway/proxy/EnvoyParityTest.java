@@ -140,6 +140,7 @@ class EnvoyParityTest {
                         .setPrefixLen(UInt32Value.of(32))))
         .setServerHeaderTransformation(
             HttpConnectionManager.ServerHeaderTransformation.PASS_THROUGH)
+        .setAlwaysSetRequestIdInResponse(true)
         .build();
   }
 
@@ -208,6 +209,38 @@ class EnvoyParityTest {
         .noneMatch(hv -> hv.getRawValue().toStringUtf8().equals("client-chosen"));
     assertThat(r.headers().firstValue("x-envoy-upstream-service-time")).isEmpty();
     assertThat(r.headers().firstValue("server")).isEmpty();
+  }
+
+  // http_connection_manager.proto always_set_request_id_in_response; conn_manager_utility.cc
+  // mutateResponseHeaders: the response carries the id the request went on with (here the one
+  // Envoy generated in place of the client's), replacing any the upstream sent.
+  @Test
+  void theResponseCarriesTheRequestIdTheExtProcSaw() throws Exception {
+    start(new ProxyHarness());
+    push(EnvoyParityTest::gatewayHcm, rc -> rc);
+
+    HttpResponse<String> r = post("{}", "x-request-id", "client-chosen");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    String seen =
+        h.extProc.received.getFirst().getRequestHeaders().getHeaders().getHeadersList().stream()
+            .filter(hv -> hv.getKey().equals("x-request-id"))
+            .map(hv -> hv.getRawValue().toStringUtf8())
+            .findFirst()
+            .orElseThrow();
+    assertThat(r.headers().firstValue("x-request-id")).hasValue(seen);
+    assertThat(seen).isNotEqualTo("client-chosen");
+  }
+
+  @Test
+  void withoutTheSettingTheResponseCarriesNoRequestIdOfItsOwn() throws Exception {
+    start(new ProxyHarness());
+    push(hcm -> hcm, rc -> rc);
+
+    HttpResponse<String> r = post("{}");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("x-request-id")).isEmpty();
   }
 
   // http_connection_manager/config.h InternalAddressConfig: an empty cidr_ranges falls back to

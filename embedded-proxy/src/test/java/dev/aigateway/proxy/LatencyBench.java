@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Load script (not a test): latency the proxy adds over calling the upstream directly, open loop at
  * a fixed rate, with a trivial ext_proc doing the four BUFFERED exchanges and a re-route. Usage:
- * LatencyBench [rps] [seconds].
+ * LatencyBench [rps] [seconds] [skip-ext-proc|model] (model: issue 19's model route and cluster).
  */
 public final class LatencyBench {
 
@@ -46,6 +46,44 @@ public final class LatencyBench {
             }
           };
       h.upstream.handler = FakeUpstream::ok;
+      if (args.length > 2 && args[2].equals("model")) {
+        // Issue 19's route and cluster (retry policy, priority level, outlier detection, host
+        // rewrite from the endpoint) instead of the provider route; no upstream ext_proc.
+        h.xds.set(
+            EnvoyConfigs.FLEET,
+            FailoverConfigs.snapshot(
+                h.shape.withVersion("2"),
+                java.util.List.of(
+                    new FailoverConfigs.Target("t", h.upstream.port(), 0, 1, "api.openai.test")),
+                FailoverConfigs.retry(
+                    "connect-failure,reset,5xx,retriable-status-codes", 2, 0, 429),
+                FailoverConfigs.outlier(3, 30_000),
+                false));
+        h.awaitRequest(
+            r -> r.getVersionInfo().equals("2") && r.getTypeUrl().endsWith("RouteConfiguration"));
+        Thread.sleep(200);
+        h.extProc.script =
+            (req, out) -> {
+              if (req.hasRequestBody()) {
+                out.onNext(
+                    ProcessingResponse.newBuilder()
+                        .setRequestBody(
+                            BodyResponse.newBuilder()
+                                .setResponse(
+                                    CommonResponse.newBuilder()
+                                        .setHeaderMutation(
+                                            io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation
+                                                .newBuilder()
+                                                .addSetHeaders(
+                                                    ProxyHarness.header(
+                                                        "x-gateway-model", FailoverConfigs.MODEL)))
+                                        .setClearRouteCache(true)))
+                        .build());
+              } else {
+                out.onNext(FakeExtProc.continueFor(req));
+              }
+            };
+      }
       if (args.length > 2 && args[2].equals("skip-ext-proc")) {
         // Only to split the cost: no ext_proc message at all, so route on a client header.
         h.push(

@@ -20,7 +20,8 @@ final class Components {
   static ControlPlane controlPlane(
       ServerOptions servers,
       ControlPlaneSecurity security,
-      Database db,
+      ControlPlaneDatabase db,
+      Path dataDir,
       byte[] secretKey,
       PrometheusMeterRegistry registry) {
     String adminToken = System.getenv("GATEWAY_ADMIN_TOKEN");
@@ -48,8 +49,10 @@ final class Components {
                     secretKey,
                     SecretOptions.previousKeys(),
                     security),
-                db,
-                registry));
+                db.database(),
+                registry,
+                dataDir,
+                db.lastGood()));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.aigateway.launcher;
 import dev.aigateway.controlplane.ControlPlane;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.db.Database;
+import dev.aigateway.db.secret.SecretCipher;
 import dev.aigateway.tls.TlsFiles;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,9 +33,14 @@ final class ControlPlaneCommand implements Callable<Integer> {
     var registry = Metrics.newRegistry();
     Lifecycle lifecycle = new Lifecycle();
     try {
-      Database db = lifecycle.add(Database.start(dbSettings));
+      ControlPlaneDatabase cpDb =
+          ControlPlaneDatabase.open(
+              dbSettings, new SecretCipher(secretKey, SecretOptions.previousKeys()));
+      Database db = lifecycle.add(cpDb.database());
       ControlPlane controlPlane =
-          lifecycle.add(Components.controlPlane(servers, security, db, secretKey, registry));
+          lifecycle.add(
+              Components.controlPlane(
+                  servers, security, cpDb, dbSettings.dataDir(), secretKey, registry));
       System.out.printf(
           "control plane: admin API http://%s:%d/api/v1/, xDS %s:%d%n",
           servers.bindAddress, controlPlane.adminPort(), servers.bindAddress, servers.xdsPort);

@@ -1,9 +1,9 @@
 package dev.aigateway.launcher;
 
 import dev.aigateway.controlplane.http.HttpServers;
-import dev.aigateway.controlplane.ops.CachedCheck;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.controlplane.ops.OpsRoutes;
+import dev.aigateway.controlplane.outage.DatabaseMonitor;
 import dev.aigateway.dataplane.ExtProcServer;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.PoolLimits;
@@ -18,7 +18,9 @@ import picocli.CommandLine.Mixin;
     description = {
       "Run one ext_proc replica: the gRPC service Envoy calls for every request (client keys,"
           + " model routing, translation, metering, quotas, upstream credentials). It serves"
-          + " /healthz, /readyz and /metrics on the admin port."
+          + " /healthz, /readyz and /metrics on the admin port. It needs an external PostgreSQL"
+          + " (GATEWAY_DATABASE_URL) and never migrates it; started while the database is down, it"
+          + " serves the last good configuration sealed in its data directory."
     })
 final class ExtProcCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
@@ -29,18 +31,35 @@ final class ExtProcCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     servers.validate();
     var dbSettings = database.settings();
+    Settings.require(
+        !dbSettings.embedded(),
+        "ext-proc needs GATEWAY_DATABASE_URL / --database-url (the embedded PostgreSQL belongs to"
+            + " `gateway run`)");
     byte[] secretKey = SecretOptions.currentKey(dbSettings.dataDir());
     var tls = tlsOptions.configured();
     var registry = Metrics.newRegistry();
     Lifecycle lifecycle = new Lifecycle();
     try {
-      Database db = lifecycle.add(Database.start(dbSettings));
+      // Not Database.start: the ext_proc never migrates (a schema behind this build is reported and
+      // retried by its config feed), and it starts while the database is unreachable.
       Database dataPlaneDb =
-          lifecycle.add(db.newPool(PoolLimits.dataPlane(dbSettings.maxPoolSize())));
+          lifecycle.add(
+              Database.connectLazily(
+                  dbSettings.jdbcUrl(),
+                  dbSettings.credentials(),
+                  PoolLimits.dataPlane(dbSettings.maxPoolSize())));
       ExtProcServer extProc =
           lifecycle.add(
               Components.extProc(
                   servers, dataPlaneDb, dbSettings.dataDir(), secretKey, registry, tls, null));
+      DatabaseMonitor monitor =
+          lifecycle.add(
+              new DatabaseMonitor(
+                      dataPlaneDb::probeFailure,
+                      java.time.Duration.ofSeconds(1),
+                      java.time.Clock.systemUTC(),
+                      true)
+                  .start());
       var ops =
           Ports.bind(
               servers.bindAddress,
@@ -51,9 +70,12 @@ final class ExtProcCommand implements Callable<Integer> {
                       servers.bindAddress,
                       servers.adminPort,
                       config ->
-                          OpsRoutes.register(
+                          OpsRoutes.registerWithDetails(
                               config.routes,
-                              new CachedCheck(db::isReachable, java.time.Duration.ofSeconds(1)),
+                              // Ready while it serves a configuration, live or its sealed
+                              // last good copy: a database outage alone must not take it out
+                              // of service (it is then "degraded", still 200).
+                              () -> ExtProcReadiness.of(extProc, monitor, registry),
                               registry,
                               AdminSecurityOptions.metricsTokenFromEnvironment())));
       lifecycle.add(ops::stop);

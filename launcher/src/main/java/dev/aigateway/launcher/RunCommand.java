@@ -8,6 +8,7 @@ import dev.aigateway.dataplane.ServerEventLoops;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.DatabaseSettings;
 import dev.aigateway.db.PoolLimits;
+import dev.aigateway.db.secret.SecretCipher;
 import dev.aigateway.proxy.EmbeddedProxy;
 import dev.aigateway.proxy.NettyTransport;
 import dev.aigateway.proxy.ProxyEventLoops;
@@ -62,12 +63,17 @@ final class RunCommand implements Callable<Integer> {
     PrometheusMeterRegistry registry = Metrics.newRegistry();
     Lifecycle lifecycle = new Lifecycle();
     try {
-      Database db = lifecycle.add(Database.start(dbSettings));
+      ControlPlaneDatabase cpDb =
+          ControlPlaneDatabase.open(
+              dbSettings, new SecretCipher(secretKey, SecretOptions.previousKeys()));
+      Database db = lifecycle.add(cpDb.database());
       // The data plane's own connections: admin traffic cannot starve it (issue 14 item 9).
       Database dataPlaneDb =
           lifecycle.add(db.newPool(PoolLimits.dataPlane(dbSettings.maxPoolSize())));
       ControlPlane controlPlane =
-          lifecycle.add(Components.controlPlane(servers, security, db, secretKey, registry));
+          lifecycle.add(
+              Components.controlPlane(
+                  servers, security, cpDb, dbSettings.dataDir(), secretKey, registry));
       // The proxy and the ext_proc server share event loops: each ext_proc connection the proxy
       // opens is served on the loop that opened it, so a message costs no thread hand-off
       // (ProxyEventLoops). They still talk gRPC over TCP, as an Envoy and a remote ext_proc would.

@@ -40,16 +40,9 @@ final class GatewayProcess implements AutoCloseable {
     int admin = freePort();
     int xds = freePort();
     int extProc = freePort();
-    String jar = System.getProperty("gateway.jar");
-    if (jar == null) {
-      throw new IllegalStateException("system property gateway.jar is not set (run with failsafe)");
-    }
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(
+    List<String> args = new ArrayList<>();
+    args.addAll(
         List.of(
-            "-jar",
-            jar,
             "run",
             "--data-dir",
             dataDir.toString(),
@@ -59,7 +52,25 @@ final class GatewayProcess implements AutoCloseable {
             Integer.toString(xds),
             "--ext-proc-port",
             Integer.toString(extProc)));
-    command.addAll(List.of(extraArgs));
+    args.addAll(List.of(extraArgs));
+    return launch(args, env, admin, xds, extProc);
+  }
+
+  /**
+   * Any command of the packaged gateway with exactly these arguments; the ports are what the caller
+   * passed in them (-1 where the command has none), for {@link #get} and friends.
+   */
+  static GatewayProcess launch(
+      List<String> args, Map<String, String> env, int adminPort, int xdsPort, int extProcPort)
+      throws IOException {
+    String jar = System.getProperty("gateway.jar");
+    if (jar == null) {
+      throw new IllegalStateException("system property gateway.jar is not set (run with failsafe)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(List.of("-jar", jar));
+    command.addAll(args);
     Path log = Files.createTempFile("gateway-process", ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -67,7 +78,7 @@ final class GatewayProcess implements AutoCloseable {
     // The tests' fake providers listen on loopback, which a gateway refuses by default.
     builder.environment().put("GATEWAY_ALLOW_PRIVATE_UPSTREAMS", "true");
     builder.environment().putAll(env);
-    return new GatewayProcess(builder.start(), admin, xds, extProc, log);
+    return new GatewayProcess(builder.start(), adminPort, xdsPort, extProcPort, log);
   }
 
   /** {@code run} with this admin token and proxy port, once {@code /readyz} answers 200. */

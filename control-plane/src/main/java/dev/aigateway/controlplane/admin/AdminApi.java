@@ -11,6 +11,7 @@ import dev.aigateway.controlplane.admin.key.KeyRoutes;
 import dev.aigateway.controlplane.admin.model.ModelRoutes;
 import dev.aigateway.controlplane.admin.model.ModelService;
 import dev.aigateway.controlplane.admin.openapi.OpenApiDocument;
+import dev.aigateway.controlplane.admin.problem.DatabaseDown;
 import dev.aigateway.controlplane.admin.problem.ProblemResponses;
 import dev.aigateway.controlplane.admin.provider.ProviderRoutes;
 import dev.aigateway.controlplane.admin.provider.ProviderService;
@@ -22,6 +23,7 @@ import dev.aigateway.db.secret.SecretCipher;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 
 /** The admin REST API under {@code /api/v1}: JSON mapping, auth, error mapping and all routes. */
 public final class AdminApi {
@@ -35,9 +37,31 @@ public final class AdminApi {
   /** Configures {@code config}: the JSON mapper, the auth before-handler, errors and routes. */
   public static void configure(
       JavalinConfig config, Database db, SecretCipher cipher, UpstreamAddressPolicy addresses) {
+    configure(config, db, cipher, addresses, () -> true);
+  }
+
+  /**
+   * As above; while {@code databaseReachable} says no, every API call answers 503 at once (every
+   * call needs the database, if only to check the token) instead of waiting out a connection
+   * timeout.
+   */
+  public static void configure(
+      JavalinConfig config,
+      Database db,
+      SecretCipher cipher,
+      UpstreamAddressPolicy addresses,
+      BooleanSupplier databaseReachable) {
     ObjectMapper mapper = AdminJson.newMapper();
     config.jsonMapper(new JavalinJackson(mapper, false));
     AdminAuth auth = new AdminAuth(db);
+    // Before auth: checking the token is itself a database read.
+    config.routes.before(
+        "/api/v1/*",
+        ctx -> {
+          if (!databaseReachable.getAsBoolean()) {
+            throw DatabaseDown.problem(ctx);
+          }
+        });
     // A before-handler on the whole prefix also guards routes registered by other packages.
     config.routes.before("/api/v1/*", auth::handle);
     ProblemResponses.register(config.routes, mapper);

@@ -1,14 +1,19 @@
 package dev.aigateway.controlplane.ops;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /** {@code /healthz}, {@code /readyz} and {@code /metrics}, served by every gateway process. */
 public final class OpsRoutes {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private OpsRoutes() {}
 
   /**
@@ -30,15 +35,30 @@ public final class OpsRoutes {
       BooleanSupplier ready,
       PrometheusMeterRegistry registry,
       @Nullable String metricsToken) {
+    registerWithDetails(routes, () -> Readiness.of(ready.getAsBoolean()), registry, metricsToken);
+  }
+
+  /**
+   * Registers the routes with a {@code /readyz} that says what is degraded (see {@link Readiness}
+   * for the status codes).
+   */
+  public static void registerWithDetails(
+      RoutesConfig routes,
+      Supplier<Readiness> readiness,
+      PrometheusMeterRegistry registry,
+      @Nullable String metricsToken) {
     routes.get(
         "/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
     routes.get(
         "/readyz",
         ctx -> {
-          boolean isReady = ready.getAsBoolean();
-          ctx.status(isReady ? 200 : 503)
+          Readiness now = readiness.get();
+          ObjectNode body = JSON.createObjectNode();
+          body.put("status", now.state().wire());
+          now.details().forEach((name, value) -> body.set(name, JSON.valueToTree(value)));
+          ctx.status(now.state().httpStatus())
               .contentType("application/json")
-              .result(isReady ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}");
+              .result(JSON.writeValueAsString(body));
         });
     byte[] expected =
         metricsToken == null ? null : ("Bearer " + metricsToken).getBytes(StandardCharsets.UTF_8);

@@ -46,6 +46,10 @@ final class ClientTrust {
             SchemeHeaderTransformation.newBuilder().setMatchUpstream(true))
         // No "server: envoy" added; the provider's own server header is removed by the route
         // configuration's response_headers_to_remove.
-        .setServerHeaderTransformation(ServerHeaderTransformation.PASS_THROUGH);
+        .setServerHeaderTransformation(ServerHeaderTransformation.PASS_THROUGH)
+        // The client never chooses the request id (above), so it is handed back: the id the
+        // ext_proc records as the ledger's client_request_id, for a client to quote and for
+        // joining what a client saw with the ledger (OutageFaultIT).
+        .setAlwaysSetRequestIdInResponse(true);
   }
 }

@@ -82,6 +82,28 @@ public final class SnapshotAssembler {
     for (int i = 0; i < providers.size(); i++) {
       clusters.add(ClusterFactory.provider(providers.get(i), endpoints.get(i), options));
     }
+    Map<String, ModelClusterFactory.Resolved> targets = new java.util.HashMap<>();
+    Map<String, Integer> providerIndex = new java.util.HashMap<>();
+    for (int i = 0; i < providers.size(); i++) {
+      providerIndex.put(providers.get(i).name(), i);
+    }
+    for (XdsState.Model model : state.models()) {
+      for (XdsState.Target t : model.targets()) {
+        Integer i = providerIndex.get(t.provider());
+        if (i != null) {
+          targets.put(
+              t.id(), new ModelClusterFactory.Resolved(t, providers.get(i), endpoints.get(i)));
+        }
+      }
+    }
+    List<XdsState.Model> routed = new ArrayList<>();
+    for (XdsState.Model model : state.models()) {
+      Cluster cluster = ModelClusterFactory.cluster(model, targets, options);
+      if (cluster != null) {
+        clusters.add(cluster);
+        routed.add(model);
+      }
+    }
     clusters.sort(java.util.Comparator.comparing(Cluster::getName));
     // A refusal changes the config without a new revision: the version must change with it, or
     // Envoys that hold this revision would never be sent the config without the provider.
@@ -96,7 +118,7 @@ public final class SnapshotAssembler {
               version,
               clusters,
               List.of(ListenerFactory.listener(fleet, options)),
-              List.of(RouteFactory.routes(fleet, providers, endpoints, options)));
+              List.of(RouteFactory.routes(fleet, providers, endpoints, routed, options)));
       snapshot.ensureConsistent();
       snapshots.put(fleet.name(), snapshot);
     }

@@ -7,6 +7,7 @@ import dev.aigateway.controlplane.admin.provider.UpstreamAddressPolicy;
 import dev.aigateway.controlplane.http.PortInUseException;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.change.ConfigChangeListener;
+import io.envoyproxy.controlplane.cache.SnapshotConsistencyException;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
@@ -18,8 +19,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +52,36 @@ public final class XdsServer implements AutoCloseable {
   }
 
   /**
+   * A state kept on disk to serve until the database answers.
+   *
+   * @param savedAt when it was read from the database
+   */
+  public record LastGoodState(XdsState state, Instant savedAt) {
+    public LastGoodState {
+      requireNonNull(state, "state");
+      requireNonNull(savedAt, "savedAt");
+    }
+  }
+
+  /**
    * Loads the current config, then starts serving on {@code bindAddress:xdsPort} (0: any free
    * port). Nodes connecting right after get the current config, never an empty one.
    */
   public static XdsServer start(
       ControlPlaneSettings settings, Database database, MeterRegistry registry) {
+    return start(settings, database, registry, state -> {}, null);
+  }
+
+  /**
+   * As above; every state read from the database is handed to {@code onRead}, and with a {@code
+   * lastGood} state the server starts serving it at once instead of waiting for the database.
+   */
+  public static XdsServer start(
+      ControlPlaneSettings settings,
+      Database database,
+      MeterRegistry registry,
+      Consumer<XdsState> onRead,
+      @Nullable LastGoodState lastGood) {
     requireNonNull(settings, "settings");
     requireNonNull(database, "database");
     requireNonNull(registry, "registry");
@@ -65,13 +94,16 @@ public final class XdsServer implements AutoCloseable {
             UpstreamAddressPolicy.neverAllowed(java.net.InetAddress::getAllByName)::problem);
     SnapshotPublisher publisher =
         new SnapshotPublisher(
-            cache, () -> XdsStateReader.read(database.dsl()), assembler, registry);
+            cache, () -> XdsStateReader.read(database.dsl()), assembler, registry, onRead);
     FleetNodeWriter writer = new FleetNodeWriter(database.dsl(), settings.replicaId());
     publisher.start();
     writer.start();
     ConfigChangeListener changes =
         ConfigChangeListener.start(database::openDedicatedConnection, publisher::announce);
     try {
+      if (lastGood != null) {
+        publisher.serveLastGood(lastGood.state(), lastGood.savedAt());
+      }
       awaitFirstPublish(publisher);
       FleetStatusCallbacks callbacks =
           new FleetStatusCallbacks(
@@ -108,9 +140,12 @@ public final class XdsServer implements AutoCloseable {
       }
       throw new UncheckedIOException(
           "cannot listen for xDS on " + settings.bindAddress() + ":" + settings.xdsPort(), e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | SnapshotConsistencyException e) {
       close(changes, publisher, writer);
-      throw e;
+      if (e instanceof SnapshotConsistencyException inconsistent) {
+        throw new IllegalStateException("the last good Envoy config is inconsistent", inconsistent);
+      }
+      throw (RuntimeException) e;
     }
   }
 
@@ -135,6 +170,15 @@ public final class XdsServer implements AutoCloseable {
   /** The port the xDS server listens on. */
   public int port() {
     return grpc.getPort();
+  }
+
+  /** Where the served config came from (the database, or the last good state on disk). */
+  public ConfigSource source() {
+    ConfigSource source = publisher.source();
+    if (source == null) {
+      throw new IllegalStateException("not started");
+    }
+    return source;
   }
 
   /** The config revision the served snapshots were built from. */

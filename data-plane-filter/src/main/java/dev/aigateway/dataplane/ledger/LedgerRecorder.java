@@ -2,20 +2,19 @@ package dev.aigateway.dataplane.ledger;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.dataplane.quota.Prices;
 import dev.aigateway.dataplane.quota.QuotaConfig;
 import dev.aigateway.dataplane.usage.ClientText;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.dataplane.usage.UsageRecorder;
 import dev.aigateway.db.usage.LedgerEntry;
-import dev.aigateway.db.usage.LedgerRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LedgerRecorder.class);
 
-  private final LedgerRepository repository;
+  private final LedgerSink sink;
   private final Supplier<QuotaConfig> prices;
   private final LedgerSettings settings;
   private final Clock clock;
@@ -66,14 +65,14 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
   private volatile boolean spoolNearFullLogged;
 
   public LedgerRecorder(
-      LedgerRepository repository,
+      LedgerSink sink,
       Supplier<QuotaConfig> prices,
       Path dataDir,
       LedgerSettings settings,
       Clock clock,
       @Nullable MeterRegistry registry) {
     this(
-        repository,
+        sink,
         prices,
         dataDir,
         settings,
@@ -84,14 +83,14 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
 
   /** With a given spool (tests watch which thread writes it). */
   LedgerRecorder(
-      LedgerRepository repository,
+      LedgerSink sink,
       Supplier<QuotaConfig> prices,
       Path dataDir,
       LedgerSettings settings,
       Clock clock,
       @Nullable MeterRegistry registry,
       Spool spool) {
-    this.repository = requireNonNull(repository, "repository");
+    this.sink = requireNonNull(sink, "sink");
     this.prices = requireNonNull(prices, "prices");
     this.settings = requireNonNull(settings, "settings");
     this.clock = requireNonNull(clock, "clock");
@@ -208,20 +207,20 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
    * Inserts {@code entries}. A refusal for content (not for the database being down) splits the
    * batch until the records at fault are alone; those go to the dead letter file, the rest in.
    *
-   * @throws SQLException when the database cannot take them (the caller spools them)
+   * @throws StoreException when the database cannot take them (the caller spools them)
    */
-  private void insertOrQuarantine(List<LedgerEntry> entries) throws SQLException {
+  private void insertOrQuarantine(List<LedgerEntry> entries) throws StoreException {
     if (entries.isEmpty()) {
       return;
     }
     try {
-      repository.insert(entries);
-    } catch (SQLException e) {
-      if (!isContentError(e)) {
+      sink.insert(entries);
+    } catch (StoreException e) {
+      if (!e.refusedContent()) {
         throw e;
       }
       if (entries.size() == 1) {
-        quarantine(entries.get(0), "database refused the record: SQLSTATE " + e.getSQLState());
+        quarantine(entries.get(0), "database refused the record: " + e.getMessage());
         return;
       }
       int half = entries.size() / 2;
@@ -238,21 +237,6 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
       log.error(
           "dead letter file not writable; record {} lost: {}", entry.requestId(), e.getMessage());
     }
-  }
-
-  /**
-   * SQLSTATE classes that blame the row (22 data exception, 23 integrity violation, 54 program
-   * limit exceeded such as an index row over 2.7 KB): retrying the same row can never succeed.
-   */
-  static boolean isContentError(SQLException e) {
-    for (SQLException x = e; x != null; x = x.getNextException()) {
-      String state = x.getSQLState();
-      if (state != null
-          && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Entries waiting in the spool. */
@@ -311,7 +295,7 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
             insertOrQuarantine(batch);
             batch.clear();
             continue;
-          } catch (SQLException | RuntimeException e) {
+          } catch (StoreException | RuntimeException e) {
             failed(e);
           }
         }
@@ -367,7 +351,7 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
         failing = false;
         log.info("usage ledger is writing to the database again; spool replayed");
       }
-    } catch (SQLException | RuntimeException | IOException e) {
+    } catch (StoreException | RuntimeException | IOException e) {
       failed(e);
     }
   }
@@ -392,14 +376,14 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
       return;
     }
     try {
-      repository.ensurePartition(today);
-      repository.ensurePartition(today.plusDays(1));
-      List<String> old = repository.dropPartitionsBefore(now.minus(settings.retention()));
+      sink.prepare(today);
+      sink.prepare(today.plusDays(1));
+      List<String> old = sink.dropBefore(now.minus(settings.retention()));
       if (!old.isEmpty()) {
         log.info("dropped usage ledger partitions past retention: {}", old);
       }
       maintainedOn = today;
-    } catch (SQLException | RuntimeException e) {
+    } catch (StoreException | RuntimeException e) {
       failed(e);
     }
   }

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aigateway.dataplane.quota.QuotaConfig;
 import dev.aigateway.dataplane.quota.QuotaFixtures;
 import dev.aigateway.dataplane.quota.QuotaFixtures.KeyAndTeam;
+import dev.aigateway.dataplane.store.postgres.PostgresLedgerSink;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.dataplane.usage.UsageSource;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.testing.PostgresExtension;
 import dev.aigateway.db.usage.LedgerEntry;
-import dev.aigateway.db.usage.LedgerRepository;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -118,7 +118,7 @@ class LedgerSpillTest {
     try (Connection lock = db.dataSource().getConnection();
         LedgerRecorder recorder =
             new LedgerRecorder(
-                new LedgerRepository(db),
+                new PostgresLedgerSink(db),
                 () -> QuotaConfig.EMPTY,
                 dir,
                 settings,

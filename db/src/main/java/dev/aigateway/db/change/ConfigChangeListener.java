@@ -53,9 +53,14 @@ public final class ConfigChangeListener implements AutoCloseable {
   }
 
   private void run() {
+    int failuresInARow = 0;
     while (running) {
       try (Connection c = connections.open()) {
         connection = c;
+        if (failuresInARow > 0) {
+          log.info("config change listener reconnected to the database");
+          failuresInARow = 0;
+        }
         try (Statement statement = c.createStatement()) {
           statement.execute("LISTEN " + ConfigRevisions.CHANNEL);
         }
@@ -80,10 +85,13 @@ public final class ConfigChangeListener implements AutoCloseable {
         }
       } catch (SQLException | RuntimeException e) {
         if (running) {
-          log.warn(
-              "config change listener lost its database connection ({}); retrying in {} ms",
-              e.getMessage(),
-              RETRY.toMillis());
+          // One line per outage: a database down for a minute would otherwise log 60 of them.
+          if (failuresInARow++ == 0) {
+            log.warn(
+                "config change listener lost its database connection ({}); retrying every {} ms",
+                e.getMessage(),
+                RETRY.toMillis());
+          }
           sleep(RETRY);
         }
       } finally {

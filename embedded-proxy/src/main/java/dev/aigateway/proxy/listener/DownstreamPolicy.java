@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param serverHeader HCM server_header_transformation
  * @param serverName HCM server_name (default "envoy")
  * @param streamIdleTimeout HCM stream_idle_timeout (default 5 minutes; zero: off)
+ * @param requestIdInResponse HCM always_set_request_id_in_response: the response carries the
+ *     request's {@code x-request-id}
  */
 public record DownstreamPolicy(
     boolean useRemoteAddress,
@@ -32,7 +34,8 @@ public record DownstreamPolicy(
     boolean suppressEnvoyHeaders,
     ServerHeader serverHeader,
     String serverName,
-    Duration streamIdleTimeout) {
+    Duration streamIdleTimeout,
+    boolean requestIdInResponse) {
 
   /** HCM server_header_transformation. */
   public enum ServerHeader {
@@ -44,7 +47,7 @@ public record DownstreamPolicy(
   /** Envoy's defaults, for listeners that set none of these. */
   public static final DownstreamPolicy ENVOY_DEFAULTS =
       new DownstreamPolicy(
-          false, 0, null, false, ServerHeader.OVERWRITE, "envoy", Duration.ofMinutes(5));
+          false, 0, null, false, ServerHeader.OVERWRITE, "envoy", Duration.ofMinutes(5), false);
 
   /**
    * Request headers that Envoy removes from an external request before any filter sees them
@@ -109,8 +112,16 @@ public record DownstreamPolicy(
     return internal;
   }
 
-  /** The response header mutations the HCM makes after every filter (conn_manager_impl.cc). */
-  void mutateResponse(HeaderList headers) {
+  /**
+   * The response header mutations the HCM makes after every filter (conn_manager_impl.cc,
+   * conn_manager_utility.cc mutateResponseHeaders); {@code requestId} is the request's {@code
+   * x-request-id}, if it had one.
+   */
+  void mutateResponse(HeaderList headers, @Nullable String requestId) {
+    if (requestIdInResponse && requestId != null) {
+      // UUIDRequestIDExtension::setInResponse: the request's id, replacing any from upstream.
+      headers.set("x-request-id", requestId);
+    }
     switch (serverHeader) {
       case OVERWRITE -> headers.set("server", serverName);
       case APPEND_IF_ABSENT -> {

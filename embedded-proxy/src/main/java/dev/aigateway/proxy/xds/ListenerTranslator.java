@@ -126,7 +126,8 @@ final class ListenerTranslator {
         hcm.getServerName().isEmpty() ? "envoy" : hcm.getServerName(),
         hcm.hasStreamIdleTimeout()
             ? XdsDurations.of(hcm.getStreamIdleTimeout())
-            : DownstreamPolicy.ENVOY_DEFAULTS.streamIdleTimeout());
+            : DownstreamPolicy.ENVOY_DEFAULTS.streamIdleTimeout(),
+        hcm.getAlwaysSetRequestIdInResponse());
   }
 
   private static HttpConnectionManager hcm(FilterChain chain, String name)

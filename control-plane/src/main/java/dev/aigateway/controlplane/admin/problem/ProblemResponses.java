@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigateway.controlplane.outage.DatabaseFailures;
 import dev.aigateway.db.Conflicts;
 import dev.aigateway.db.Ref;
 import io.javalin.config.RoutesConfig;
@@ -47,6 +48,16 @@ public final class ProblemResponses {
     routes.exception(
         Exception.class,
         (e, ctx) -> {
+          if (DatabaseFailures.isUnavailable(e)) {
+            // The database went away between the reachability check and this request.
+            log.warn(
+                "{} {}: the database is unreachable ({})",
+                ctx.method(),
+                ctx.path(),
+                DatabaseFailures.rootMessage(e));
+            write(ctx, mapper, DatabaseDown.problem(ctx));
+            return;
+          }
           if (Conflicts.isUniqueViolation(e)) {
             write(ctx, mapper, ApiProblem.conflict("a resource with this name already exists"));
             return;

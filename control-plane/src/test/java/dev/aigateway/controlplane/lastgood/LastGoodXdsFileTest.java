@@ -1,0 +1,131 @@
+package dev.aigateway.controlplane.lastgood;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aigateway.controlplane.xds.XdsState;
+import dev.aigateway.db.secret.SecretCipher;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LastGoodXdsFileTest {
+  private static final Instant SAVED = Instant.parse("2026-12-03T21:00:00Z");
+  private static final String CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+  @TempDir Path dir;
+
+  private final byte[] key = randomKey();
+
+  private static byte[] randomKey() {
+    byte[] k = new byte[32];
+    new SecureRandom().nextBytes(k);
+    return k;
+  }
+
+  private LastGoodXdsFile file(byte[] current, byte[]... previous) {
+    return new LastGoodXdsFile(
+        dir, new SecretCipher(current, List.of(previous)), Clock.fixed(SAVED, ZoneOffset.UTC));
+  }
+
+  private static XdsState state(long revision) {
+    return new XdsState(
+        revision,
+        List.of(new XdsState.Fleet("default", 10000), new XdsState.Fleet("eu", 10001)),
+        List.of(
+            new XdsState.Provider("openai", "openai", "https://api.openai.com/v1"),
+            new XdsState.Provider("vllm", "openai_compatible", "https://10.0.0.5:8000/v1", CA)));
+  }
+
+  @Test
+  void aSavedStateOpensToTheSameStateAndTheTimeItWasRead() {
+    file(key).save(state(42));
+
+    LastGood loaded = file(key).load();
+
+    assertThat(loaded).isInstanceOf(LastGood.Loaded.class);
+    LastGood.Loaded l = (LastGood.Loaded) loaded;
+    assertThat(l.state()).isEqualTo(state(42));
+    assertThat(l.savedAt()).isEqualTo(SAVED);
+    assertThat(l.file()).isEqualTo(dir.resolve(LastGoodXdsFile.FILE_NAME));
+  }
+
+  @Test
+  void theFileIsOwnerOnlySealedAndLeavesNoTemporaryFileBehind() throws Exception {
+    file(key).save(state(1));
+    file(key).save(state(2));
+
+    Path saved = dir.resolve(LastGoodXdsFile.FILE_NAME);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)))
+        .isEqualTo("rw-------");
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(saved);
+    }
+    String raw = new String(Files.readAllBytes(saved), StandardCharsets.ISO_8859_1);
+    assertThat(raw).startsWith("AGXDS").doesNotContain("api.openai.com").doesNotContain("default");
+    assertThat(((LastGood.Loaded) file(key).load()).state().revision()).isEqualTo(2);
+  }
+
+  @Test
+  void aTamperedFileIsRefusedWithAReasonAndNoState() throws Exception {
+    file(key).save(state(7));
+    Path saved = dir.resolve(LastGoodXdsFile.FILE_NAME);
+    byte[] bytes = Files.readAllBytes(saved);
+    bytes[bytes.length - 20] ^= 0x01; // one bit of the ciphertext
+    Files.write(saved, bytes);
+
+    LastGood loaded = file(key).load();
+
+    assertThat(loaded).isInstanceOf(LastGood.Unusable.class);
+    assertThat(((LastGood.Unusable) loaded).reason())
+        .contains("cannot be opened with the configured secret key")
+        .contains("altered");
+  }
+
+  @Test
+  void aFileSealedWithAnotherKeyIsRefused() {
+    file(randomKey()).save(state(7));
+
+    LastGood loaded = file(key).load();
+
+    assertThat(loaded).isInstanceOf(LastGood.Unusable.class);
+    assertThat(((LastGood.Unusable) loaded).reason()).contains("GATEWAY_SECRET_KEY");
+  }
+
+  @Test
+  void aFileSealedWithThePreviousKeyOpensDuringARotation() {
+    byte[] old = randomKey();
+    file(old).save(state(9));
+
+    assertThat(file(key, old).load()).isInstanceOf(LastGood.Loaded.class);
+  }
+
+  @Test
+  void aChangedFormatVersionOrForeignFileIsRefused() throws Exception {
+    file(key).save(state(3));
+    Path saved = dir.resolve(LastGoodXdsFile.FILE_NAME);
+    byte[] bytes = Files.readAllBytes(saved);
+    bytes[5] = 2;
+    Files.write(saved, bytes);
+    assertThat(((LastGood.Unusable) file(key).load()).reason()).contains("format version 2");
+
+    Files.writeString(saved, "{\"revision\":3}");
+    assertThat(((LastGood.Unusable) file(key).load()).reason())
+        .contains("not a sealed xDS state file");
+
+    Files.write(saved, new byte[] {'A', 'G', 'X', 'D', 'S', 1, (byte) 200});
+    assertThat(((LastGood.Unusable) file(key).load()).reason()).contains("truncated");
+  }
+
+  @Test
+  void noFileIsAbsentNotAnError() {
+    assertThat(file(key).load()).isInstanceOf(LastGood.Absent.class);
+  }
+}
