@@ -24,7 +24,7 @@ import dev.aigateway.dataplane.store.postgres.PostgresLedgerSink;
 import dev.aigateway.dataplane.telemetry.Tracing;
 import dev.aigateway.dataplane.usage.GenAiMetrics;
 import dev.aigateway.dataplane.usage.SpendMetrics;
-import dev.aigateway.dataplane.usage.TeamNames;
+import dev.aigateway.dataplane.store.postgres.TeamNames;
 import dev.aigateway.dataplane.usage.UsageRecorder;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.secret.SecretCipher;

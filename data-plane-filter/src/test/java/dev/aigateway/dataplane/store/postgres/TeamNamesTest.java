@@ -1,4 +1,4 @@
-package dev.aigateway.dataplane.usage;
+package dev.aigateway.dataplane.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

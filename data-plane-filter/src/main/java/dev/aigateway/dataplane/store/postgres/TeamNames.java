@@ -1,8 +1,9 @@
-package dev.aigateway.dataplane.usage;
+package dev.aigateway.dataplane.store.postgres;
 
 import static dev.aigateway.db.jooq.Tables.TEAMS;
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.dataplane.usage.SpendMetrics;
 import dev.aigateway.db.Database;
 import java.util.ArrayList;
 import java.util.HashMap;
