@@ -11,6 +11,7 @@ import dev.aigateway.dataplane.credential.CredentialStatusRepository;
 import dev.aigateway.dataplane.ledger.LedgerRecorder;
 import dev.aigateway.dataplane.ledger.LedgerSettings;
 import dev.aigateway.dataplane.processor.ExtProcService;
+import dev.aigateway.dataplane.processor.ProcessingPoint;
 import dev.aigateway.dataplane.processor.ProcessorDependencies;
 import dev.aigateway.dataplane.quota.FleetCounters;
 import dev.aigateway.dataplane.quota.QuotaAdmission;
@@ -24,6 +25,7 @@ import dev.aigateway.db.secret.SecretCipher;
 import dev.aigateway.db.usage.LedgerRepository;
 import dev.aigateway.db.usage.QuotaCounterRepository;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -194,7 +196,8 @@ public final class ExtProcServer implements AutoCloseable {
           .channelType(loops.channelType());
     }
     builder
-        .addService(service)
+        // The gRPC metadata says which processing point a stream comes from (router or attempt).
+        .addService(ServerInterceptors.intercept(service, ProcessingPoint.interceptor()))
         // Messages are answered on the transport's event loop; work that may block is handed
         // to the pool above by ExtProcService. Message sizes: ExtProcServerLimits.
         .directExecutor();
