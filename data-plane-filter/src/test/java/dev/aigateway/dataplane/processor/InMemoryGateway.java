@@ -85,6 +85,11 @@ final class InMemoryGateway {
 
   final List<Hold> holds = new CopyOnWriteArrayList<>();
   final List<UsageRecord> records = new CopyOnWriteArrayList<>();
+
+  /** What the attempts charged to the quotas (Admission.charge). */
+  final List<UsageRecord> charges = new CopyOnWriteArrayList<>();
+
+  final Map<String, ModelTarget> targets = new HashMap<>();
   final AtomicLong reservations = new AtomicLong();
   private final ProcessorDependencies deps;
 
@@ -126,6 +131,7 @@ final class InMemoryGateway {
               model,
               0,
               List.of(new ModelTarget(provider, "upstream-" + model, 1, 0))));
+      targets.put(model, new ModelTarget(provider, "upstream-" + model, 1, 0));
     }
     ClientKey key =
         new ClientKey(
@@ -153,6 +159,11 @@ final class InMemoryGateway {
           public @Nullable Long outputCeiling(UUID keyId, UUID teamId, String model) {
             return ceiling;
           }
+
+          @Override
+          public void charge(UsageRecord attempt) {
+            charges.add(attempt);
+          }
         };
     deps =
         new ProcessorDependencies(
@@ -168,12 +179,124 @@ final class InMemoryGateway {
             Tracing.OFF);
   }
 
-  RequestProcessor processor() {
-    return new RequestProcessor(deps);
+  Request processor() {
+    return new Request(new RouterProcessor(deps), new AttemptProcessor(deps, cooldowns), targets);
+  }
+
+  final Cooldowns cooldowns = new Cooldowns(Clock.systemUTC());
+
+  /**
+   * One request through both processing points, as Envoy runs them for a first attempt: the request
+   * phases go to the router point, then (when it routed) to the attempt point with the routed
+   * headers and the chosen endpoint's metadata; the response phases go to the attempt point (the
+   * router point only sees what the attempt produced).
+   */
+  static final class Request {
+    final RouterProcessor router;
+    final AttemptProcessor attempt;
+    private final Map<String, ModelTarget> targets;
+    private final Map<String, String> held = new HashMap<>();
+    private boolean routed;
+
+    Request(RouterProcessor router, AttemptProcessor attempt, Map<String, ModelTarget> targets) {
+      this.router = router;
+      this.attempt = attempt;
+      this.targets = targets;
+    }
+
+    ProcessingResponse processBlocking(ProcessingRequest request) {
+      return process(request);
+    }
+
+    ProcessingResponse process(ProcessingRequest request) {
+      return switch (request.getRequestCase()) {
+        case REQUEST_HEADERS -> {
+          held.putAll(Headers.toMap(request.getRequestHeaders().getHeaders()));
+          ProcessingResponse r = router.processBlocking(request);
+          if (r.hasRequestHeaders()) {
+            apply(r.getRequestHeaders().getResponse().getHeaderMutation());
+            if (held.containsKey(RoutedRequest.MODEL)) {
+              // Routed at the headers (a stored response): the attempt's headers go now.
+              routed = true;
+              yield attempt.processBlocking(
+                  attemptHeaders(request.getRequestHeaders().getEndOfStream()));
+            }
+          }
+          yield r;
+        }
+        case REQUEST_BODY -> {
+          if (routed) {
+            yield attempt.processBlocking(request);
+          }
+          ProcessingResponse r = router.processBlocking(request);
+          if (!r.hasRequestBody()) {
+            yield r;
+          }
+          apply(r.getRequestBody().getResponse().getHeaderMutation());
+          routed = true;
+          ProcessingResponse h = attempt.processBlocking(attemptHeaders(false));
+          if (h.hasImmediateResponse()) {
+            yield h;
+          }
+          yield attempt.processBlocking(request);
+        }
+        default -> routed ? attempt.processBlocking(request) : router.processBlocking(request);
+      };
+    }
+
+    void streamClosed() {
+      attempt.streamClosed();
+      router.streamClosed();
+    }
+
+    private void apply(io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation m) {
+      m.getRemoveHeadersList().forEach(held::remove);
+      m.getSetHeadersList()
+          .forEach(
+              h -> held.put(h.getHeader().getKey(), h.getHeader().getRawValue().toStringUtf8()));
+    }
+
+    private ProcessingRequest attemptHeaders(boolean end) {
+      ModelTarget t = targets.get(held.get(RoutedRequest.MODEL));
+      ProcessingRequest headers = InMemoryGateway.headers(held, end);
+      if (t == null) {
+        return headers;
+      }
+      com.google.protobuf.Struct ours =
+          com.google.protobuf.Struct.newBuilder()
+              .putFields("provider", string(t.provider().name()))
+              .putFields("target", string("target-" + t.provider().name()))
+              .putFields("upstream_model", string(t.upstreamModel()))
+              .build();
+      com.google.protobuf.Struct metadata =
+          com.google.protobuf.Struct.newBuilder()
+              .putFields(
+                  "filter_metadata",
+                  struct(
+                      com.google.protobuf.Struct.newBuilder()
+                          .putFields("dev.aigateway", struct(ours))
+                          .build()))
+              .build();
+      return headers.toBuilder()
+          .putAttributes(
+              AttemptTarget.ATTRIBUTES,
+              com.google.protobuf.Struct.newBuilder()
+                  .putFields(AttemptTarget.HOST_METADATA, struct(metadata))
+                  .build())
+          .build();
+    }
+
+    private static com.google.protobuf.Value string(String s) {
+      return com.google.protobuf.Value.newBuilder().setStringValue(s).build();
+    }
+
+    private static com.google.protobuf.Value struct(com.google.protobuf.Struct s) {
+      return com.google.protobuf.Value.newBuilder().setStructValue(s).build();
+    }
   }
 
   /** The headers and body phases of a POST with {@code body}; returns the body phase's answer. */
-  static ProcessingResponse post(RequestProcessor p, String path, byte[] body) {
+  static ProcessingResponse post(Request p, String path, byte[] body) {
     ProcessingResponse headers =
         p.processBlocking(
             headers(
@@ -194,7 +317,7 @@ final class InMemoryGateway {
             .build());
   }
 
-  static ProcessingResponse post(RequestProcessor p, String path, String body) {
+  static ProcessingResponse post(Request p, String path, String body) {
     return post(p, path, body.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -30,7 +30,7 @@ class UnderMeteringAttackTest {
   @Test
   void aStreamCutByTheClientIsMeteredByCountingWhatWasDelivered() {
     InMemoryGateway gateway = new InMemoryGateway(null);
-    RequestProcessor p = gateway.processor();
+    InMemoryGateway.Request p = gateway.processor();
     post(p, "/v1/chat/completions", STREAM);
     p.process(responseHeaders(200, "text/event-stream"));
     p.process(responseBody(chunk("Once upon a time there was"), false));
@@ -50,7 +50,7 @@ class UnderMeteringAttackTest {
   @Test
   void aClientThatHangsUpBeforeResponseHeadersIsChargedItsReservation() {
     InMemoryGateway gateway = new InMemoryGateway(null);
-    RequestProcessor p = gateway.processor();
+    InMemoryGateway.Request p = gateway.processor();
     post(p, "/v1/chat/completions", STREAM);
     p.streamClosed();
 
@@ -65,7 +65,7 @@ class UnderMeteringAttackTest {
   @Test
   void aProviderThatNeverReportsUsageIsMeteredByCounting() {
     InMemoryGateway gateway = new InMemoryGateway(null);
-    RequestProcessor p = gateway.processor();
+    InMemoryGateway.Request p = gateway.processor();
     post(
         p,
         "/v1/chat/completions",
@@ -88,7 +88,7 @@ class UnderMeteringAttackTest {
   @Test
   void anUpstreamErrorUsesNothing() {
     InMemoryGateway gateway = new InMemoryGateway(null);
-    RequestProcessor p = gateway.processor();
+    InMemoryGateway.Request p = gateway.processor();
     post(p, "/v1/chat/completions", STREAM);
     p.process(responseHeaders(503, "application/json"));
     p.process(responseBody("{\"error\":{\"message\":\"busy\"}}".getBytes(), true));
@@ -99,7 +99,7 @@ class UnderMeteringAttackTest {
   @Test
   void theLedgerIdIsTheGatewaysAndTheClientIdIsKeptApartCleaned() {
     InMemoryGateway gateway = new InMemoryGateway(null);
-    RequestProcessor p = gateway.processor();
+    InMemoryGateway.Request p = gateway.processor();
     p.process(
         InMemoryGateway.headers(
             java.util.Map.of(
