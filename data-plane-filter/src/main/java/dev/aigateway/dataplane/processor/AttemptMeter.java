@@ -46,6 +46,9 @@ final class AttemptMeter {
   private @Nullable DeliveredText delivered;
   private boolean finished;
 
+  /** Answered by this point, not by a provider. */
+  private boolean answered;
+
   AttemptMeter(ProcessorDependencies deps) {
     this.deps = deps;
     this.startTime = deps.clock().instant();
@@ -94,8 +97,18 @@ final class AttemptMeter {
     return status;
   }
 
-  /** This point answered the attempt itself (skipped, refused, counted locally). */
+  /**
+   * This point answered the attempt itself (refused it, or counted tokens): recorded with nothing
+   * used, since that answer is what the client gets (a 4xx is not retried).
+   */
   void answeredLocally(int s) {
+    status = s;
+    answered = true;
+    finish(s);
+  }
+
+  /** The attempt was skipped without a provider call: nothing to record or charge. */
+  void skipped(int s) {
     status = s;
     finish(s);
   }
@@ -119,7 +132,7 @@ final class AttemptMeter {
     d.accept(bytes);
   }
 
-  /** Records and charges the attempt, once; an attempt that called no provider is not recorded. */
+  /** Records and charges the attempt, once; a skipped attempt is not recorded. */
   void finish(int finalStatus) {
     if (finished) {
       return;
@@ -128,7 +141,7 @@ final class AttemptMeter {
     trace.finish(finalStatus, usage, usageReported);
     RoutedRequest r = routed;
     AttemptTarget t = target;
-    if (r == null || t == null || !forwarded) {
+    if (r == null || t == null || !(forwarded || answered)) {
       return;
     }
     UsageSource source = source(finalStatus);
@@ -181,7 +194,7 @@ final class AttemptMeter {
    * nothing.
    */
   private UsageSource source(int finalStatus) {
-    if (free) {
+    if (free || !forwarded) {
       return UsageSource.NONE;
     }
     if (usageReported) {

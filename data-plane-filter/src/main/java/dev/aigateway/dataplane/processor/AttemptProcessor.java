@@ -193,7 +193,9 @@ final class AttemptProcessor implements StreamProcessor {
       // The target cannot count: the gateway's own count, marked as an estimate.
       long tokens = deps.estimator().estimate(t.upstreamModel(), body);
       meter.answeredLocally(200);
-      return Responses.json(200, TokenCounts.estimateBody(e, tokens), attemptHeaders(false));
+      Map<String, String> headers = attemptHeaders(false);
+      headers.putAll(TokenCounts.ESTIMATE_HEADERS);
+      return Responses.json(200, TokenCounts.estimateBody(e, tokens), headers);
     }
     if (translator == null) {
       return reject(
@@ -284,13 +286,10 @@ final class AttemptProcessor implements StreamProcessor {
     Set<String> setByGateway = new HashSet<>();
     headers.getSetHeadersList().forEach(h -> setByGateway.add(h.getHeader().getKey()));
     // Envoy applies removals before sets, so a header both removed and set would still be set;
-    // HeaderHygiene leaves the gateway's own out anyway. x-envoy-* are Envoy's to manage (the
-    // default mutation rules ignore their removal).
-    for (String name : HeaderHygiene.requestRemovals(requestHeaders, p.schema(), setByGateway)) {
-      if (!name.startsWith("x-envoy-")) {
-        headers.addRemoveHeaders(name);
-      }
-    }
+    // HeaderHygiene leaves the gateway's own out anyway. The internal x-gateway-* headers are
+    // among the removed (no schema allows them).
+    headers.addAllRemoveHeaders(
+        HeaderHygiene.requestRemovals(requestHeaders, p.schema(), setByGateway));
     meter.forwarded();
     return new Phase.Next<>(headers);
   }
@@ -353,7 +352,7 @@ final class AttemptProcessor implements StreamProcessor {
     if (retryAfterSeconds != null) {
       headers.put("retry-after", Long.toString(retryAfterSeconds));
     }
-    meter.answeredLocally(status);
+    meter.skipped(status);
     GatewayError error =
         new GatewayError(
             status,

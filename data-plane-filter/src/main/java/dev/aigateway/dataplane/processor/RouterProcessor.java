@@ -405,7 +405,10 @@ final class RouterProcessor implements StreamProcessor {
   private ProcessingResponse responseHeaders(HttpHeaders message) {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
     responseStatus = (int) ClientCall.parseLong(headers.getOrDefault(":status", "0"));
-    answeredByAttempt = headers.containsKey(RoutedRequest.ATTEMPTS);
+    // A final answer from a skipped attempt was recorded by no attempt: this point records it.
+    answeredByAttempt =
+        headers.containsKey(RoutedRequest.ATTEMPTS) && !headers.containsKey(RoutedRequest.SKIPPED);
+    boolean skipped = headers.containsKey(RoutedRequest.SKIPPED);
     HeaderMutation.Builder mutation = HeaderMutation.newBuilder();
     AdmissionTicket t = ticket;
     if (t != null) {
@@ -415,7 +418,7 @@ final class RouterProcessor implements StreamProcessor {
         ProcessingResponse.newBuilder()
             .setResponseHeaders(
                 HeadersResponse.newBuilder().setResponse(Responses.common(mutation)));
-    if (answeredByAttempt) {
+    if (answeredByAttempt || skipped) {
       // The attempt translated the body for the client already: nothing more to see here, so the
       // body is not sent to this point at all. The reservation is held until the stream ends.
       response.setModeOverride(

@@ -42,9 +42,9 @@ class UnderMeteringAttackTest {
     assertThat(r.source()).isEqualTo(UsageSource.COUNTED);
     assertThat(r.usage().outputTokens()).isBetween(8L, 16L);
     assertThat(r.usage().inputTokens()).isPositive();
-    InMemoryGateway.Hold hold = gateway.holds.get(0);
-    assertThat(hold.fate).isEqualTo("settled");
-    assertThat(hold.record).isEqualTo(r);
+    // The router point gives its reservation back; the attempt charges what it counted.
+    assertThat(gateway.holds.get(0).fate).isEqualTo("released");
+    assertThat(gateway.charges).containsExactly(r);
   }
 
   @Test
@@ -58,8 +58,9 @@ class UnderMeteringAttackTest {
     assertThat(r.status()).isZero();
     assertThat(r.source()).isEqualTo(UsageSource.RESERVED);
     assertThat(r.usage().outputTokens()).isEqualTo(200);
-    // Settled, not released: the quota keeps the reservation as the charge (QuotaTicket).
-    assertThat(gateway.holds.get(0).fate).isEqualTo("settled");
+    // The attempt charges the reservation; the router point's own hold is given back.
+    assertThat(gateway.charges).containsExactly(r);
+    assertThat(gateway.holds.get(0).fate).isEqualTo("released");
   }
 
   @Test
