@@ -6,18 +6,29 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The endpoint Envoy chose for this attempt, from its metadata (failover contract item 3): Envoy
- * sends {@code request_attributes: ["xds.upstream_host_metadata"]} as {@code
- * attributes["envoy.filters.http.ext_proc"]}, a Struct whose {@code xds.upstream_host_metadata}
- * field holds the host's {@code Metadata} as a Struct: {@code filter_metadata["dev.aigateway"] =
- * {provider, target, upstream_model}}.
+ * The endpoint Envoy chose for this attempt, from its metadata (failover contract item 3). The
+ * per-attempt filter lists one {@code request_attributes} CEL expression per key, {@code
+ * xds.upstream_host_metadata.filter_metadata['dev.aigateway']['provider']} (and {@code target},
+ * {@code upstream_model}); Envoy sends them once, in {@code
+ * attributes["envoy.filters.http.ext_proc"]}, each as a string under its expression text. (The
+ * contract's whole {@code xds.upstream_host_metadata} would not do: ext_proc's evaluateAttributes
+ * keeps bools and numbers and prints everything else, so a Metadata message would arrive as its
+ * debug text.)
  *
  * @param target the stable id of the model target (what cooldowns and the ledger key on)
  */
 record AttemptTarget(String provider, String target, String upstreamModel) {
   static final String ATTRIBUTES = "envoy.filters.http.ext_proc";
-  static final String HOST_METADATA = "xds.upstream_host_metadata";
   static final String NAMESPACE = "dev.aigateway";
+
+  /** The attribute expression for one key of the endpoint metadata. */
+  static String attribute(String key) {
+    return "xds.upstream_host_metadata.filter_metadata['" + NAMESPACE + "']['" + key + "']";
+  }
+
+  private static final String PROVIDER = attribute("provider");
+  private static final String TARGET = attribute("target");
+  private static final String UPSTREAM_MODEL = attribute("upstream_model");
 
   /** Null when the message carries no (or incomplete) endpoint metadata. */
   static @Nullable AttemptTarget of(ProcessingRequest request) {
@@ -25,34 +36,16 @@ record AttemptTarget(String provider, String target, String upstreamModel) {
     if (attributes == null) {
       return null;
     }
-    Struct metadata = struct(attributes, HOST_METADATA);
-    Struct filterMetadata = struct(metadata, "filter_metadata");
-    if (filterMetadata == null) {
-      // The proto3 JSON name, should a Metadata ever arrive converted that way.
-      filterMetadata = struct(metadata, "filterMetadata");
-    }
-    Struct ours = struct(filterMetadata, NAMESPACE);
-    String provider = string(ours, "provider");
-    String target = string(ours, "target");
-    String upstreamModel = string(ours, "upstream_model");
+    String provider = string(attributes, PROVIDER);
+    String target = string(attributes, TARGET);
+    String upstreamModel = string(attributes, UPSTREAM_MODEL);
     if (provider == null || target == null || upstreamModel == null) {
       return null;
     }
     return new AttemptTarget(provider, target, upstreamModel);
   }
 
-  private static @Nullable Struct struct(@Nullable Struct parent, String field) {
-    if (parent == null) {
-      return null;
-    }
-    Value v = parent.getFieldsMap().get(field);
-    return v != null && v.hasStructValue() ? v.getStructValue() : null;
-  }
-
-  private static @Nullable String string(@Nullable Struct parent, String field) {
-    if (parent == null) {
-      return null;
-    }
+  private static @Nullable String string(Struct parent, String field) {
     Value v = parent.getFieldsMap().get(field);
     return v != null && v.hasStringValue() && !v.getStringValue().isEmpty()
         ? v.getStringValue()

@@ -262,36 +262,20 @@ final class InMemoryGateway {
       if (t == null) {
         return headers;
       }
-      com.google.protobuf.Struct ours =
-          com.google.protobuf.Struct.newBuilder()
-              .putFields("provider", string(t.provider().name()))
-              .putFields("target", string("target-" + t.provider().name()))
-              .putFields("upstream_model", string(t.upstreamModel()))
-              .build();
-      com.google.protobuf.Struct metadata =
-          com.google.protobuf.Struct.newBuilder()
-              .putFields(
-                  "filter_metadata",
-                  struct(
-                      com.google.protobuf.Struct.newBuilder()
-                          .putFields("dev.aigateway", struct(ours))
-                          .build()))
-              .build();
       return headers.toBuilder()
           .putAttributes(
               AttemptTarget.ATTRIBUTES,
               com.google.protobuf.Struct.newBuilder()
-                  .putFields(AttemptTarget.HOST_METADATA, struct(metadata))
+                  .putFields(AttemptTarget.attribute("provider"), string(t.provider().name()))
+                  .putFields(
+                      AttemptTarget.attribute("target"), string("target-" + t.provider().name()))
+                  .putFields(AttemptTarget.attribute("upstream_model"), string(t.upstreamModel()))
                   .build())
           .build();
     }
 
     private static com.google.protobuf.Value string(String s) {
       return com.google.protobuf.Value.newBuilder().setStringValue(s).build();
-    }
-
-    private static com.google.protobuf.Value struct(com.google.protobuf.Struct s) {
-      return com.google.protobuf.Value.newBuilder().setStructValue(s).build();
     }
   }
 

@@ -658,27 +658,24 @@ public final class EnvoyLikeClient implements AutoCloseable {
 
   private static final String ATTRIBUTES = "envoy.filters.http.ext_proc";
 
-  /** What {@code request_attributes: ["xds.upstream_host_metadata"]} makes Envoy send. */
+  /**
+   * What the per-attempt filter's {@code request_attributes} (one CEL expression per endpoint
+   * metadata key) make Envoy send: each value as a string under its expression's text.
+   */
   private static Struct attributes(Target target) {
-    Struct ours =
-        Struct.newBuilder()
-            .putFields("provider", Value.newBuilder().setStringValue(target.provider()).build())
-            .putFields("target", Value.newBuilder().setStringValue(target.id()).build())
-            .putFields(
-                "upstream_model", Value.newBuilder().setStringValue(target.upstreamModel()).build())
-            .build();
-    Struct filterMetadata =
-        Struct.newBuilder()
-            .putFields("dev.aigateway", Value.newBuilder().setStructValue(ours).build())
-            .build();
-    Struct metadata =
-        Struct.newBuilder()
-            .putFields("filter_metadata", Value.newBuilder().setStructValue(filterMetadata).build())
-            .build();
     return Struct.newBuilder()
-        .putFields(
-            "xds.upstream_host_metadata", Value.newBuilder().setStructValue(metadata).build())
+        .putFields(endpointAttribute("provider"), string(target.provider()))
+        .putFields(endpointAttribute("target"), string(target.id()))
+        .putFields(endpointAttribute("upstream_model"), string(target.upstreamModel()))
         .build();
+  }
+
+  public static String endpointAttribute(String key) {
+    return "xds.upstream_host_metadata.filter_metadata['dev.aigateway']['" + key + "']";
+  }
+
+  private static Value string(String value) {
+    return Value.newBuilder().setStringValue(value).build();
   }
 
   private static HttpHeaders headers(Map<String, String> headers, boolean endOfStream) {
