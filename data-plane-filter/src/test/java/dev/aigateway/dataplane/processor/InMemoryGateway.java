@@ -91,7 +91,7 @@ final class InMemoryGateway {
 
   final Map<String, ModelTarget> targets = new HashMap<>();
   final AtomicLong reservations = new AtomicLong();
-  private final ProcessorDependencies deps;
+  final ProcessorDependencies deps;
 
   /**
    * @param ceiling what the admission imposes on a request without an output limit (null: no quota
@@ -180,7 +180,8 @@ final class InMemoryGateway {
   }
 
   Request processor() {
-    return new Request(new RouterProcessor(deps), new AttemptProcessor(deps, cooldowns), targets);
+    return new Request(
+        this, new RouterProcessor(deps), new AttemptProcessor(deps, cooldowns), targets);
   }
 
   final Cooldowns cooldowns = new Cooldowns(Clock.systemUTC());
@@ -193,15 +194,49 @@ final class InMemoryGateway {
    */
   static final class Request {
     final RouterProcessor router;
-    final AttemptProcessor attempt;
+    AttemptProcessor attempt;
+    private final InMemoryGateway gateway;
     private final Map<String, ModelTarget> targets;
     private final Map<String, String> held = new HashMap<>();
     private boolean routed;
+    private int attempts = 1;
 
-    Request(RouterProcessor router, AttemptProcessor attempt, Map<String, ModelTarget> targets) {
+    Request(
+        InMemoryGateway gateway,
+        RouterProcessor router,
+        AttemptProcessor attempt,
+        Map<String, ModelTarget> targets) {
+      this.gateway = gateway;
       this.router = router;
       this.attempt = attempt;
       this.targets = targets;
+    }
+
+    /** The headers the router point let through (the internal ones among them). */
+    Map<String, String> routedHeaders() {
+      return Map.copyOf(held);
+    }
+
+    /**
+     * Envoy's retry: the current attempt's stream ends (as after a per-attempt timeout or a
+     * retriable answer) and a new attempt point gets the same routed request, with {@code
+     * x-envoy-attempt-count} one higher; returns its answer to the headers, or to the body when the
+     * headers went on.
+     */
+    ProcessingResponse retry(byte[] body) {
+      attempt.streamClosed();
+      attempt = new AttemptProcessor(gateway.deps, gateway.cooldowns);
+      attempts++;
+      held.put("x-envoy-attempt-count", Integer.toString(attempts));
+      ProcessingResponse h = attempt.processBlocking(attemptHeaders(false));
+      if (h.hasImmediateResponse()) {
+        return h;
+      }
+      return attempt.processBlocking(
+          ProcessingRequest.newBuilder()
+              .setRequestBody(
+                  HttpBody.newBuilder().setBody(ByteString.copyFrom(body)).setEndOfStream(true))
+              .build());
     }
 
     ProcessingResponse processBlocking(ProcessingRequest request) {
