@@ -10,14 +10,22 @@ import java.util.UUID;
  *
  * @param preferred the targets to choose from: the highest priority with weight above zero
  * @param totalWeight sum of the weights of {@code preferred}
+ * @param targets every target with a positive weight, whatever its priority (the ones failover may
+ *     try)
  */
 public record ModelConfig(
-    UUID id, String name, long created, List<ModelTarget> preferred, int totalWeight) {
+    UUID id,
+    String name,
+    long created,
+    List<ModelTarget> preferred,
+    int totalWeight,
+    List<ModelTarget> targets) {
 
   public ModelConfig {
     requireNonNull(id, "id");
     requireNonNull(name, "name");
     preferred = List.copyOf(preferred);
+    targets = List.copyOf(targets);
   }
 
   /** Keeps the targets of the highest priority among those with a positive weight. */
@@ -29,13 +37,17 @@ public record ModelConfig(
       }
     }
     List<ModelTarget> preferred = new java.util.ArrayList<>();
+    List<ModelTarget> usable = new java.util.ArrayList<>();
     int total = 0;
     for (ModelTarget t : targets) {
+      if (t.weight() > 0) {
+        usable.add(t);
+      }
       if (t.weight() > 0 && t.priority() == best) {
         preferred.add(t);
         total += t.weight();
       }
     }
-    return new ModelConfig(id, name, created, preferred, total);
+    return new ModelConfig(id, name, created, preferred, total, usable);
   }
 }

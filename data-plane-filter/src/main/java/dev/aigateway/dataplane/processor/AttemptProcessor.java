@@ -3,6 +3,7 @@ package dev.aigateway.dataplane.processor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import dev.aigateway.dataplane.auth.ClientKeyAuthenticator;
 import dev.aigateway.dataplane.config.ConfigSnapshot;
 import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.credential.CredentialInjector;
@@ -14,11 +15,9 @@ import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.Translators;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
-import dev.aigateway.dataplane.translate.responses.ResponsesPassThroughTranslator;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation;
-import io.envoyproxy.envoy.service.ext_proc.v3.HeadersResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
@@ -69,7 +68,7 @@ final class AttemptProcessor implements StreamProcessor {
 
   private ProcessingResponse dispatch(ProcessingRequest request, boolean mayBlock) {
     return switch (request.getRequestCase()) {
-      case REQUEST_HEADERS -> select(request, mayBlock);
+      case REQUEST_HEADERS -> select(request);
       case REQUEST_BODY -> requestBody(request.getRequestBody(), mayBlock);
       case REQUEST_TRAILERS -> Responses.REQUEST_TRAILERS_CONTINUE;
       case RESPONSE_HEADERS -> responseHeaders(request.getResponseHeaders());
@@ -115,7 +114,7 @@ final class AttemptProcessor implements StreamProcessor {
    * Phase 1 (request headers): what the router point decided, which target Envoy picked, and
    * whether this target is to be skipped without calling its provider.
    */
-  private ProcessingResponse select(ProcessingRequest request, boolean mayBlock) {
+  private ProcessingResponse select(ProcessingRequest request) {
     HttpHeaders message = request.getRequestHeaders();
     Map<String, String> headers = Headers.toMap(message.getHeaders());
     requestHeaders = headers;
@@ -134,10 +133,21 @@ final class AttemptProcessor implements StreamProcessor {
               "The gateway could not route the request.",
               Map.of()));
     }
+    ConfigSnapshot config = deps.config().get();
+    // The internal headers alone must not open the provider's credentials to whoever reaches this
+    // port: the client's key travels with them and is checked again (a hash and a lookup), and
+    // must be the key the router point admitted, still allowed this model.
+    ClientKeyAuthenticator.Result auth =
+        deps.authenticator()
+            .authenticate(config, headers.get("authorization"), headers.get("x-api-key"));
+    if (!(auth instanceof ClientKeyAuthenticator.Result.Authenticated a)
+        || !a.key().id().equals(r.keyId())
+        || !a.key().allows(r.model())) {
+      return reject(GatewayError.invalidApiKey("The request was not authenticated."));
+    }
     routed = r;
     target = t;
     meter.start(r, t, attempt, call);
-    ConfigSnapshot config = deps.config().get();
     ProviderConfig p = config.providers().get(t.provider());
     if (p == null) {
       return reject(GatewayError.badGateway("The provider of this target is not configured."));
@@ -145,22 +155,20 @@ final class AttemptProcessor implements StreamProcessor {
     provider = p;
     trace = deps.tracing().start(headers, call.method(), call.path());
     meter.trace(trace);
-    if (r.pinnedProvider() != null && !r.pinnedProvider().equals(t.provider())) {
-      return skip("pinned", 503, null, "The response is stored at another provider.");
-    }
     Cooldowns.Cooldown cooling = cooldowns.active(t.target());
-    if (cooling != null) {
+    // Envoy does not retry a local reply from an upstream filter (upstream_request.h:
+    // UpstreamFilterManager's sendLocalReply goes to the downstream filter manager), so a skip
+    // here ends the request: only when no other target could serve it. Otherwise the attempt goes
+    // on (a quick, unbilled refusal from the provider) and the retry policy moves on.
+    if (cooling != null && onlyTarget(config, r.model())) {
       return skip(
           "cooldown",
           cooling.status() == 429 ? 429 : 503,
           cooldowns.secondsLeft(cooling),
           "The provider asked the gateway to wait before sending it more requests.");
     }
-    if (deps.admission().providerExhausted(t.provider())) {
+    if (deps.admission().providerExhausted(t.provider()) && onlyTarget(config, r.model())) {
       return skip("quota", 429, null, "The quota of this provider is used up.");
-    }
-    if (r.storedPath() != null) {
-      return forwardStored(p, r.storedPath(), mayBlock);
     }
     if (message.getEndOfStream()) {
       return reject(GatewayError.invalidRequest(null, "The request has no body."));
@@ -294,25 +302,6 @@ final class AttemptProcessor implements StreamProcessor {
     return new Phase.Next<>(headers);
   }
 
-  /** A stored response's request: no body to translate, its path computed by the router point. */
-  private ProcessingResponse forwardStored(ProviderConfig p, String path, boolean mayBlock) {
-    if (!mayBlock && deps.credentials().mayBlock(p)) {
-      return DEFERRED;
-    }
-    meter.free();
-    response =
-        new AttemptResponse(ResponsesPassThroughTranslator.forStoredResponse(), call, meter, trace);
-    UpstreamRequest upstream = new UpstreamRequest(path, new byte[0], Map.of());
-    return switch (credentials(p, upstream, Json.MAPPER.createObjectNode())) {
-      case Phase.Stop<HeaderMutation.Builder> stop -> stop.answer();
-      case Phase.Next<HeaderMutation.Builder> next ->
-          ProcessingResponse.newBuilder()
-              .setRequestHeaders(
-                  HeadersResponse.newBuilder().setResponse(Responses.common(next.value())))
-              .build();
-    };
-  }
-
   private ProcessingResponse responseHeaders(HttpHeaders message) {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
     int status = (int) ClientCall.parseLong(headers.getOrDefault(":status", "0"));
@@ -372,6 +361,11 @@ final class AttemptProcessor implements StreamProcessor {
         new GatewayError(
             error.status(), error.type(), error.code(), error.param(), error.message(), headers),
         call.errorShape());
+  }
+
+  private static boolean onlyTarget(ConfigSnapshot config, String model) {
+    var m = config.model(model);
+    return m == null || m.targets().size() <= 1;
   }
 
   private String upstreamModel() {

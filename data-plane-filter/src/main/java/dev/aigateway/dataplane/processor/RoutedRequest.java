@@ -19,9 +19,6 @@ import org.jspecify.annotations.Nullable;
  * @param outputCeiling the output limit a quota imposes on a request that set none (written into
  *     the body per target schema by the attempt point), or null
  * @param reservedOutput the output tokens the router point reserved (an abandoned attempt's charge)
- * @param pinnedProvider only this provider's targets may serve (a stored response lives at one
- *     provider), or null
- * @param storedPath the provider path of a stored-response request, or null
  */
 record RoutedRequest(
     String model,
@@ -29,9 +26,7 @@ record RoutedRequest(
     UUID keyId,
     UUID teamId,
     @Nullable Long outputCeiling,
-    long reservedOutput,
-    @Nullable String pinnedProvider,
-    @Nullable String storedPath) {
+    long reservedOutput) {
   static final String PREFIX = "x-gateway-";
   static final String MODEL = "x-gateway-model";
   static final String REQUEST_ID = "x-gateway-request-id";
@@ -39,8 +34,6 @@ record RoutedRequest(
   static final String TEAM_ID = "x-gateway-team-id";
   static final String OUTPUT_CEILING = "x-gateway-output-ceiling";
   static final String RESERVED_OUTPUT = "x-gateway-reserved-output";
-  static final String PINNED_PROVIDER = "x-gateway-pinned-provider";
-  static final String STORED_PATH = "x-gateway-stored-path";
 
   /** Response headers the attempt point adds (contract item 2). */
   static final String SERVED_BY = "x-gateway-served-by";
@@ -67,12 +60,6 @@ record RoutedRequest(
       headers.addSetHeaders(Headers.set(OUTPUT_CEILING, Long.toString(outputCeiling)));
     }
     headers.addSetHeaders(Headers.set(RESERVED_OUTPUT, Long.toString(reservedOutput)));
-    if (pinnedProvider != null) {
-      headers.addSetHeaders(Headers.set(PINNED_PROVIDER, pinnedProvider));
-    }
-    if (storedPath != null) {
-      headers.addSetHeaders(Headers.set(STORED_PATH, storedPath));
-    }
   }
 
   /** Reads them at the attempt point; null when the request did not come through the router. */
@@ -92,9 +79,7 @@ record RoutedRequest(
         keyId,
         teamId,
         ceiling == null || number(ceiling) < 0 ? null : number(ceiling),
-        Math.max(0, reserved),
-        headers.get(PINNED_PROVIDER),
-        headers.get(STORED_PATH));
+        Math.max(0, reserved));
   }
 
   private static @Nullable UUID uuid(@Nullable String value) {

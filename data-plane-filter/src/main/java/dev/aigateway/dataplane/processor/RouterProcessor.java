@@ -13,11 +13,15 @@ import dev.aigateway.dataplane.config.ClientKey;
 import dev.aigateway.dataplane.config.ConfigSnapshot;
 import dev.aigateway.dataplane.config.ModelConfig;
 import dev.aigateway.dataplane.config.ModelTarget;
+import dev.aigateway.dataplane.config.ProviderConfig;
+import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.error.GatewayError;
 import dev.aigateway.dataplane.telemetry.RequestTrace;
 import dev.aigateway.dataplane.translate.Endpoint;
 import dev.aigateway.dataplane.translate.Json;
 import dev.aigateway.dataplane.translate.Translator;
+import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.translate.responses.ResponsesPassThroughTranslator;
 import dev.aigateway.dataplane.translate.responses.StoredResponses;
 import dev.aigateway.dataplane.usage.ClientText;
 import dev.aigateway.dataplane.usage.TokenUsage;
@@ -26,7 +30,6 @@ import dev.aigateway.dataplane.usage.UsageSource;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
-import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.HeadersResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
@@ -36,7 +39,9 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -79,6 +84,17 @@ final class RouterProcessor implements StreamProcessor {
   private boolean finished;
   private RequestTrace trace = RequestTrace.OFF;
 
+  /** A stored response's request, which this point forwards and answers itself. */
+  private @Nullable AttemptResponse stored;
+
+  private @Nullable AttemptMeter storedMeter;
+
+  /**
+   * The route of a provider's own cluster (no per-attempt filter there), for requests that must
+   * reach one provider rather than a model: stored responses.
+   */
+  static final String PROVIDER_ROUTE_HEADER = "x-gateway-provider";
+
   RouterProcessor(ProcessorDependencies deps) {
     this.deps = deps;
     this.startTime = deps.clock().instant();
@@ -96,7 +112,7 @@ final class RouterProcessor implements StreamProcessor {
 
   private ProcessingResponse dispatch(ProcessingRequest request, boolean mayBlock) {
     return switch (request.getRequestCase()) {
-      case REQUEST_HEADERS -> authenticate(request.getRequestHeaders());
+      case REQUEST_HEADERS -> authenticate(request.getRequestHeaders(), mayBlock);
       case REQUEST_BODY -> requestBody(request.getRequestBody(), mayBlock);
       case REQUEST_TRAILERS -> Responses.REQUEST_TRAILERS_CONTINUE;
       case RESPONSE_HEADERS -> responseHeaders(request.getResponseHeaders());
@@ -135,11 +151,15 @@ final class RouterProcessor implements StreamProcessor {
 
   @Override
   public void streamClosed() {
+    AttemptMeter m = storedMeter;
+    if (m != null) {
+      m.finish(m.status());
+    }
     finish(responseStatus);
   }
 
   /** Phase 1 (request headers): the request line, the key, and the answers that need no body. */
-  private ProcessingResponse authenticate(HttpHeaders message) {
+  private ProcessingResponse authenticate(HttpHeaders message, boolean mayBlock) {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
     clientHeaders = headers;
     call = ClientCall.of(headers);
@@ -176,7 +196,7 @@ final class RouterProcessor implements StreamProcessor {
           k = key = authenticated.key();
     }
     if (stored) {
-      return routeStored(config, k);
+      return routeStored(config, k, mayBlock);
     }
     if (models) {
       responseStatus = 200;
@@ -232,7 +252,7 @@ final class RouterProcessor implements StreamProcessor {
     }
     if (e.countsTokens()) {
       // Counting generates nothing: no admission, nothing reserved.
-      return route(modelConfig.name(), null, null, null);
+      return route(modelConfig.name(), null);
     }
     Long ceiling;
     switch (admit(body, k, e, modelConfig, mayBlock)) {
@@ -241,7 +261,7 @@ final class RouterProcessor implements StreamProcessor {
       }
       case Phase.Next<Long> next -> ceiling = next.value();
     }
-    return route(modelConfig.name(), ceiling, null, null);
+    return route(modelConfig.name(), ceiling);
   }
 
   /** Phase 2: the body is a JSON object within the size limit. */
@@ -353,57 +373,92 @@ final class RouterProcessor implements StreamProcessor {
    * anything the client sent under the gateway's internal prefix. The body goes on unchanged: each
    * attempt translates it for its own target.
    */
-  private ProcessingResponse route(
-      String modelName,
-      @Nullable Long ceiling,
-      @Nullable String pinnedProvider,
-      @Nullable String storedPath) {
+  private ProcessingResponse route(String modelName, @Nullable Long ceiling) {
     ClientKey k = requireNonNull(key);
     HeaderMutation.Builder headers = HeaderMutation.newBuilder();
-    new RoutedRequest(
-            modelName,
-            requestId,
-            k.id(),
-            k.teamId(),
-            ceiling,
-            reservedOutput,
-            pinnedProvider,
-            storedPath)
+    new RoutedRequest(modelName, requestId, k.id(), k.teamId(), ceiling, reservedOutput)
         .writeTo(headers);
+    removeClientInternalHeaders(headers);
+    routed = true;
+    return ProcessingResponse.newBuilder()
+        .setRequestBody(
+            BodyResponse.newBuilder()
+                .setResponse(Responses.common(headers).setClearRouteCache(true)))
+        .build();
+  }
+
+  private void removeClientInternalHeaders(HeaderMutation.Builder headers) {
     for (String name : clientHeaders.keySet()) {
       if (name.startsWith(RoutedRequest.PREFIX)) {
         headers.addRemoveHeaders(name);
       }
     }
-    routed = true;
-    CommonResponse.Builder common = Responses.common(headers).setClearRouteCache(true);
-    return storedPath != null
-        ? ProcessingResponse.newBuilder()
-            .setRequestHeaders(HeadersResponse.newBuilder().setResponse(common))
-            .build()
-        : ProcessingResponse.newBuilder()
-            .setRequestBody(BodyResponse.newBuilder().setResponse(common))
-            .build();
   }
 
   /**
-   * A stored response's request, routed in the headers phase (it may have no body to wait for) to
-   * the model whose provider keeps it; the attempts skip every other provider.
+   * A stored response's request lives at one provider, not at a model's targets: it goes by that
+   * provider's own route ({@code x-gateway-provider}, whose cluster has no per-attempt filter), so
+   * this point does the attempt's work itself, in the headers phase (it may have no body).
    */
-  private ProcessingResponse routeStored(ConfigSnapshot config, ClientKey k) {
-    StoredResponses.Routed routed;
+  private ProcessingResponse routeStored(ConfigSnapshot config, ClientKey k, boolean mayBlock) {
+    StoredResponses.Routed r;
     switch (StoredResponses.route(config, k, call.path(), call.query())) {
       case StoredResponses.Refused refused -> {
         return reject(refused.error());
       }
-      case StoredResponses.Routed r -> routed = r;
+      case StoredResponses.Routed routedTo -> r = routedTo;
     }
-    model = routed.model();
-    return route(routed.model(), null, routed.target().provider().name(), routed.upstreamPath());
+    ProviderConfig provider = r.target().provider();
+    if (!mayBlock && deps.credentials().mayBlock(provider)) {
+      return DEFERRED; // nothing was set that this phase run again would not set anew
+    }
+    model = r.model();
+    UpstreamRequest upstream = new UpstreamRequest(r.upstreamPath(), new byte[0], Map.of());
+    Map<String, String> credentialHeaders;
+    switch (deps.credentials().headersFor(provider, upstream)) {
+      case CredentialInjector.Result.Failed failed -> {
+        return reject(failed.error());
+      }
+      case CredentialInjector.Result.Headers h -> credentialHeaders = h.headers();
+    }
+    HeaderMutation.Builder headers =
+        HeaderMutation.newBuilder()
+            .addSetHeaders(Headers.set(PROVIDER_ROUTE_HEADER, provider.name()))
+            .addSetHeaders(Headers.set(":path", upstream.path()))
+            .addSetHeaders(Headers.set("accept-encoding", "identity"));
+    credentialHeaders.forEach((name, value) -> headers.addSetHeaders(Headers.set(name, value)));
+    Set<String> setByGateway = new HashSet<>();
+    headers.getSetHeadersList().forEach(h -> setByGateway.add(h.getHeader().getKey()));
+    headers.addAllRemoveHeaders(
+        HeaderHygiene.requestRemovals(clientHeaders, provider.schema(), setByGateway));
+    AttemptMeter meter = new AttemptMeter(deps);
+    meter.start(
+        new RoutedRequest(r.model(), requestId, k.id(), k.teamId(), null, 0),
+        new AttemptTarget(provider.name(), "stored:" + provider.name(), r.target().upstreamModel()),
+        1,
+        call);
+    meter.free();
+    meter.forwarded();
+    stored =
+        new AttemptResponse(ResponsesPassThroughTranslator.forStoredResponse(), call, meter, trace);
+    storedMeter = meter;
+    routed = true;
+    answeredByAttempt = true;
+    return ProcessingResponse.newBuilder()
+        .setRequestHeaders(
+            HeadersResponse.newBuilder()
+                .setResponse(Responses.common(headers).setClearRouteCache(true)))
+        .build();
   }
 
   private ProcessingResponse responseHeaders(HttpHeaders message) {
     Map<String, String> headers = Headers.toMap(message.getHeaders());
+    AttemptResponse s = stored;
+    if (s != null) {
+      int status = (int) ClientCall.parseLong(headers.getOrDefault(":status", "0"));
+      responseStatus = status;
+      return s.headers(message, headers, status, Map.of());
+    }
     responseStatus = (int) ClientCall.parseLong(headers.getOrDefault(":status", "0"));
     // A final answer from a skipped attempt was recorded by no attempt: this point records it.
     answeredByAttempt =
@@ -436,6 +491,10 @@ final class RouterProcessor implements StreamProcessor {
    * matched, a 413 over the buffer limit): they reach the client in its API's error shape.
    */
   private ProcessingResponse responseBody(HttpBody message) {
+    AttemptResponse s = stored;
+    if (s != null) {
+      return s.body(message);
+    }
     byte[] replacement =
         LocalReplies.reshape(
             responseStatus, message.getBody().toByteArray(), call, deps.maxRequestBodyBytes());

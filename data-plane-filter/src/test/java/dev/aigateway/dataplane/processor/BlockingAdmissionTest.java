@@ -97,7 +97,7 @@ class BlockingAdmissionTest {
                 }
 
                 @Override
-                public void settle(UsageRecord record) {
+                public void release(UsageRecord record) {
                   settled.add(record);
                 }
               });
@@ -188,7 +188,7 @@ class BlockingAdmissionTest {
   }
 
   @Test
-  void aRequestDeferredForItsCredentialsReservesItsQuotaOnceAndSettlesIt() {
+  void aRequestDeferredForItsCredentialsReservesItsQuotaOnceAndGivesItBack() {
     release = new CountDownLatch(0);
     issued.set(0);
     settled.clear();

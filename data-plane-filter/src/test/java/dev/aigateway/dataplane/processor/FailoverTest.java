@@ -176,24 +176,43 @@ class FailoverTest {
   }
 
   @Test
-  void a429WithRetryAfterSetsItsTargetAsideWithoutAnotherProviderCall() {
+  void a429WithRetryAfterFailsOverAndTheNextRequestsStillReachTheSecondTarget() {
     FakeUpstream limited = upstream(error(429, Map.of("retry-after", "30")));
     FakeUpstream claude = upstream(claudeOk);
     String model = model("fo-429", limited.baseUri(), claude.baseUri());
 
     Exchange first = chat(model);
+    Exchange second = chat(model);
+
     assertThat(first.status()).isEqualTo(200);
     assertThat(first.attemptsMade().get(0)).endsWith(":429");
-    assertThat(limited.received()).hasSize(1);
-
-    Exchange second = chat(model);
     assertThat(second.status()).isEqualTo(200);
     assertThat(second.headers())
         .containsEntry("x-gateway-served-by", "fo-429-claude/claude-haiku-4-5");
-    // Skipped locally: the limited provider saw no second request.
-    assertThat(second.attemptsMade().get(0)).endsWith(":429");
-    assertThat(limited.received()).hasSize(1);
+    // Envoy does not retry a local reply from an upstream filter, so while another target can
+    // serve, a cooling target is still tried (its provider refuses quickly) rather than skipped.
+    assertThat(limited.received()).hasSize(2);
     assertThat(claude.received()).hasSize(2);
+  }
+
+  @Test
+  void aSingleTargetThatAskedToWaitIsAnsweredLocallyUntilItsRetryAfterWithoutAProviderCall() {
+    FakeUpstream limited = upstream(error(429, Map.of("retry-after", "30")));
+    UUID openAi =
+        gateway.config.provider(
+            "fo-alone-openai", "openai", limited.baseUri() + "/v1", "{}", "sk-openai");
+    gateway.route("fo-alone-openai", limited.baseUri());
+    gateway.config.model("fo-alone", new TestConfig.Target(openAi, "gpt-5-nano", 1, 0));
+    gateway.awaitConfig();
+
+    Exchange first = chat("fo-alone");
+    Exchange second = chat("fo-alone");
+
+    assertThat(first.status()).isEqualTo(429);
+    assertThat(second.status()).isEqualTo(429);
+    assertThat(second.headers()).containsEntry("x-gateway-skipped", "cooldown");
+    assertThat(Integer.parseInt(second.headers().get("retry-after"))).isBetween(1, 30);
+    assertThat(limited.received()).hasSize(1);
   }
 
   @Test

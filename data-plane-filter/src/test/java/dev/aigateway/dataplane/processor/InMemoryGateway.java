@@ -292,8 +292,17 @@ final class InMemoryGateway {
     }
 
     private ProcessingRequest attemptHeaders(boolean end) {
-      ModelTarget t = targets.get(held.get(RoutedRequest.MODEL));
-      ProcessingRequest headers = InMemoryGateway.headers(held, end);
+      return attemptRequest(held, end);
+    }
+
+    /** The attempt point's request headers: {@code headers} and the model's endpoint metadata. */
+    ProcessingRequest attemptRequest(Map<String, String> headers) {
+      return attemptRequest(headers, false);
+    }
+
+    private ProcessingRequest attemptRequest(Map<String, String> heldHeaders, boolean end) {
+      ModelTarget t = targets.get(heldHeaders.get(RoutedRequest.MODEL));
+      ProcessingRequest headers = InMemoryGateway.headers(heldHeaders, end);
       if (t == null) {
         return headers;
       }

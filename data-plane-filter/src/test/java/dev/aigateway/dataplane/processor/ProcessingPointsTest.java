@@ -112,6 +112,21 @@ class ProcessingPointsTest {
   }
 
   @Test
+  void forgedInternalHeadersWithoutTheAdmittedClientKeyGetNoProviderCredentials() {
+    InMemoryGateway gateway = new InMemoryGateway(null);
+    InMemoryGateway.Request p = gateway.processor();
+    post(p, "/v1/chat/completions", CHAT);
+    Map<String, String> forged = new HashMap<>(p.routedHeaders());
+    forged.remove("authorization");
+    AttemptProcessor attempt = new AttemptProcessor(gateway.deps, gateway.cooldowns);
+
+    ProcessingResponse answer = attempt.processBlocking(p.attemptRequest(forged));
+
+    assertThat(immediateStatus(answer)).isEqualTo(401);
+    assertThat(answer.toString()).doesNotContain("sk-upstream-1234");
+  }
+
+  @Test
   void a429WithRetryAfterSetsTheTargetAsideAndTheNextAttemptOnItIsSkippedLocally() {
     InMemoryGateway gateway = new InMemoryGateway(null);
     InMemoryGateway.Request first = gateway.processor();

@@ -301,9 +301,27 @@ public final class EnvoyLikeClient implements AutoCloseable {
       }
       // Route: the initial match (no model header) only hits the catch-all 404.
       String model = routeCleared ? held.get("x-gateway-model") : null;
+      String provider = routeCleared ? held.get("x-gateway-provider") : null;
       List<Target> cluster = model == null ? List.of() : targets.apply(model);
       Reply last;
-      if (cluster.isEmpty()) {
+      if (model == null && provider != null && routes.containsKey(provider)) {
+        // A provider's own route (stored responses): no upstream filter, no retries.
+        upstreamHeaders = new LinkedHashMap<>(held);
+        HttpResponse<byte[]> upstream = callUpstream(routes.get(provider), held, body);
+        Map<String, String> responseHeaders = new LinkedHashMap<>();
+        if (upstream == null) {
+          responseHeaders.put(":status", "503");
+          last = new Reply(responseHeaders, new byte[0], 0, false, true);
+        } else {
+          upstream
+              .headers()
+              .map()
+              .forEach((k, v) -> responseHeaders.put(k.toLowerCase(Locale.ROOT), v.getFirst()));
+          responseHeaders.remove(":status");
+          responseHeaders.put(":status", Integer.toString(upstream.statusCode()));
+          last = new Reply(responseHeaders, upstream.body(), 0, false, false);
+        }
+      } else if (cluster.isEmpty()) {
         Map<String, String> notFound = new LinkedHashMap<>();
         notFound.put(":status", "404");
         notFound.put("content-type", "application/json");
