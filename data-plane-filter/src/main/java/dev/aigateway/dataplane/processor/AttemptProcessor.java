@@ -153,7 +153,11 @@ final class AttemptProcessor implements StreamProcessor {
       return reject(GatewayError.badGateway("The provider of this target is not configured."));
     }
     provider = p;
-    trace = deps.tracing().start(headers, call.method(), call.path());
+    trace = deps.tracing().startAttempt(RoutedRequest.traceContext(headers), attempt);
+    Endpoint endpoint = call.endpoint();
+    if (endpoint != null) {
+      trace.requested(endpoint, r.model());
+    }
     meter.trace(trace);
     Cooldowns.Cooldown cooling = cooldowns.active(t.target());
     // Envoy does not retry a local reply from an upstream filter (upstream_request.h:

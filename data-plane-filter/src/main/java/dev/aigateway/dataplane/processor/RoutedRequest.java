@@ -35,6 +35,9 @@ record RoutedRequest(
   static final String OUTPUT_CEILING = "x-gateway-output-ceiling";
   static final String RESERVED_OUTPUT = "x-gateway-reserved-output";
 
+  /** Prefixes the W3C trace context of the request span ({@code x-gateway-traceparent}). */
+  static final String TRACE_PREFIX = "x-gateway-";
+
   /** Response headers the attempt point adds (contract item 2). */
   static final String SERVED_BY = "x-gateway-served-by";
 
@@ -80,6 +83,18 @@ record RoutedRequest(
         teamId,
         ceiling == null || number(ceiling) < 0 ? null : number(ceiling),
         Math.max(0, reserved));
+  }
+
+  /** The request span's trace context, under its W3C names, for the attempt's spans. */
+  static Map<String, String> traceContext(Map<String, String> headers) {
+    Map<String, String> context = new java.util.HashMap<>(2);
+    for (String name : java.util.List.of("traceparent", "tracestate")) {
+      String value = headers.get(TRACE_PREFIX + name);
+      if (value != null) {
+        context.put(name, value);
+      }
+    }
+    return context;
   }
 
   private static @Nullable UUID uuid(@Nullable String value) {

@@ -378,6 +378,12 @@ final class RouterProcessor implements StreamProcessor {
     HeaderMutation.Builder headers = HeaderMutation.newBuilder();
     new RoutedRequest(modelName, requestId, k.id(), k.teamId(), ceiling, reservedOutput)
         .writeTo(headers);
+    // The attempts' spans continue this request's span, wherever they run.
+    trace
+        .context()
+        .forEach(
+            (name, value) ->
+                headers.addSetHeaders(Headers.set(RoutedRequest.TRACE_PREFIX + name, value)));
     removeClientInternalHeaders(headers);
     routed = true;
     return ProcessingResponse.newBuilder()
