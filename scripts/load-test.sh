@@ -11,6 +11,8 @@
 # gateway process and PostgreSQL spent per request. Loopback only; every step stops by itself.
 # LOAD_TEST_WARMUP_SECONDS (default 240) bounds the warm-up, which ends once the JIT is idle;
 # LOAD_TEST_JAVA_OPTS replaces the gateway's JVM options (default: those of ./gateway, scripts/jdk.sh).
+# LOAD_TEST_PORTS=FIRST-LAST keeps every port the run opens (upstream, admin, xDS, ext_proc, proxy)
+# in that range.
 #
 # A/B mode: two gateways (jar and JVM options each; NAME=value words among the options are set in
 # that gateway's environment) up at the same time, the same upstream, one rate:
@@ -25,7 +27,32 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# LOAD_TEST_PORTS=FIRST-LAST hands out free ports from that range only (a shared machine where
+# each user has a range); unset, any free port.
+port() {
+  python3 - "${LOAD_TEST_PORTS:-}" "$work/ports-used" <<'PY'
+import socket, sys, os
+rng, used_file = sys.argv[1], sys.argv[2]
+used = set(open(used_file).read().split()) if os.path.exists(used_file) else set()
+candidates = range(int(rng.split("-")[0]), int(rng.split("-")[1]) + 1) if rng else [0]
+for p in candidates:
+    if str(p) in used:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    port = s.getsockname()[1]
+    s.close()
+    with open(used_file, "a") as f:
+        f.write(f"{port}\n")
+    print(port)
+    break
+else:
+    sys.exit("no free port in " + rng)
+PY
+}
 
 # A ~1 KB chat completion request.
 filler=$(python3 -c 'print(("lorem ipsum dolor sit amet " * 34)[:900])')
