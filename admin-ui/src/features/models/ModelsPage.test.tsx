@@ -39,21 +39,25 @@ describe('ModelsPage', () => {
     await within(dialog).findByRole('option', { name: 'openai-main' });
     await user.selectOptions(within(dialog).getByLabelText('Target 1 provider'), 'openai-main');
     await user.type(within(dialog).getByLabelText('Target 1 upstream model'), 'gpt-4o-mini');
-    await user.clear(within(dialog).getByLabelText('Target 1 priority'));
-    await user.type(within(dialog).getByLabelText('Target 1 priority'), '10');
     await user.click(within(dialog).getByRole('button', { name: 'Add target' }));
     await user.selectOptions(within(dialog).getByLabelText('Target 2 provider'), 'azure-eu');
     await user.type(within(dialog).getByLabelText('Target 2 upstream model'), 'gpt-4o-mini-eu');
+    await user.clear(within(dialog).getByLabelText('Target 2 priority'));
+    await user.type(within(dialog).getByLabelText('Target 2 priority'), '1');
+    await user.click(within(dialog).getByLabelText('Retry on 529 overloaded (Anthropic)'));
+    await user.clear(within(dialog).getByLabelText('Attempts in all'));
+    await user.type(within(dialog).getByLabelText('Attempts in all'), '2');
     await user.type(within(dialog).getByLabelText('Input price (USD per million tokens)'), '0.15');
     await user.click(within(dialog).getByRole('button', { name: 'Create model' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(server.calls.find((c) => c.method === 'POST')?.body).toEqual({
       name: 'chat',
       targets: [
-        { provider: 'openai-main', model: 'gpt-4o-mini', weight: 1, priority: 10 },
-        { provider: 'azure-eu', model: 'gpt-4o-mini-eu', weight: 1, priority: 0 },
+        { provider: 'openai-main', model: 'gpt-4o-mini', weight: 1, priority: 0 },
+        { provider: 'azure-eu', model: 'gpt-4o-mini-eu', weight: 1, priority: 1 },
       ],
       pricing: { input_per_million: 0.15, output_per_million: null, cached_input_per_million: null },
+      failover: { retry_on: ['connect-failure', 'reset', '5xx', '429'], attempts: 2, per_attempt_timeout_ms: 0, backoff_base_ms: 25, backoff_max_ms: 250 },
     });
   });
 
@@ -78,5 +82,21 @@ describe('ModelsPage', () => {
     renderSignedIn(<ModelsPage />, server.fetchImpl, 'viewer');
     await screen.findByRole('row', { name: /gpt-4o-mini/ });
     expect(screen.queryByRole('button', { name: /New model|Edit|Delete/ })).not.toBeInTheDocument();
+  });
+
+  it('shows a failover field error next to that field', async () => {
+    const server = fakeServer({
+      'GET /models': () => page([mini]),
+      'GET /providers': () => providers,
+      'PATCH /models/:id': () => problem(422, 'Invalid model', [{ field: 'failover.attempts', message: 'must be <= 10' }]),
+    });
+    const { user } = renderSignedIn(<ModelsPage />, server.fetchImpl);
+    await user.click(await screen.findByRole('button', { name: 'Edit gpt-4o-mini' }));
+    const attempts = screen.getByLabelText('Attempts in all');
+    await user.clear(attempts);
+    await user.type(attempts, '11');
+    await user.click(screen.getByRole('button', { name: 'Save model' }));
+    expect(await screen.findByText('must be <= 10')).toBeInTheDocument();
+    expect(screen.getByLabelText('Attempts in all')).toHaveAccessibleDescription(/must be <= 10/);
   });
 });

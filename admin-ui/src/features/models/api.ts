@@ -13,11 +13,21 @@ export interface Pricing {
   cached_input_per_million: number | null;
 }
 
+/** When a request moves on to the next target; see docs/admin-api.md. */
+export interface Failover {
+  retry_on: string[];
+  attempts: number;
+  per_attempt_timeout_ms: number;
+  backoff_base_ms: number;
+  backoff_max_ms: number;
+}
+
 export interface Model {
   id: string;
   name: string;
   targets: Target[];
   pricing: Pricing | null;
+  failover?: Failover;
   version: number;
   created_at: string;
   updated_at: string;
@@ -27,6 +37,7 @@ export interface ModelInput {
   name: string;
   targets: { provider: string; model: string; weight: number | null; priority: number | null }[];
   pricing: Pricing | null;
+  failover?: { retry_on: string[] } & { [K in Exclude<keyof Failover, 'retry_on'>]: number | null };
 }
 
 export const listModels = (api: ApiClient, q: Query) => api.get<Page<Model>>('/models', q);

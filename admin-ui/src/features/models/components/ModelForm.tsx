@@ -4,6 +4,7 @@ import { useResource } from '../../../api/useResource';
 import { FormError, SelectField, TextField, useSubmit } from '../../../components/forms';
 import { listProviders } from '../../providers/api';
 import { createModel, updateModel, type Model, type Pricing } from '../api';
+import { FAILOVER_NUMBERS, FailoverFields, failoverRow } from './FailoverFields';
 
 interface Props {
   model?: Model;
@@ -45,6 +46,7 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
     output_per_million: model?.pricing?.output_per_million?.toString() ?? '',
     cached_input_per_million: model?.pricing?.cached_input_per_million?.toString() ?? '',
   });
+  const [failover, setFailover] = useState(failoverRow(model?.failover));
   const { busy, error, fieldErrors, run } = useSubmit();
   const providerNames = providers.data?.items.map((p) => p.name) ?? [];
 
@@ -71,12 +73,20 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
         priority: toNumber(t.priority),
       })),
       pricing,
+      failover: {
+        retry_on: failover.retry_on,
+        attempts: toNumber(failover.attempts),
+        per_attempt_timeout_ms: toNumber(failover.per_attempt_timeout_ms),
+        backoff_base_ms: toNumber(failover.backoff_base_ms),
+        backoff_max_ms: toNumber(failover.backoff_max_ms),
+      },
     };
     const saved = await run(() => (model ? updateModel(api, model.id, { ...body, version: model.version }) : createModel(api, body)));
     if (saved) onSaved(saved);
   }
 
-  const shown = ['name', 'targets', ...PRICE_FIELDS.map((f) => `pricing.${f.key}`)];
+  const shown = ['name', 'targets', ...PRICE_FIELDS.map((f) => `pricing.${f.key}`), ...FAILOVER_NUMBERS.map((f) => `failover.${f.key}`)];
+  failover.retry_on.forEach((_, i) => shown.push(`failover.retry_on[${i}]`));
   targets.forEach((_, i) => ['provider', 'model', 'weight', 'priority'].forEach((k) => shown.push(`targets[${i}].${k}`)));
 
   return (
@@ -84,7 +94,7 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
       <TextField label="Model name" value={name} onChange={setName} error={fieldErrors.name} required help="The name clients send as model." />
       <fieldset>
         <legend>Targets</legend>
-        <p className="help">Higher priority wins; among the same priority, traffic splits by weight. Lower priorities are fallbacks.</p>
+        <p className="help">Priority 0 is the first choice, 1 the first fallback, and so on; among the same priority, traffic splits by weight.</p>
         {targets.map((t, i) => (
           <div className="target-row" key={i} role="group" aria-label={`Target ${i + 1}`}>
             <SelectField
@@ -123,6 +133,7 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
           />
         ))}
       </fieldset>
+      <FailoverFields value={failover} onChange={setFailover} fieldErrors={fieldErrors} />
       <FormError error={error} shownFields={shown} />
       <div className="actions">
         <button type="button" onClick={onCancel}>

@@ -40,6 +40,8 @@ class SlowClientTest {
         EnvoyConfigs.snapshot(h.shape.withVersion("2"), SlowClientTest::withLimits));
     h.awaitRequest(r -> r.getVersionInfo().equals("2") && r.getTypeUrl().endsWith("Listener"));
     Thread.sleep(200); // the listener view is swapped right after the ACK
+    // Warm the ext_proc channel: a cold first gRPC call can take longer than the short timeouts.
+    h.post("/v1/chat/completions", "{}");
   }
 
   @AfterAll
@@ -109,6 +111,61 @@ class SlowClientTest {
       send(s, "GET /v1/models HTTP/1.1\r\nhost: gateway\r\nconnection: close\r\n\r\n");
       String answer = readAll(s);
       assertThat(answer).startsWith("HTTP/1.1 ").doesNotStartWith("HTTP/1.1 408");
+    }
+  }
+
+  @Test
+  void aKeylessRequestWithALargeBodyIsRefusedAtItsHeadersWithoutTheBodyBeingRead()
+      throws Exception {
+    h.extProc.script =
+        (req, out) -> {
+          if (req.hasRequestHeaders()) {
+            out.onNext(
+                io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse.newBuilder()
+                    .setImmediateResponse(
+                        io.envoyproxy.envoy.service.ext_proc.v3.ImmediateResponse.newBuilder()
+                            .setStatus(
+                                io.envoyproxy.envoy.type.v3.HttpStatus.newBuilder()
+                                    .setCodeValue(401))
+                            .setBody(com.google.protobuf.ByteString.copyFromUtf8("no key")))
+                    .build());
+          } else {
+            out.onNext(FakeExtProc.continueFor(req));
+          }
+        };
+    int before = h.extProc.received.size();
+    try (Socket s = connect()) {
+      // 40 MiB announced, 1 KiB sent, and the client then stops: the answer must not wait for
+      // the rest (before, the proxy buffered the whole body before the ext_proc saw anything).
+      send(
+          s,
+          "POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/json\r\n"
+              + "content-length: 41943040\r\n\r\n"
+              + "x".repeat(1024));
+      String answer = readAll(s);
+      assertThat(answer).startsWith("HTTP/1.1 401").endsWith("no key");
+    } finally {
+      h.extProc.script = FakeExtProc.CONTINUE;
+    }
+    assertThat(
+            h.extProc.received.subList(before, h.extProc.received.size()).stream()
+                .map(r -> r.getRequestCase().name()))
+        .as("the ext_proc saw the headers only")
+        .containsExactly("REQUEST_HEADERS");
+  }
+
+  @Test
+  void aSlowBodyOfAnAdmittedRequestIsStillReadAndForwarded() throws Exception {
+    try (Socket s = connect()) {
+      send(
+          s,
+          "POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/json\r\n"
+              + "content-length: 10\r\nconnection: close\r\n\r\n{\"a\"");
+      Thread.sleep(150);
+      send(s, ":true}");
+      String answer = readAll(s);
+      assertThat(answer).startsWith("HTTP/1.1 ");
+      assertThat(answer).doesNotStartWith("HTTP/1.1 408").doesNotStartWith("HTTP/1.1 5");
     }
   }
 

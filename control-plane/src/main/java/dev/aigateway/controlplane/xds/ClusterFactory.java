@@ -124,14 +124,13 @@ final class ClusterFactory {
             LocalityLbEndpoints.newBuilder()
                 .addLbEndpoints(
                     LbEndpoint.newBuilder()
-                        .setEndpoint(
-                            Endpoint.newBuilder()
-                                .setAddress(
-                                    Address.newBuilder()
-                                        .setSocketAddress(
-                                            SocketAddress.newBuilder()
-                                                .setAddress(host)
-                                                .setPortValue(port))))))
+                        .setEndpoint(Endpoint.newBuilder().setAddress(address(host, port)))))
+        .build();
+  }
+
+  static Address address(String host, int port) {
+    return Address.newBuilder()
+        .setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port))
         .build();
   }
 

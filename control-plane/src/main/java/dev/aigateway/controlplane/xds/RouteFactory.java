@@ -15,7 +15,11 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.List;
 
-/** Builds a fleet's RDS route configuration: one route per provider, then an OpenAI-style 404. */
+/**
+ * Builds a fleet's RDS route configuration: one route per model (on {@code x-gateway-model}, issue
+ * 19), then one per provider (on {@code x-gateway-provider}, the single-processing-point request
+ * path, kept until the data plane sets the model header), then an OpenAI-style 404.
+ */
 final class RouteFactory {
 
   /** Body of the catch-all: what clients see when no provider was chosen for their request. */
@@ -35,13 +39,33 @@ final class RouteFactory {
       List<XdsState.Provider> providers,
       List<UpstreamEndpoint> endpoints,
       EnvoyOptions options) {
+    return routes(fleet, providers, endpoints, List.of(), options);
+  }
+
+  /**
+   * The route configuration.
+   *
+   * @param models the models that have a cluster, in name order
+   */
+  static RouteConfiguration routes(
+      XdsState.Fleet fleet,
+      List<XdsState.Provider> providers,
+      List<UpstreamEndpoint> endpoints,
+      List<XdsState.Model> models,
+      EnvoyOptions options) {
     VirtualHost.Builder host =
         VirtualHost.newBuilder()
             .setName("gateway")
             .addDomains("*")
             // Internal routing header: used to match, never forwarded to a provider.
             .addRequestHeadersToRemove(XdsNames.PROVIDER_HEADER)
-            .addAllResponseHeadersToRemove(ResponseHygiene.REMOVED);
+            .addAllResponseHeadersToRemove(ResponseHygiene.REMOVED)
+            // x-envoy-attempt-count on each attempt's request (router.cc sets it whatever
+            // suppress_envoy_headers says): the per-attempt ext_proc reads and removes it.
+            .setIncludeRequestAttemptCount(true);
+    for (XdsState.Model model : models) {
+      host.addRoutes(ModelRouteFactory.route(model, options));
+    }
     for (int i = 0; i < providers.size(); i++) {
       host.addRoutes(providerRoute(providers.get(i), endpoints.get(i), options));
     }

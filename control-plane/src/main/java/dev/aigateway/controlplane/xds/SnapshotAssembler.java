@@ -54,6 +54,28 @@ public final class SnapshotAssembler {
     for (int i = 0; i < providers.size(); i++) {
       clusters.add(ClusterFactory.provider(providers.get(i), endpoints.get(i), options));
     }
+    Map<String, ModelClusterFactory.Resolved> targets = new java.util.HashMap<>();
+    Map<String, Integer> providerIndex = new java.util.HashMap<>();
+    for (int i = 0; i < providers.size(); i++) {
+      providerIndex.put(providers.get(i).name(), i);
+    }
+    for (XdsState.Model model : state.models()) {
+      for (XdsState.Target t : model.targets()) {
+        Integer i = providerIndex.get(t.provider());
+        if (i != null) {
+          targets.put(
+              t.id(), new ModelClusterFactory.Resolved(t, providers.get(i), endpoints.get(i)));
+        }
+      }
+    }
+    List<XdsState.Model> routed = new ArrayList<>();
+    for (XdsState.Model model : state.models()) {
+      Cluster cluster = ModelClusterFactory.cluster(model, targets, options);
+      if (cluster != null) {
+        clusters.add(cluster);
+        routed.add(model);
+      }
+    }
     clusters.sort(java.util.Comparator.comparing(Cluster::getName));
     String version = Long.toString(state.revision());
     Map<String, FleetSnapshot> snapshots = new LinkedHashMap<>();
@@ -63,7 +85,7 @@ public final class SnapshotAssembler {
               version,
               clusters,
               List.of(ListenerFactory.listener(fleet, options)),
-              List.of(RouteFactory.routes(fleet, providers, endpoints, options)));
+              List.of(RouteFactory.routes(fleet, providers, endpoints, routed, options)));
       snapshot.ensureConsistent();
       snapshots.put(fleet.name(), snapshot);
     }

@@ -2,6 +2,7 @@ package dev.aigateway.controlplane.xds;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.db.model.Failover;
 import java.util.Comparator;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -12,15 +13,53 @@ import org.jspecify.annotations.Nullable;
  * @param revision the config revision the rows belong to; it becomes the snapshot version
  * @param fleets every fleet, sorted by name
  * @param providers every provider, sorted by name
+ * @param models every model with its targets and failover settings, sorted by name
  */
-public record XdsState(long revision, List<Fleet> fleets, List<Provider> providers) {
+public record XdsState(
+    long revision, List<Fleet> fleets, List<Provider> providers, List<Model> models) {
 
   public XdsState {
     requireNonNull(fleets, "fleets");
     requireNonNull(providers, "providers");
+    requireNonNull(models, "models");
     // Sorted here so that assembly never depends on the order rows came back in.
     fleets = fleets.stream().sorted(Comparator.comparing(Fleet::name)).toList();
     providers = providers.stream().sorted(Comparator.comparing(Provider::name)).toList();
+    models = models.stream().sorted(Comparator.comparing(Model::name)).toList();
+  }
+
+  /** State without models (provider routes only). */
+  public XdsState(long revision, List<Fleet> fleets, List<Provider> providers) {
+    this(revision, fleets, providers, List.of());
+  }
+
+  /**
+   * A public model name, its failover settings and its targets in stored order.
+   *
+   * @param failover the route's retry policy comes from it
+   */
+  public record Model(String name, Failover failover, List<Target> targets) {
+    public Model {
+      requireNonNull(name, "name");
+      requireNonNull(failover, "failover");
+      targets = List.copyOf(targets);
+    }
+  }
+
+  /**
+   * One target of a model.
+   *
+   * @param id stable id of the target (its database row id): endpoint metadata and transport socket
+   *     match key
+   * @param provider the provider's name
+   * @param priority 0 is the first choice (Envoy's priority levels)
+   */
+  public record Target(String id, String provider, String upstreamModel, int weight, int priority) {
+    public Target {
+      requireNonNull(id, "id");
+      requireNonNull(provider, "provider");
+      requireNonNull(upstreamModel, "upstreamModel");
+    }
   }
 
   /** A named group of Envoys and the port their listener binds. */

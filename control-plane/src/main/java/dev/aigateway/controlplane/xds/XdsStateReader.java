@@ -2,8 +2,11 @@ package dev.aigateway.controlplane.xds;
 
 import static dev.aigateway.db.jooq.Tables.CONFIG_REVISION;
 import static dev.aigateway.db.jooq.Tables.FLEETS;
+import static dev.aigateway.db.jooq.Tables.MODELS;
+import static dev.aigateway.db.jooq.Tables.MODEL_TARGETS;
 import static dev.aigateway.db.jooq.Tables.PROVIDERS;
 
+import dev.aigateway.db.model.ModelRepository;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -51,8 +54,43 @@ public final class XdsStateReader {
                       r ->
                           new XdsState.Provider(
                               r.value1(), r.value2(), r.value3(), blankToNull(r.value4())));
-          return new XdsState(revision, fleets, providers);
+          return new XdsState(revision, fleets, providers, models(tx));
         });
+  }
+
+  /** Every model with its targets (stored order) and failover settings. */
+  private static java.util.List<XdsState.Model> models(DSLContext tx) {
+    java.util.Map<java.util.UUID, java.util.List<XdsState.Target>> targets =
+        new java.util.HashMap<>();
+    tx.select(
+            MODEL_TARGETS.MODEL_ID,
+            MODEL_TARGETS.ID,
+            PROVIDERS.NAME,
+            MODEL_TARGETS.UPSTREAM_MODEL,
+            MODEL_TARGETS.WEIGHT,
+            MODEL_TARGETS.PRIORITY)
+        .from(MODEL_TARGETS)
+        .join(PROVIDERS)
+        .on(PROVIDERS.ID.eq(MODEL_TARGETS.PROVIDER_ID))
+        .orderBy(MODEL_TARGETS.MODEL_ID, MODEL_TARGETS.POSITION)
+        .forEach(
+            r ->
+                targets
+                    .computeIfAbsent(r.value1(), k -> new java.util.ArrayList<>())
+                    .add(
+                        new XdsState.Target(
+                            r.value2().toString(),
+                            r.value3(),
+                            r.value4(),
+                            r.value5(),
+                            r.value6())));
+    return tx.selectFrom(MODELS)
+        .fetch(
+            m ->
+                new XdsState.Model(
+                    m.getName(),
+                    ModelRepository.failover(m),
+                    targets.getOrDefault(m.getId(), java.util.List.of())));
   }
 
   /** The fleet of that name, if it exists. */

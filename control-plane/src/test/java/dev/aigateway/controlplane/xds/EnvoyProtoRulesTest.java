@@ -37,6 +37,12 @@ class EnvoyProtoRulesTest {
               StdoutAccessLog.getDescriptor(),
               UpstreamTlsContext.getDescriptor(),
               HttpProtocolOptions.getDescriptor(),
+              io.envoyproxy.envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec
+                  .getDescriptor(),
+              io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3
+                  .PreviousPrioritiesConfig.getDescriptor(),
+              io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate
+                  .getDescriptor(),
               io.envoyproxy.envoy.extensions.filters.network.connection_limit.v3.ConnectionLimit
                   .getDescriptor())
           .collect(Collectors.toMap(Descriptor::getFullName, d -> d));
@@ -54,7 +60,8 @@ class EnvoyProtoRulesTest {
         new XdsState(
             11,
             List.of(new XdsState.Fleet("default", 10000), new XdsState.Fleet("edge", 8443)),
-            providers);
+            providers,
+            FailoverModels.MODELS);
 
     Map<String, FleetSnapshot> snapshots =
         new SnapshotAssembler(new ExtProcTarget("ext-proc.internal", 18001)).assemble(state);
@@ -74,8 +81,9 @@ class EnvoyProtoRulesTest {
         rules += result.rulesChecked();
       }
     }
-    // 9 provider clusters + ext_proc, one listener and one route config per fleet.
-    assertThat(resources).isEqualTo(2 * (providers.size() + 1 + 2));
+    // 9 provider clusters, the model clusters, ext_proc, one listener and one route config per
+    // fleet.
+    assertThat(resources).isEqualTo(2 * (providers.size() + FailoverModels.MODELS.size() + 1 + 2));
     assertThat(rules).as("rules evaluated").isGreaterThan(500);
   }
 

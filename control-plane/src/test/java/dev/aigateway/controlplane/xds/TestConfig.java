@@ -60,7 +60,11 @@ final class TestConfig {
                         .where(PROVIDERS.NAME.eq(providers[i]))
                         .fetchSingle(PROVIDERS.ID);
                 tx.insertInto(MODEL_TARGETS)
-                    .set(MODEL_TARGETS.ID, UUID.randomUUID())
+                    // Deterministic: target ids are endpoint metadata in golden files.
+                    .set(
+                        MODEL_TARGETS.ID,
+                        UUID.nameUUIDFromBytes(
+                            (model + "/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     .set(MODEL_TARGETS.MODEL_ID, modelId)
                     .set(MODEL_TARGETS.PROVIDER_ID, providerId)
                     .set(MODEL_TARGETS.UPSTREAM_MODEL, model + "-upstream")

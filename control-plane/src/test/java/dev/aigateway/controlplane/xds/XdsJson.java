@@ -26,6 +26,15 @@ final class XdsJson {
                   .add(UpstreamTlsContext.getDescriptor())
                   .add(HttpProtocolOptions.getDescriptor())
                   .add(
+                      io.envoyproxy.envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec
+                          .getDescriptor())
+                  .add(
+                      io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3
+                          .PreviousPrioritiesConfig.getDescriptor())
+                  .add(
+                      io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3
+                          .PreviousHostsPredicate.getDescriptor())
+                  .add(
                       io.envoyproxy.envoy.extensions.filters.network.connection_limit.v3
                           .ConnectionLimit.getDescriptor())
                   .build());

@@ -84,7 +84,7 @@ class XdsStateReaderTest {
   }
 
   @Test
-  void changingTargetWeightsChangesNoResourceOnlyTheVersion(Database db) throws Exception {
+  void changingTargetWeightsChangesOnlyThatModelsCluster(Database db) throws Exception {
     TestConfig.addProvider(db, "p1", "openai", "https://p1.example.com");
     TestConfig.addProvider(db, "p2", "openai", "https://p2.example.com");
     TestConfig.addModel(db, "m", new String[] {"p1", "p2"}, new int[] {50, 50});
@@ -95,16 +95,42 @@ class XdsStateReaderTest {
         .transaction(
             c -> {
               var tx = DSL.using(c);
-              tx.update(Tables.MODEL_TARGETS).set(Tables.MODEL_TARGETS.WEIGHT, 0).execute();
+              tx.update(Tables.MODEL_TARGETS)
+                  .set(Tables.MODEL_TARGETS.WEIGHT, 7)
+                  .where(
+                      Tables.MODEL_TARGETS.PROVIDER_ID.eq(
+                          DSL.select(Tables.PROVIDERS.ID)
+                              .from(Tables.PROVIDERS)
+                              .where(Tables.PROVIDERS.NAME.eq("p1"))))
+                  .execute();
               ConfigRevisions.bump(tx);
             });
     FleetSnapshot after = assembler.assemble(XdsStateReader.read(db.dsl())).get("default");
 
-    // Weighted choice is the ext_proc's job (it sets x-gateway-provider): Envoy needs no push of
-    // new resources, and delta xDS sends nothing because every resource version is unchanged.
+    // Weights are endpoint weights in the model's cluster (issue 19): delta xDS sends that one
+    // cluster again and nothing else.
     assertThat(after.version()).isNotEqualTo(before.version());
-    assertThat(after.clusters().versionedResources())
-        .isEqualTo(before.clusters().versionedResources());
+    assertThat(
+            after
+                .clusters()
+                .resources()
+                .get("model_m")
+                .getLoadAssignment()
+                .getEndpoints(0)
+                .getLbEndpointsList())
+        .extracting(e -> e.getLoadBalancingWeight().getValue())
+        .containsExactly(7, 50);
+    var changed = new java.util.TreeSet<String>();
+    after
+        .clusters()
+        .versionedResources()
+        .forEach(
+            (name, r) -> {
+              if (!r.equals(before.clusters().versionedResources().get(name))) {
+                changed.add(name);
+              }
+            });
+    assertThat(changed).containsExactly("model_m");
     assertThat(after.routes().versionedResources()).isEqualTo(before.routes().versionedResources());
   }
 

@@ -14,14 +14,19 @@ public record Model(
     @Nullable BigDecimal inputPerMillion,
     @Nullable BigDecimal outputPerMillion,
     @Nullable BigDecimal cachedInputPerMillion,
+    Failover failover,
     long version,
     Instant createdAt,
     Instant updatedAt) {
   public Model {
     targets = List.copyOf(targets);
+    java.util.Objects.requireNonNull(failover, "failover");
   }
 
-  /** One upstream target; the provider is given by id and (for display) name. */
+  /**
+   * One upstream target; the provider is given by id and (for display) name. Priority 0 is the
+   * first choice, 1 the first fallback (Envoy's priority levels).
+   */
   public record Target(
       UUID providerId, String providerName, String upstreamModel, int weight, int priority) {}
 }

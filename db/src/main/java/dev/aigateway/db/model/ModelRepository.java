@@ -83,13 +83,19 @@ public final class ModelRepository {
       List<Model.Target> targets,
       @Nullable BigDecimal inputPerMillion,
       @Nullable BigDecimal outputPerMillion,
-      @Nullable BigDecimal cachedInputPerMillion) {
+      @Nullable BigDecimal cachedInputPerMillion,
+      Failover failover) {
     if (exists) {
       tx.update(MODELS)
           .set(MODELS.NAME, name)
           .set(MODELS.INPUT_PER_MILLION, inputPerMillion)
           .set(MODELS.OUTPUT_PER_MILLION, outputPerMillion)
           .set(MODELS.CACHED_INPUT_PER_MILLION, cachedInputPerMillion)
+          .set(MODELS.FAILOVER_RETRY_ON, failover.retryOn().toArray(String[]::new))
+          .set(MODELS.FAILOVER_ATTEMPTS, failover.attempts())
+          .set(MODELS.FAILOVER_PER_ATTEMPT_TIMEOUT_MS, failover.perAttemptTimeoutMs())
+          .set(MODELS.FAILOVER_BACKOFF_BASE_MS, failover.backoffBaseMs())
+          .set(MODELS.FAILOVER_BACKOFF_MAX_MS, failover.backoffMaxMs())
           .set(MODELS.VERSION, MODELS.VERSION.plus(1))
           .set(MODELS.UPDATED_AT, Times.now())
           .where(MODELS.ID.eq(id))
@@ -102,6 +108,11 @@ public final class ModelRepository {
           .set(MODELS.INPUT_PER_MILLION, inputPerMillion)
           .set(MODELS.OUTPUT_PER_MILLION, outputPerMillion)
           .set(MODELS.CACHED_INPUT_PER_MILLION, cachedInputPerMillion)
+          .set(MODELS.FAILOVER_RETRY_ON, failover.retryOn().toArray(String[]::new))
+          .set(MODELS.FAILOVER_ATTEMPTS, failover.attempts())
+          .set(MODELS.FAILOVER_PER_ATTEMPT_TIMEOUT_MS, failover.perAttemptTimeoutMs())
+          .set(MODELS.FAILOVER_BACKOFF_BASE_MS, failover.backoffBaseMs())
+          .set(MODELS.FAILOVER_BACKOFF_MAX_MS, failover.backoffMaxMs())
           .execute();
     }
     int position = 0;
@@ -144,9 +155,20 @@ public final class ModelRepository {
         strip(r.getInputPerMillion()),
         strip(r.getOutputPerMillion()),
         strip(r.getCachedInputPerMillion()),
+        failover(r),
         r.getVersion(),
         Times.instant(r.getCreatedAt()),
         Times.instant(r.getUpdatedAt()));
+  }
+
+  /** The model's stored failover settings. */
+  public static Failover failover(ModelsRecord r) {
+    return new Failover(
+        List.of(r.getFailoverRetryOn()),
+        r.getFailoverAttempts(),
+        r.getFailoverPerAttemptTimeoutMs(),
+        r.getFailoverBackoffBaseMs(),
+        r.getFailoverBackoffMaxMs());
   }
 
   private static @Nullable BigDecimal strip(@Nullable BigDecimal value) {

@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  *     own trust settings
  * @param clientTls the client certificate and trusted CA files of the cluster's UpstreamTlsContext,
  *     for mutual TLS (used for the ext_proc gRPC cluster); null: none
+ * @param upstreamExtProc the ext_proc filter of the cluster's upstream filter chain
+ *     (HttpProtocolOptions.http_filters), run once per attempt; null: none
+ * @param outlier the cluster's outlier_detection; null: none
  */
 public record ClusterSpec(
     String name,
@@ -28,7 +31,35 @@ public record ClusterSpec(
     long bufferLimitBytes,
     @Nullable List<X509Certificate> trustedCa,
     @Nullable Keepalive keepalive,
-    @Nullable TlsFiles clientTls) {
+    @Nullable TlsFiles clientTls,
+    dev.aigateway.proxy.extproc.@Nullable ExtProcSpec upstreamExtProc,
+    @Nullable OutlierSpec outlier) {
+
+  public ClusterSpec(
+      String name,
+      List<Endpoint> endpoints,
+      @Nullable String edsServiceName,
+      @Nullable String sni,
+      boolean http2,
+      Duration connectTimeout,
+      long bufferLimitBytes,
+      @Nullable List<X509Certificate> trustedCa,
+      @Nullable Keepalive keepalive,
+      @Nullable TlsFiles clientTls) {
+    this(
+        name,
+        endpoints,
+        edsServiceName,
+        sni,
+        http2,
+        connectTimeout,
+        bufferLimitBytes,
+        trustedCa,
+        keepalive,
+        clientTls,
+        null,
+        null);
+  }
 
   /**
    * HTTP/2 PINGs on idle and busy connections (protocol.proto connection_keepalive): a peer gone
@@ -85,6 +116,8 @@ public record ClusterSpec(
         bufferLimitBytes,
         trustedCa,
         keepalive,
-        clientTls);
+        clientTls,
+        upstreamExtProc,
+        outlier);
   }
 }

@@ -31,6 +31,8 @@ public final class UpstreamClient {
 
   private record PoolKey(EventLoop loop, Endpoint endpoint, @Nullable String sni) {}
 
+  private final LoadBalancer balancer = new LoadBalancer(System::nanoTime);
+
   /** A request in flight; {@link #abort()} closes its connection. */
   public interface Call {
     void abort();
@@ -47,9 +49,13 @@ public final class UpstreamClient {
     this.tls = new TlsContexts(trust);
   }
 
-  /** The cluster's trusted_ca when it has one (as Envoy uses it), else the proxy's own trust. */
-  private TlsContexts contextsFor(ClusterSpec cluster) {
-    var ca = cluster.trustedCa();
+  /** Priority levels, weights and outlier ejection, shared by every request. */
+  public LoadBalancer balancer() {
+    return balancer;
+  }
+
+  /** The trusted_ca in force (as Envoy uses it), else the proxy's own trust. */
+  private TlsContexts contextsFor(java.util.@Nullable List<java.security.cert.X509Certificate> ca) {
     return ca == null ? tls : byTrustedCa.computeIfAbsent(ca, TlsContexts::trusting);
   }
 
@@ -65,7 +71,23 @@ public final class UpstreamClient {
     }
     int i = roundRobin.computeIfAbsent(cluster.name(), k -> new AtomicInteger()).getAndIncrement();
     Endpoint ep = cluster.endpoints().get(Math.floorMod(i, cluster.endpoints().size()));
-    PoolKey key = new PoolKey(loop, ep, cluster.sni());
+    return send(loop, cluster, ep, request, body, l);
+  }
+
+  /**
+   * Sends a request to the given endpoint of the cluster, with the endpoint's own TLS when a
+   * transport_socket_matches entry chose one.
+   */
+  public Call send(
+      EventLoop loop,
+      ClusterSpec cluster,
+      Endpoint ep,
+      HttpRequest request,
+      byte[] body,
+      UpstreamListener l) {
+    String sni = ep.tls() != null ? ep.tls().sni() : cluster.sni();
+    var trusted = ep.tls() != null ? ep.tls().trustedCa() : cluster.trustedCa();
+    PoolKey key = new PoolKey(loop, ep, sni);
     Channel pooled = takeIdle(key);
     CallImpl call = new CallImpl();
     if (pooled != null) {
@@ -84,9 +106,8 @@ public final class UpstreamClient {
             new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
-                if (cluster.sni() != null) {
-                  ch.pipeline()
-                      .addLast(contextsFor(cluster).newHandler(ch.alloc(), cluster.sni(), ep));
+                if (sni != null) {
+                  ch.pipeline().addLast(contextsFor(trusted).newHandler(ch.alloc(), sni, ep));
                 }
                 ch.pipeline().addLast(new HttpClientCodec());
                 ch.pipeline()
@@ -193,7 +214,7 @@ public final class UpstreamClient {
 
   /** No endpoint to send to. */
   public static final class NoHealthyUpstream extends Exception {
-    NoHealthyUpstream() {
+    public NoHealthyUpstream() {
       super("no healthy upstream", null, false, false);
     }
   }

@@ -41,12 +41,21 @@ public final class ExtProcFilter {
   private boolean responseBodyDone;
   private boolean requestClRemoved;
   private boolean responseClRemoved;
+  private com.google.protobuf.@Nullable Struct requestAttributes;
 
   public ExtProcFilter(
       ExtProcSpec spec, @Nullable Channel channel, EventLoop loop, Consumer<Outcome> unsolicited) {
     this.spec = spec;
     this.mode = spec.mode();
     this.session = new ExtProcSession(spec, channel, loop, unsolicited);
+  }
+
+  /**
+   * The evaluated {@code request_attributes}, sent once with the first request-direction message
+   * under the key {@code envoy.filters.http.ext_proc} (ext_proc.cc addAttributes).
+   */
+  public void requestAttributes(com.google.protobuf.Struct attributes) {
+    this.requestAttributes = attributes;
   }
 
   /** Request headers phase; the headers are mutated in place. */
@@ -61,6 +70,10 @@ public final class ExtProcFilter {
       return;
     }
     var msg = ProcessingRequest.newBuilder().setRequestHeaders(httpHeaders(headers, endOfStream));
+    if (requestAttributes != null) {
+      msg.putAttributes("envoy.filters.http.ext_proc", requestAttributes);
+      requestAttributes = null;
+    }
     send(msg, Phase.REQUEST_HEADERS, o -> done.accept(onHeaders(o, headers, true, endOfStream)));
   }
 

@@ -2,7 +2,6 @@ package dev.aigateway.proxy.listener;
 
 import dev.aigateway.proxy.cluster.ClusterSpec;
 import dev.aigateway.proxy.cluster.UpstreamClient;
-import dev.aigateway.proxy.cluster.UpstreamListener;
 import dev.aigateway.proxy.extproc.ExtProcFilter;
 import dev.aigateway.proxy.extproc.ExtProcSpec;
 import dev.aigateway.proxy.extproc.Outcome;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * route cache), the upstream call or a local reply, then the response phases through {@link
  * ResponseRelay}. Runs entirely on the connection's event loop.
  */
-final class Exchange implements UpstreamListener {
+final class Exchange implements Attempts.Downstream {
 
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
@@ -46,7 +45,12 @@ final class Exchange implements UpstreamListener {
   private @Nullable ScheduledFuture<?> routeTimer;
   private boolean upstreamDone;
   private boolean done;
-  private final boolean oversized;
+  private boolean oversized;
+
+  /** Started at the headers; the body is still being read (HeadersFirst). */
+  private boolean bodyPending;
+
+  private @Nullable Runnable afterBody;
   private @Nullable ScheduledFuture<?> idleTimer;
   private Duration idleTimeout = Duration.ZERO;
   private @Nullable ScheduledFuture<?> maxDurationTimer;
@@ -91,6 +95,67 @@ final class Exchange implements UpstreamListener {
     this.oversized = true;
   }
 
+  /**
+   * A request started at its headers, before its body has been read (issue 14 item 8): the
+   * ext_proc's request_headers phase runs at once, and the body is read only if it lets the request
+   * go on ({@link #bodyArrived} or {@link #bodyOversized} follow).
+   */
+  Exchange(
+      ChannelHandlerContext ctx,
+      ListenerView view,
+      ProxyServices services,
+      io.netty.handler.codec.http.HttpRequest headersOnly,
+      Runnable onDone,
+      boolean headersFirst) {
+    this.ctx = ctx;
+    this.view = view;
+    this.services = services;
+    this.onDone = onDone;
+    this.headers = HttpMessages.requestHeaders(headersOnly);
+    this.headRequest = headersOnly.method().name().equals("HEAD");
+    this.body = new byte[0];
+    this.oversized = false;
+    this.bodyPending = headersFirst;
+  }
+
+  /** True while the exchange waits for the rest of its request. */
+  boolean awaitingBody() {
+    return bodyPending && !done;
+  }
+
+  /** The whole body of a HeadersFirst request has arrived. */
+  void bodyArrived(byte[] bytes) {
+    bodyPending = false;
+    body = bytes;
+    Runnable next = afterBody;
+    afterBody = null;
+    if (next != null && !done) {
+      next.run();
+    }
+  }
+
+  /** The body of a HeadersFirst request is over the buffer limit (the rest is not read). */
+  void bodyOversized() {
+    bodyPending = false;
+    oversized = true;
+    Runnable next = afterBody;
+    afterBody = null;
+    if (next != null && !done) {
+      payloadTooLarge();
+    }
+  }
+
+  /** Runs {@code next} once the body is complete, reading it only now. */
+  private boolean deferUntilBody(Runnable next) {
+    if (!bodyPending) {
+      return false;
+    }
+    afterBody = next;
+    ctx.channel().config().setAutoRead(true);
+    ctx.channel().read();
+    return true;
+  }
+
   void start() {
     if (!headers.contains("x-forwarded-proto")) {
       headers.add("x-forwarded-proto", "http");
@@ -105,7 +170,9 @@ final class Exchange implements UpstreamListener {
     route = view.routes().match(headers);
     ExtProcSpec spec = view.listener().extProc();
     if (spec == null) {
-      routeAndForward(false);
+      if (!deferUntilBody(() -> routeAndForward(false))) {
+        routeAndForward(false);
+      }
       return;
     }
     ExtProcFilter f =
@@ -119,7 +186,7 @@ final class Exchange implements UpstreamListener {
     filter = f;
     f.requestHeaders(
         headers,
-        body.length == 0 && !oversized,
+        body.length == 0 && !oversized && !bodyPending,
         step -> {
           if (done) {
             return;
@@ -130,6 +197,10 @@ final class Exchange implements UpstreamListener {
               boolean cleared = c.clearRouteCache();
               if (oversized) {
                 payloadTooLarge();
+                return;
+              }
+              if (c.body() == null
+                  && deferUntilBody(() -> afterRequestHeaders(f, c.clearRouteCache(), null))) {
                 return;
               }
               if (c.body() != null) {
@@ -143,6 +214,22 @@ final class Exchange implements UpstreamListener {
             }
           }
         });
+  }
+
+  /** The request-headers answer was Continue and the body is now complete. */
+  private void afterRequestHeaders(ExtProcFilter f, boolean cleared, byte @Nullable [] replaced) {
+    if (oversized) {
+      payloadTooLarge();
+      return;
+    }
+    if (replaced != null) {
+      body = replaced;
+    }
+    if (body.length == 0 || replaced != null) {
+      routeAndForward(cleared);
+    } else {
+      requestBody(f, cleared);
+    }
   }
 
   private void requestBody(ExtProcFilter f, boolean clearedBefore) {
@@ -286,6 +373,23 @@ final class Exchange implements UpstreamListener {
     }
     relay = newRelay();
     upstreamStartNanos = System.nanoTime();
+    if (Attempts.needed(cluster, fw)) {
+      // Priorities, retries, outlier detection or an upstream filter chain (issue 19).
+      Attempts attempts =
+          new Attempts(
+              ctx.channel().eventLoop(),
+              services,
+              cluster,
+              fw,
+              headers,
+              body,
+              headRequest,
+              name -> view.clusters().get(name),
+              this);
+      upstreamCall = attempts;
+      attempts.start();
+      return;
+    }
     upstreamCall =
         services
             .upstream()
@@ -388,6 +492,63 @@ final class Exchange implements UpstreamListener {
                     : "connection termination");
     localReply(
         503, reason.getBytes(StandardCharsets.UTF_8), "upstream_reset_before_response_started");
+  }
+
+  @Override
+  public void perTryTimeout() {
+    upstreamDone = true;
+    cancelRouteTimer();
+    if (!done) {
+      localReply(
+          504,
+          "upstream request timeout".getBytes(StandardCharsets.UTF_8),
+          "upstream_per_try_timeout");
+    }
+  }
+
+  /**
+   * A local reply from the upstream ext_proc: Envoy sends it through the downstream filter manager
+   * (UpstreamFilterManager::sendLocalReply), so the router-level ext_proc processes it like any
+   * response; it is never retried.
+   */
+  @Override
+  public void upstreamFilterReply(Outcome outcome) {
+    upstreamDone = true;
+    cancelRouteTimer();
+    if (done) {
+      return;
+    }
+    if (relay != null && relay.headersSentDownstream()) {
+      reset();
+      return;
+    }
+    HeaderList h;
+    byte[] replyBody;
+    switch (outcome) {
+      case Outcome.Immediate i -> {
+        h = i.headers();
+        h.set(":status", Integer.toString(i.status()));
+        replyBody = i.body();
+        if (replyBody.length > 0 && !h.contains("content-type")) {
+          h.add("content-type", "text/plain");
+        }
+      }
+      case Outcome.Failure f -> {
+        log.debug("upstream ext_proc failure: {} {}", f.status(), f.details());
+        h = new HeaderList();
+        h.add(":status", Integer.toString(f.status()));
+        replyBody = new byte[0];
+      }
+      case Outcome.Reply r -> throw new IllegalStateException("not a local reply");
+      case Outcome.Passthrough p -> throw new IllegalStateException("not a local reply");
+    }
+    h.set("content-length", Integer.toString(replyBody.length));
+    if (relay != null) {
+      relay.discard();
+    }
+    relay = newRelay();
+    relay.onHeaders(h, replyBody.length == 0);
+    relay.onContent(replyBody, true);
   }
 
   private void onRouteTimeout() {
@@ -500,7 +661,7 @@ final class Exchange implements UpstreamListener {
     if (filter != null) {
       filter.finish();
     }
-    if (oversized) {
+    if (oversized || bodyPending) {
       // The rest of the body was never read: this connection cannot carry another request.
       ctx.channel().close();
     }

@@ -38,6 +38,13 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
       return;
     }
+    Exchange e = current;
+    if (e != null && e.awaitingBody()) {
+      // The exchange started at the headers (HeadersFirst): here is its body.
+      ctx.channel().config().setAutoRead(false);
+      e.bodyArrived(io.netty.buffer.ByteBufUtil.getBytes(request.content()));
+      return;
+    }
     begin(ctx, onDone -> new Exchange(ctx, runtime.view(), services, request, onDone));
   }
 
@@ -63,6 +70,11 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (msg instanceof EnvoyLikeAggregator.Oversized oversized) {
+      Exchange e = current;
+      if (e != null && e.awaitingBody()) {
+        e.bodyOversized();
+        return;
+      }
       begin(
           ctx, onDone -> new Exchange(ctx, runtime.view(), services, oversized.request(), onDone));
       return;
@@ -83,6 +95,14 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof EnvoyLikeAggregator.HeadersFirst first) {
+      // Reads pause until the ext_proc answers the headers; the exchange resumes them to read
+      // the body only if the request may go on.
+      begin(
+          ctx,
+          onDone -> new Exchange(ctx, runtime.view(), services, first.request(), onDone, true));
+      return;
+    }
     if (evt instanceof IdleStateEvent && current == null) {
       ctx.close();
     }

@@ -28,6 +28,13 @@ final class ResponseRelay {
     DONE
   }
 
+  /** Where processed response headers and chunks go: downstream, or to the router's retry check. */
+  interface Sink {
+    void head(HeaderList headers, boolean noBody);
+
+    void chunk(byte[] chunk, boolean last);
+  }
+
   /** What the relay reports back to its exchange. */
   interface Callbacks {
     /** The response is complete ({@code ok}) or must be reset. */
@@ -45,7 +52,7 @@ final class ResponseRelay {
     default void activity() {}
   }
 
-  private final ChannelHandlerContext ctx;
+  private final Sink sink;
   private final @Nullable ExtProcFilter filter;
   private final long bufferLimit;
   private final boolean headRequest;
@@ -65,7 +72,17 @@ final class ResponseRelay {
       long bufferLimit,
       boolean headRequest,
       Callbacks callbacks) {
-    this.ctx = ctx;
+    this(downstream(ctx, headRequest), filter, bufferLimit, headRequest, callbacks);
+  }
+
+  /** A relay whose output goes to {@code sink} instead of the downstream connection. */
+  ResponseRelay(
+      Sink sink,
+      @Nullable ExtProcFilter filter,
+      long bufferLimit,
+      boolean headRequest,
+      Callbacks callbacks) {
+    this.sink = sink;
     this.filter = filter;
     this.bufferLimit = bufferLimit;
     this.headRequest = headRequest;
@@ -249,24 +266,38 @@ final class ResponseRelay {
   private void writeHead(HeaderList h, boolean noBody) {
     headersSent = true;
     callbacks.beforeDownstreamHeaders(h);
-    ctx.write(HttpMessages.toDownstream(h, noBody));
+    sink.head(h, noBody);
   }
 
   private void writeChunk(byte[] chunk, boolean last) {
-    if (headRequest) {
-      if (last) {
-        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    sink.chunk(chunk, last);
+  }
+
+  private static Sink downstream(ChannelHandlerContext ctx, boolean headRequest) {
+    return new Sink() {
+      @Override
+      public void head(HeaderList h, boolean noBody) {
+        ctx.write(HttpMessages.toDownstream(h, noBody));
       }
-      return;
-    }
-    if (last) {
-      ctx.writeAndFlush(
-          chunk.length == 0
-              ? LastHttpContent.EMPTY_LAST_CONTENT
-              : new DefaultLastHttpContent(Unpooled.wrappedBuffer(chunk)));
-    } else if (chunk.length > 0) {
-      ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
-    }
+
+      @Override
+      public void chunk(byte[] chunk, boolean last) {
+        if (headRequest) {
+          if (last) {
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+          }
+          return;
+        }
+        if (last) {
+          ctx.writeAndFlush(
+              chunk.length == 0
+                  ? LastHttpContent.EMPTY_LAST_CONTENT
+                  : new DefaultLastHttpContent(Unpooled.wrappedBuffer(chunk)));
+        } else if (chunk.length > 0) {
+          ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
+        }
+      }
+    };
   }
 
   private void done(boolean ok) {

@@ -13,6 +13,10 @@ public sealed interface RouteAction {
    * @param idleTimeout the route's idle_timeout, replacing the HCM's stream_idle_timeout once the
    *     route is chosen (zero: none), or null when the route does not set one
    * @param maxStreamDuration hard cap on the upstream exchange, zero when there is none
+   * @param retryPolicy the route's (else the virtual host's) retry_policy, or null for none
+   * @param autoHostRewrite the chosen endpoint's hostname becomes the host of each attempt
+   * @param includeAttemptCount the virtual host's include_request_attempt_count: each attempt
+   *     carries {@code x-envoy-attempt-count}
    */
   record Forward(
       String cluster,
@@ -20,8 +24,35 @@ public sealed interface RouteAction {
       @Nullable String prefixRewrite,
       Duration timeout,
       @Nullable Duration idleTimeout,
-      Duration maxStreamDuration)
+      Duration maxStreamDuration,
+      @Nullable RetryPolicy retryPolicy,
+      boolean autoHostRewrite,
+      boolean includeAttemptCount)
       implements RouteAction {
+
+    /**
+     * A forward without retries.
+     *
+     * @param idleTimeout see the canonical constructor
+     */
+    public Forward(
+        String cluster,
+        @Nullable String hostRewrite,
+        @Nullable String prefixRewrite,
+        Duration timeout,
+        @Nullable Duration idleTimeout,
+        Duration maxStreamDuration) {
+      this(
+          cluster,
+          hostRewrite,
+          prefixRewrite,
+          timeout,
+          idleTimeout,
+          maxStreamDuration,
+          null,
+          false,
+          false);
+    }
 
     public Forward(
         String cluster,

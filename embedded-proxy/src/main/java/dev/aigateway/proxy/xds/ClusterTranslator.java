@@ -35,7 +35,8 @@ final class ClusterTranslator {
       throw new InvalidResourceException("cluster " + name + ": custom cluster_type unsupported");
     }
     switch (c.getType()) {
-      case STATIC, STRICT_DNS, LOGICAL_DNS -> endpoints = endpoints(c.getLoadAssignment(), name);
+      case STATIC, STRICT_DNS, LOGICAL_DNS ->
+          endpoints = UpstreamFailover.endpoints(c, endpoints(c.getLoadAssignment(), name));
       case EDS -> {
         String service = c.getEdsClusterConfig().getServiceName();
         eds = service.isEmpty() ? name : service;
@@ -67,10 +68,12 @@ final class ClusterTranslator {
     }
     boolean http2 = c.hasHttp2ProtocolOptions();
     ClusterSpec.Keepalive keepalive = null;
+    dev.aigateway.proxy.extproc.ExtProcSpec upstreamExtProc = null;
     var opts = c.getTypedExtensionProtocolOptionsMap().get(HTTP_OPTIONS);
     if (opts != null) {
       try {
         HttpProtocolOptions o = opts.unpack(HttpProtocolOptions.class);
+        upstreamExtProc = UpstreamFailover.upstreamFilters(o.getHttpFiltersList(), name);
         // auto_config: the proxy offers only http/1.1 by ALPN, which Envoy would also settle on
         // with an HTTP/1.1-only provider; explicit http2 is what the ext_proc cluster uses.
         http2 = o.hasExplicitHttpConfig() && o.getExplicitHttpConfig().hasHttp2ProtocolOptions();
@@ -92,7 +95,18 @@ final class ClusterTranslator {
             ? c.getPerConnectionBufferLimitBytes().getValue()
             : DEFAULT_BUFFER_LIMIT;
     return new ClusterSpec(
-        name, endpoints, eds, sni, http2, connect, limit, trustedCa, keepalive, clientTls);
+        name,
+        endpoints,
+        eds,
+        sni,
+        http2,
+        connect,
+        limit,
+        trustedCa,
+        keepalive,
+        clientTls,
+        upstreamExtProc,
+        UpstreamFailover.outlier(c));
   }
 
   static List<Endpoint> endpoints(ClusterLoadAssignment cla, String cluster)
@@ -113,7 +127,15 @@ final class ClusterTranslator {
         if (sa.getAddress().isEmpty() || sa.getPortValue() <= 0 || sa.getPortValue() > 65535) {
           throw new InvalidResourceException("cluster " + cluster + ": invalid endpoint address");
         }
-        out.add(new Endpoint(sa.getAddress(), sa.getPortValue()));
+        out.add(
+            new Endpoint(
+                sa.getAddress(),
+                sa.getPortValue(),
+                locality.getPriority(),
+                lb.hasLoadBalancingWeight() ? lb.getLoadBalancingWeight().getValue() : 1,
+                lb.getEndpoint().getHostname().isEmpty() ? null : lb.getEndpoint().getHostname(),
+                UpstreamFailover.metadata(lb.getMetadata()),
+                null));
       }
     }
     return List.copyOf(out);

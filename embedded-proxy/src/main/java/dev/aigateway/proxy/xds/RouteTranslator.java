@@ -61,7 +61,7 @@ final class RouteTranslator {
     boolean caseSensitive = !m.hasCaseSensitive() || m.getCaseSensitive().getValue();
     RouteAction action =
         switch (r.getActionCase()) {
-          case ROUTE -> forward(r.getRoute(), where);
+          case ROUTE -> forward(r.getRoute(), vh, where);
           case DIRECT_RESPONSE -> {
             var d = r.getDirectResponse();
             if (d.hasBody() && d.getBody().hasFilename()) {
@@ -110,7 +110,7 @@ final class RouteTranslator {
   }
 
   private static RouteAction.Forward forward(
-      io.envoyproxy.envoy.config.route.v3.RouteAction a, String where)
+      io.envoyproxy.envoy.config.route.v3.RouteAction a, VirtualHost vh, String where)
       throws InvalidResourceException {
     if (!a.hasCluster()) {
       throw new InvalidResourceException(
@@ -132,7 +132,13 @@ final class RouteTranslator {
         a.hasIdleTimeout() ? XdsDurations.of(a.getIdleTimeout()) : null,
         a.getMaxStreamDuration().hasMaxStreamDuration()
             ? XdsDurations.of(a.getMaxStreamDuration().getMaxStreamDuration())
-            : Duration.ZERO);
+            : Duration.ZERO,
+        // The route's policy replaces the virtual host's (route_components.proto retry_policy).
+        a.hasRetryPolicy()
+            ? RetryPolicies.of(a.getRetryPolicy(), where)
+            : vh.hasRetryPolicy() ? RetryPolicies.of(vh.getRetryPolicy(), where) : null,
+        a.hasAutoHostRewrite() && a.getAutoHostRewrite().getValue(),
+        vh.getIncludeRequestAttemptCount());
   }
 
   private static List<String> lower(List<String> names) {

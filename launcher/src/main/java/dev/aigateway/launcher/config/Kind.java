@@ -17,7 +17,10 @@ enum Kind {
       List.of("name", "schema", "base_url", "settings", "credentials"),
       Set.of("base_url", "settings")),
   TEAMS("teams", List.of("name"), Set.of()),
-  MODELS("models", List.of("name", "targets", "pricing"), Set.of("targets", "pricing")),
+  MODELS(
+      "models",
+      List.of("name", "targets", "pricing", "failover"),
+      Set.of("targets", "pricing", "failover")),
   KEYS(
       "keys",
       List.of("team", "name", "allowed_models", "expires_at"),

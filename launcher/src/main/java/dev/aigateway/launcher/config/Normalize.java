@@ -90,6 +90,7 @@ final class Normalize {
             out.set("pricing", prices);
           }
         }
+        out.set("failover", failover(in.get("failover"), where + ".failover"));
       }
       case KEYS -> {
         out.set("team", text(in, "team", where, true));
@@ -165,6 +166,42 @@ final class Normalize {
               + item.path("window").asText()
               + (item.has("model") ? " model=" + item.path("model").asText() : "");
     };
+  }
+
+  /**
+   * A model's failover settings with the admin API's defaults filled in (docs/admin-api.md), so a
+   * file that leaves them out means the defaults and matches a model that has them.
+   */
+  private static ObjectNode failover(@Nullable JsonNode in, String where) {
+    ObjectNode out = NODES.objectNode();
+    JsonNode given = in == null || in.isNull() ? NODES.objectNode() : in;
+    if (!given.isObject()) {
+      throw new ConfigException(where + ": must be a mapping");
+    }
+    JsonNode retryOn = given.get("retry_on");
+    ArrayNode conditions = out.putArray("retry_on");
+    if (retryOn == null || retryOn.isNull()) {
+      for (String c : new String[] {"connect-failure", "reset", "5xx", "429", "529"}) {
+        conditions.add(c);
+      }
+    } else if (!retryOn.isArray()) {
+      throw new ConfigException(where + ".retry_on: must be a list");
+    } else {
+      for (JsonNode c : retryOn) {
+        conditions.add(c.asText());
+      }
+    }
+    String[][] numbers = {
+      {"attempts", "3"},
+      {"per_attempt_timeout_ms", "0"},
+      {"backoff_base_ms", "25"},
+      {"backoff_max_ms", "250"}
+    };
+    for (String[] f : numbers) {
+      JsonNode n = number(given, f[0], where, false);
+      out.set(f[0], n == null ? NODES.numberNode(Integer.parseInt(f[1])) : n);
+    }
+    return out;
   }
 
   private static JsonNode text(JsonNode in, String field, String where, boolean required) {

@@ -29,6 +29,7 @@ class ConfigFileTest {
             - name: m
               targets: [{provider: p, model: x, weight: 1, priority: 0}]
               pricing: {input_per_million: 0.15, output_per_million: 0.6}
+              failover: {attempts: 3, retry_on: [connect-failure, reset, 5xx, "429", "529"]}
             quotas:
             - {scope: global, metric: cost_usd, window: month, limit: 250.5}
             """,
@@ -38,6 +39,34 @@ class ConfigFileTest {
       JsonNode y = b.entries(kind).getFirst().canonical();
       assertThat(Plan.same(x, y)).as(kind.plural()).isTrue();
     }
+  }
+
+  @Test
+  void aModelsFailoverSettingsTakeTheirDefaultsWhenLeftOutAndAreCompared() {
+    ConfigFile changed =
+        ConfigFile.parse(
+            """
+            models:
+            - name: m
+              targets: [{provider: p, model: x}]
+              failover: {attempts: 5, per_attempt_timeout_ms: 20000}
+            """,
+            Map.<String, String>of()::get);
+    ConfigFile plain =
+        ConfigFile.parse(
+            """
+            models:
+            - name: m
+              targets: [{provider: p, model: x}]
+            """,
+            Map.<String, String>of()::get);
+    JsonNode x = changed.entries(Kind.MODELS).getFirst().canonical();
+    JsonNode y = plain.entries(Kind.MODELS).getFirst().canonical();
+    assertThat(Plan.same(x, y)).isFalse();
+    assertThat(x.path("failover").path("attempts").asInt()).isEqualTo(5);
+    assertThat(x.path("failover").path("backoff_max_ms").asInt()).isEqualTo(250);
+    assertThat(y.path("failover").path("retry_on").toString())
+        .isEqualTo("[\"connect-failure\",\"reset\",\"5xx\",\"429\",\"529\"]");
   }
 
   @Test

@@ -19,11 +19,24 @@ final class ModelRequests {
       @Nullable BigDecimal outputPerMillion,
       @Nullable BigDecimal cachedInputPerMillion) {}
 
-  record Create(@Nullable String name, @Nullable List<Target> targets, @Nullable Pricing pricing) {}
+  /** Failover settings; an absent field keeps its default (create) or its stored value (patch). */
+  record Failover(
+      @Nullable List<String> retryOn,
+      @Nullable Integer attempts,
+      @Nullable Integer perAttemptTimeoutMs,
+      @Nullable Integer backoffBaseMs,
+      @Nullable Integer backoffMaxMs) {}
+
+  record Create(
+      @Nullable String name,
+      @Nullable List<Target> targets,
+      @Nullable Pricing pricing,
+      @Nullable Failover failover) {}
 
   record Patch(
       @Nullable String name,
       @Nullable List<Target> targets,
       @Nullable Pricing pricing,
+      @Nullable Failover failover,
       @Nullable Long version) {}
 }

@@ -6,6 +6,7 @@ import dev.aigateway.controlplane.admin.http.Requests;
 import dev.aigateway.controlplane.admin.problem.ApiProblem;
 import dev.aigateway.controlplane.admin.problem.Validation;
 import dev.aigateway.db.Ref;
+import dev.aigateway.db.model.Failover;
 import dev.aigateway.db.model.Model;
 import dev.aigateway.db.model.ModelRepository;
 import dev.aigateway.db.provider.Provider;
@@ -19,9 +20,13 @@ import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jspecify.annotations.Nullable;
 
-/** Model rules: a unique public name, 1..32 targets on existing providers, optional prices. */
+/**
+ * Model rules: a unique public name, 1..32 targets on existing providers (priority 0 first),
+ * optional prices, failover settings.
+ */
 public final class ModelService {
   static final int MAX_TARGETS = 32;
+  static final int MAX_PRIORITY = 1000;
   private static final BigDecimal MAX_PRICE = new BigDecimal("1000000");
 
   private final Writes writes;
@@ -45,9 +50,10 @@ public final class ModelService {
           v.text("name", in.name(), Validation.MAX_NAME);
           List<Model.Target> targets = targets(change.tx(), v, in.targets());
           validatePricing(v, in.pricing());
+          Failover failover = FailoverRules.merge(v, Failover.DEFAULTS, in.failover());
           v.throwIfInvalid();
           UUID id = UUID.randomUUID();
-          save(change.tx(), id, false, in.name(), targets, in.pricing());
+          save(change.tx(), id, false, in.name(), targets, in.pricing(), failover);
           ModelView created = ModelView.of(ModelRepository.find(change.tx(), id).orElseThrow());
           change.audit("create", "model", id, null, created);
           return created;
@@ -81,11 +87,15 @@ public final class ModelService {
                     current.outputPerMillion(),
                     current.cachedInputPerMillion());
           }
+          Failover failover =
+              body.has("failover")
+                  ? FailoverRules.merge(v, current.failover(), in.failover())
+                  : current.failover();
           v.throwIfInvalid();
           if (!name.equals(current.name())) {
             requireUnreferencedByQuotas(change.tx(), current, "renamed");
           }
-          save(change.tx(), current.id(), true, name, targets, pricing);
+          save(change.tx(), current.id(), true, name, targets, pricing, failover);
           ModelView after =
               ModelView.of(ModelRepository.find(change.tx(), current.id()).orElseThrow());
           change.audit("update", "model", current.id(), before, after);
@@ -125,7 +135,8 @@ public final class ModelService {
       boolean exists,
       String name,
       List<Model.Target> targets,
-      ModelRequests.@Nullable Pricing pricing) {
+      ModelRequests.@Nullable Pricing pricing,
+      Failover failover) {
     ModelRepository.save(
         tx,
         id,
@@ -134,7 +145,8 @@ public final class ModelService {
         targets,
         pricing == null ? null : pricing.inputPerMillion(),
         pricing == null ? null : pricing.outputPerMillion(),
-        pricing == null ? null : pricing.cachedInputPerMillion());
+        pricing == null ? null : pricing.cachedInputPerMillion(),
+        failover);
   }
 
   private static List<Model.Target> targets(
@@ -168,7 +180,8 @@ public final class ModelService {
       int weight = t.weight() == null ? 1 : t.weight();
       int priority = t.priority() == null ? 0 : t.priority();
       v.range(field + ".weight", weight, 0, 1_000_000);
-      v.range(field + ".priority", priority, -1_000_000, 1_000_000);
+      // 0 is the first choice (Envoy's priority levels); the database allows 0..1000.
+      v.range(field + ".priority", priority, 0, MAX_PRIORITY);
       provider.ifPresent(
           p -> result.add(new Model.Target(p.id(), p.name(), t.model(), weight, priority)));
     }

@@ -13,11 +13,26 @@ public record ModelView(
     String name,
     List<Target> targets,
     @Nullable Pricing pricing,
+    Failover failover,
     long version,
     Instant createdAt,
     Instant updatedAt) {
 
+  /** Priority 0 is the first choice, 1 the first fallback, and so on. */
   public record Target(String provider, String model, int weight, int priority) {}
+
+  /** The model's failover settings, defaults filled in. */
+  public record Failover(
+      List<String> retryOn,
+      int attempts,
+      int perAttemptTimeoutMs,
+      int backoffBaseMs,
+      int backoffMaxMs) {
+    static Failover of(dev.aigateway.db.model.Failover f) {
+      return new Failover(
+          f.retryOn(), f.attempts(), f.perAttemptTimeoutMs(), f.backoffBaseMs(), f.backoffMaxMs());
+    }
+  }
 
   /** USD per million tokens; null means unknown. */
   public record Pricing(
@@ -39,6 +54,7 @@ public record ModelView(
             .map(t -> new Target(t.providerName(), t.upstreamModel(), t.weight(), t.priority()))
             .toList(),
         pricing,
+        Failover.of(m.failover()),
         m.version(),
         m.createdAt(),
         m.updatedAt());

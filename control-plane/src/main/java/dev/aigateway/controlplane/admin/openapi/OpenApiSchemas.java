@@ -88,9 +88,49 @@ final class OpenApiSchemas {
         "Pricing",
         "input_per_million:number?, output_per_million:number?,"
             + " cached_input_per_million:number?");
-    put(s, m, "Model", "id:uuid, name:string, targets:[Target], pricing:Pricing?, " + META);
-    put(s, m, "ModelCreate", "name:string, targets:[Target], pricing:Pricing?");
-    put(s, m, "ModelPatch", "name:string, targets:[Target], pricing:Pricing?, version:integer");
+    describe(
+        s,
+        "Target",
+        "priority",
+        "0 is the first choice, 1 the first fallback, and so on (Envoy's priority levels);"
+            + " within a priority, traffic splits by weight. 0..1000, default 0.");
+    put(
+        s,
+        m,
+        "Failover",
+        "retry_on:[string], attempts:integer, per_attempt_timeout_ms:integer,"
+            + " backoff_base_ms:integer, backoff_max_ms:integer");
+    describe(
+        s,
+        "Failover",
+        "retry_on",
+        "conditions that move a request to the next target: connect-failure, reset, 5xx (also a"
+            + " per-attempt timeout), gateway-error (502/503/504 and a per-attempt timeout), 429,"
+            + " 529. Default [connect-failure, reset, 5xx, 429, 529]; empty: never retry.");
+    describe(s, "Failover", "attempts", "attempts in all, the first included: 1..10, default 3");
+    describe(
+        s,
+        "Failover",
+        "per_attempt_timeout_ms",
+        "time an attempt may take until its response headers, then the next target is tried;"
+            + " 0 (default): none");
+    describe(s, "Failover", "backoff_base_ms", "first back-off interval, 1..60000, default 25");
+    describe(
+        s,
+        "Failover",
+        "backoff_max_ms",
+        "longest back-off interval (doubling with jitter), >= backoff_base_ms, default 250");
+    put(
+        s,
+        m,
+        "Model",
+        "id:uuid, name:string, targets:[Target], pricing:Pricing?, failover:Failover, " + META);
+    put(s, m, "ModelCreate", "name:string, targets:[Target], pricing:Pricing?, failover:Failover");
+    put(
+        s,
+        m,
+        "ModelPatch",
+        "name:string, targets:[Target], pricing:Pricing?, failover:Failover, version:integer");
     put(s, m, "Team", "id:uuid, name:string, key_count:integer, " + META);
     put(s, m, "TeamCreate", "name:string");
     put(s, m, "TeamPatch", "name:string, version:integer");
@@ -208,6 +248,12 @@ final class OpenApiSchemas {
   }
 
   /** {@code "name:type, other:[Item], maybe:type?"} into a JSON schema object. */
+  private static void describe(
+      ObjectNode schemas, String schema, String property, String description) {
+    ((ObjectNode) schemas.path(schema).path("properties").path(property))
+        .put("description", description);
+  }
+
   private static void put(ObjectNode schemas, ObjectMapper m, String name, String spec) {
     ObjectNode schema = schemas.putObject(name).put("type", "object");
     ObjectNode props = schema.putObject("properties");

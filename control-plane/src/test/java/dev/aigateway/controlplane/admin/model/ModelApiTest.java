@@ -105,4 +105,67 @@ class ModelApiTest {
     assertThat(wrongType.json().get("errors").get(0).get("field").asText())
         .isEqualTo("targets[0].weight");
   }
+
+  @Test
+  void failoverSettingsDefaultWhenAbsentAndPatchFieldByField() {
+    JsonNode created = Fixtures.model(client, "failover-model", "openai-main");
+    JsonNode failover = created.get("failover");
+    assertThat(failover.get("retry_on").toString())
+        .isEqualTo("[\"connect-failure\",\"reset\",\"5xx\",\"429\",\"529\"]");
+    assertThat(failover.get("attempts").asInt()).isEqualTo(3);
+    assertThat(failover.get("per_attempt_timeout_ms").asInt()).isZero();
+    assertThat(failover.get("backoff_base_ms").asInt()).isEqualTo(25);
+    assertThat(failover.get("backoff_max_ms").asInt()).isEqualTo(250);
+
+    AdminClient.Response patched =
+        client.patch(
+            "/api/v1/models/failover-model",
+            """
+            {"failover": {"retry_on": ["gateway-error", "429"], "per_attempt_timeout_ms": 15000},
+             "version": 1}
+            """);
+    assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+    JsonNode after = patched.json().get("failover");
+    assertThat(after.get("retry_on").toString()).isEqualTo("[\"gateway-error\",\"429\"]");
+    assertThat(after.get("per_attempt_timeout_ms").asInt()).isEqualTo(15000);
+    assertThat(after.get("attempts").asInt()).as("kept").isEqualTo(3);
+
+    AdminClient.Response renamedOnly =
+        client.patch("/api/v1/models/failover-model", "{\"name\": \"failover-2\", \"version\": 2}");
+    assertThat(renamedOnly.json().get("failover")).isEqualTo(after);
+    client.delete("/api/v1/models/failover-2");
+  }
+
+  @Test
+  void invalidFailoverSettingsAndNegativePrioritiesAreRefusedPerField() {
+    AdminClient.Response r =
+        client.post(
+            "/api/v1/models",
+            """
+            {"name": "bad-failover",
+             "targets": [{"provider": "openai-main", "model": "m", "priority": -1}],
+             "failover": {"retry_on": ["5xx", "teapot"], "attempts": 11,
+                          "per_attempt_timeout_ms": -5, "backoff_base_ms": 500,
+                          "backoff_max_ms": 100}}
+            """);
+    assertThat(r.status()).isEqualTo(422);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.json().get("errors").findValuesAsText("field"))
+        .containsExactlyInAnyOrder(
+            "targets[0].priority",
+            "failover.retry_on[1]",
+            "failover.attempts",
+            "failover.per_attempt_timeout_ms",
+            "failover.backoff_max_ms");
+    assertThat(client.get("/api/v1/models/bad-failover").status()).isEqualTo(404);
+
+    AdminClient.Response wrongType =
+        client.post(
+            "/api/v1/models",
+            """
+            {"name": "x", "targets": [{"provider": "openai-main", "model": "m"}],
+             "failover": {"attempts": "many"}}
+            """);
+    assertThat(wrongType.status()).isEqualTo(400);
+  }
 }

@@ -75,6 +75,27 @@ class EnvoyIntegrationTest {
                       Tables.PROVIDERS.BASE_URL,
                       "http://" + HOST_FROM_CONTAINER + ":" + upstreamPort + "/v1")
                   .execute();
+              // A model on it: Envoy must accept the model cluster (priority levels, endpoint
+              // hostname and metadata, upstream ext_proc + upstream_codec) and its retry policy.
+              UUID model = UUID.randomUUID();
+              tx.insertInto(Tables.MODELS)
+                  .set(Tables.MODELS.ID, model)
+                  .set(Tables.MODELS.NAME, "it-model")
+                  .execute();
+              tx.insertInto(Tables.MODEL_TARGETS)
+                  .set(Tables.MODEL_TARGETS.ID, UUID.randomUUID())
+                  .set(Tables.MODEL_TARGETS.MODEL_ID, model)
+                  .set(
+                      Tables.MODEL_TARGETS.PROVIDER_ID,
+                      tx.select(Tables.PROVIDERS.ID)
+                          .from(Tables.PROVIDERS)
+                          .where(Tables.PROVIDERS.NAME.eq("upstream"))
+                          .fetchSingle(Tables.PROVIDERS.ID))
+                  .set(Tables.MODEL_TARGETS.UPSTREAM_MODEL, "m")
+                  .set(Tables.MODEL_TARGETS.WEIGHT, 1)
+                  .set(Tables.MODEL_TARGETS.PRIORITY, 0)
+                  .set(Tables.MODEL_TARGETS.POSITION, 0)
+                  .execute();
               ConfigRevisions.bump(tx);
             });
     try (XdsServer xds =
@@ -124,6 +145,9 @@ class EnvoyIntegrationTest {
             .contains("\"listener_default\"")
             .contains("\"routes_default\"")
             .contains("\"provider_upstream\"")
+            .contains("\"model_it-model\"")
+            .contains("envoy.filters.http.upstream_codec")
+            .contains("envoy.retry_priorities.previous_priorities")
             .contains("\"ai_gateway_ext_proc\"")
             .contains("\"version_info\": \"" + version + "\"")
             .contains("envoy.filters.http.ext_proc");
