@@ -43,6 +43,10 @@ class FailoverEndToEndIT {
 
   @TempDir static Path dataDir;
   static FakeProvider fake;
+
+  /** A provider on its own address, so that ejecting its endpoint ejects nothing else. */
+  static FakeProvider ejectable;
+
   static GatewayProcess gateway;
   static AdminClient admin;
   static int proxyPort;
@@ -64,6 +68,7 @@ class FailoverEndToEndIT {
   @BeforeAll
   static void startGateway() throws Exception {
     fake = FakeProvider.start(0, Duration.ZERO);
+    ejectable = FakeProvider.start(0, Duration.ZERO);
     List<Upstream> all = FakeUpstreams.all(fake);
     anthropic = all.stream().filter(u -> u.schema().equals("anthropic")).findFirst().orElseThrow();
     bedrock = all.stream().filter(u -> u.schema().equals("aws_bedrock")).findFirst().orElseThrow();
@@ -97,6 +102,19 @@ class FailoverEndToEndIT {
             Map.of(),
             "credentials",
             List.of(Map.of("kind", "api_key", "api_key", "sk-openai-fake-failover-0001"))));
+    admin.create(
+        "/providers",
+        Map.of(
+            "name",
+            "fo-ejectable",
+            "schema",
+            "openai",
+            "base_url",
+            ejectable.baseUrl() + "/v1",
+            "settings",
+            Map.of(),
+            "credentials",
+            List.of(Map.of("kind", "api_key", "api_key", "sk-openai-fake-failover-0002"))));
     admin.create("/providers", anthropic.providerBody(fake));
     admin.create("/providers", bedrock.providerBody(fake));
 
@@ -106,17 +124,21 @@ class FailoverEndToEndIT {
     cases.add(new Case("fo-reset", new FailureMode.Reset(), bedrock));
     cases.add(new Case("fo-slow", new FailureMode.Slow(Duration.ofSeconds(6)), anthropic));
     for (Case c : cases) {
-      model(c.model(), c.second(), 1000);
+      model(c.model(), "fo-openai", c.second(), 1000);
       fake.failModel("up-" + c.model(), c.failure());
     }
-    model("fo-eject", anthropic, 0);
+    model("fo-eject", "fo-ejectable", anthropic, 0);
+    // No per-attempt timeout: on a loaded machine a 1 s timeout could cut the failing attempt
+    // first, and the ledger would rightly show it unanswered (status 0, its reservation charged).
+    model("fo-ledger", "fo-openai", anthropic, 0);
+    fake.failModel("up-fo-ledger", FailureMode.status(503));
     for (Case c : cases) {
       awaitTrue(Duration.ofSeconds(30), () -> served(c.model()));
     }
   }
 
-  /** First target: the OpenAI provider with upstream model "up-NAME"; second: {@code second}. */
-  private static void model(String name, Upstream second, int perAttemptTimeoutMs)
+  /** First target: {@code first} (OpenAI) with upstream model "up-NAME"; second: {@code second}. */
+  private static void model(String name, String first, Upstream second, int perAttemptTimeoutMs)
       throws Exception {
     Map<String, Object> failover = new HashMap<>();
     failover.put("retry_on", List.of("connect-failure", "reset", "5xx", "429", "529"));
@@ -129,7 +151,7 @@ class FailoverEndToEndIT {
             name,
             "targets",
             List.of(
-                Map.of("provider", "fo-openai", "model", "up-" + name, "weight", 1, "priority", 0),
+                Map.of("provider", first, "model", "up-" + name, "weight", 1, "priority", 0),
                 Map.of(
                     "provider",
                     second.provider(),
@@ -151,6 +173,9 @@ class FailoverEndToEndIT {
     }
     if (fake != null) {
       fake.close();
+    }
+    if (ejectable != null) {
+      ejectable.close();
     }
   }
 
@@ -222,10 +247,10 @@ class FailoverEndToEndIT {
   void theLedgerHasARowPerAttemptAndSaysWhichTargetServed() throws Exception {
     fake.clearReceived();
     HttpResponseFor<ChatCompletion> response =
-        client.chat().completions().withRawResponse().create(chat("fo-503", "ledger"));
+        client.chat().completions().withRawResponse().create(chat("fo-ledger", "ledger"));
     assertThat(header(response, "x-gateway-attempts")).isEqualTo("2");
 
-    String query = "/usage/requests?limit=100&key=" + keyId + "&model=fo-503";
+    String query = "/usage/requests?limit=100&key=" + keyId + "&model=fo-ledger";
     awaitTrue(
         Duration.ofSeconds(15),
         () -> {
@@ -248,40 +273,44 @@ class FailoverEndToEndIT {
     assertThat(served.path("output_tokens").asLong()).isPositive();
     String requestId = served.path("request_id").asText();
     JsonNode failed = null;
+    List<String> rows = new ArrayList<>();
     for (JsonNode item : admin.get(query).path("items")) {
-      if (item.path("request_id").asText().equals(requestId) && item.path("attempt").asInt() == 1) {
-        failed = item;
+      if (item.path("request_id").asText().equals(requestId)) {
+        rows.add(item.toString());
+        if (item.path("attempt").asInt() == 1) {
+          failed = item;
+        }
       }
     }
-    assertThat(failed).isNotNull();
-    assertThat(failed.path("status").asInt()).isEqualTo(503);
+    assertThat(failed).as("rows of the request: %s", rows).isNotNull();
+    assertThat(failed.path("status").asInt()).as("rows of the request: %s", rows).isEqualTo(503);
     assertThat(failed.path("provider").asText()).isEqualTo("fo-openai");
   }
 
   @Test
   void aFailingTargetStopsBeingTriedWithinAFewRequestsAndComesBackAfterItsCooldown()
       throws Exception {
-    fake.failModel("up-fo-eject", FailureMode.status(503));
+    ejectable.failModel("up-fo-eject", FailureMode.status(503));
     awaitTrue(Duration.ofSeconds(30), () -> served("fo-eject"));
     // Outlier detection (consecutive 5xx) sets the first target aside after a few failures.
     for (int i = 0; i < 8; i++) {
       assertThat(client.chat().completions().create(chat("fo-eject", "eject " + i)).choices())
           .hasSize(1);
     }
-    fake.clearReceived();
+    ejectable.clearReceived();
     for (int i = 0; i < 5; i++) {
       client.chat().completions().create(chat("fo-eject", "set aside " + i));
     }
-    assertThat(fake.received()).noneMatch(r -> r.body().contains("up-fo-eject"));
+    assertThat(ejectable.received()).isEmpty();
 
     // Healthy again: after the ejection time it is the first choice once more.
-    fake.failModel("up-fo-eject", null);
+    ejectable.failModel("up-fo-eject", null);
     awaitTrue(
         Duration.ofSeconds(90),
         () -> {
           HttpResponseFor<ChatCompletion> r =
               client.chat().completions().withRawResponse().create(chat("fo-eject", "back?"));
-          return ("fo-openai/up-fo-eject").equals(header(r, "x-gateway-served-by"));
+          return ("fo-ejectable/up-fo-eject").equals(header(r, "x-gateway-served-by"));
         });
   }
 }
