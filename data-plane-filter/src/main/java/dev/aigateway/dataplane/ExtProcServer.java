@@ -3,11 +3,11 @@ package dev.aigateway.dataplane;
 import static java.util.Objects.requireNonNull;
 
 import dev.aigateway.dataplane.admission.Admission;
-import dev.aigateway.dataplane.config.ConfigLoader;
 import dev.aigateway.dataplane.config.ConfigStore;
+import dev.aigateway.dataplane.config.LastGoodConfig;
 import dev.aigateway.dataplane.credential.CloudEnvironment;
 import dev.aigateway.dataplane.credential.CredentialInjector;
-import dev.aigateway.dataplane.credential.CredentialStatusRepository;
+import dev.aigateway.dataplane.credential.CredentialStatusSink;
 import dev.aigateway.dataplane.ledger.LedgerRecorder;
 import dev.aigateway.dataplane.ledger.LedgerSettings;
 import dev.aigateway.dataplane.processor.ExtProcService;
@@ -15,15 +15,18 @@ import dev.aigateway.dataplane.processor.ProcessingPoint;
 import dev.aigateway.dataplane.processor.ProcessorDependencies;
 import dev.aigateway.dataplane.quota.FleetCounters;
 import dev.aigateway.dataplane.quota.QuotaAdmission;
-import dev.aigateway.dataplane.quota.QuotaConfigStore;
 import dev.aigateway.dataplane.quota.QuotaSettings;
+import dev.aigateway.dataplane.store.file.CounterFile;
+import dev.aigateway.dataplane.store.file.SealedSnapshotFile;
+import dev.aigateway.dataplane.store.postgres.PostgresConfigFeed;
+import dev.aigateway.dataplane.store.postgres.PostgresCounterStore;
+import dev.aigateway.dataplane.store.postgres.PostgresCredentialStatus;
+import dev.aigateway.dataplane.store.postgres.PostgresLedgerSink;
 import dev.aigateway.dataplane.telemetry.Tracing;
 import dev.aigateway.dataplane.usage.GenAiMetrics;
 import dev.aigateway.dataplane.usage.UsageRecorder;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.secret.SecretCipher;
-import dev.aigateway.db.usage.LedgerRepository;
-import dev.aigateway.db.usage.QuotaCounterRepository;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
@@ -78,16 +81,25 @@ public final class ExtProcServer implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     QuotaSettings quotaSettings = QuotaSettings.defaults();
     List<AutoCloseable> owned = new ArrayList<>();
+    // One snapshot carries keys, models, providers, quotas and prices: admission, the ledger's
+    // prices and the request path all read the same revision.
+    ConfigStore config =
+        ConfigStore.start(
+            new PostgresConfigFeed(database, cipher(settings)),
+            new SealedSnapshotFile(settings.dataDir(), cipher(settings)));
     try {
-      QuotaConfigStore quotas = QuotaConfigStore.start(database);
-      owned.add(quotas);
       FleetCounters counters =
-          new FleetCounters(new QuotaCounterRepository(database), quotaSettings, clock).start();
+          new FleetCounters(
+                  new PostgresCounterStore(database),
+                  quotaSettings,
+                  clock,
+                  new CounterFile(settings.dataDir()))
+              .start();
       owned.add(0, counters);
       LedgerRecorder recorder =
           new LedgerRecorder(
-              new LedgerRepository(database),
-              quotas::get,
+              new PostgresLedgerSink(database),
+              () -> config.current().quotas(),
               settings.dataDir(),
               LedgerSettings.defaults(),
               clock,
@@ -95,15 +107,18 @@ public final class ExtProcServer implements AutoCloseable {
       owned.add(0, recorder);
       return start(
           settings,
-          database,
+          config,
+          new PostgresCredentialStatus(database),
           registry,
-          new QuotaAdmission(quotas::get, counters, quotaSettings, clock, registry),
+          new QuotaAdmission(
+              () -> config.current().quotas(), counters, quotaSettings, clock, registry),
           recorder,
           CloudEnvironment.system(),
           owned,
           loops);
     } catch (RuntimeException e) {
       closeAll(owned);
+      config.close();
       throw e;
     }
   }
@@ -124,15 +139,7 @@ public final class ExtProcServer implements AutoCloseable {
       MeterRegistry registry,
       Admission admission,
       UsageRecorder recorder) {
-    return start(
-        settings,
-        database,
-        registry,
-        admission,
-        recorder,
-        CloudEnvironment.system(),
-        List.of(),
-        null);
+    return start(settings, database, registry, admission, recorder, CloudEnvironment.system());
   }
 
   /** As above, with the cloud identity environment the credential kinds read (tests). */
@@ -143,12 +150,29 @@ public final class ExtProcServer implements AutoCloseable {
       Admission admission,
       UsageRecorder recorder,
       CloudEnvironment cloud) {
-    return start(settings, database, registry, admission, recorder, cloud, List.of(), null);
+    requireNonNull(database, "database");
+    ConfigStore config =
+        ConfigStore.start(new PostgresConfigFeed(database, cipher(settings)), LastGoodConfig.NONE);
+    return start(
+        settings,
+        config,
+        new PostgresCredentialStatus(database),
+        registry,
+        admission,
+        recorder,
+        cloud,
+        List.of(),
+        null);
+  }
+
+  private static SecretCipher cipher(ExtProcSettings settings) {
+    return new SecretCipher(settings.secretKey(), settings.previousSecretKeys());
   }
 
   private static ExtProcServer start(
       ExtProcSettings settings,
-      Database database,
+      ConfigStore config,
+      CredentialStatusSink credentialStatus,
       MeterRegistry registry,
       Admission admission,
       UsageRecorder recorder,
@@ -156,15 +180,9 @@ public final class ExtProcServer implements AutoCloseable {
       List<AutoCloseable> owned,
       @Nullable ServerEventLoops loops) {
     requireNonNull(settings, "settings");
-    requireNonNull(database, "database");
     requireNonNull(registry, "registry");
     requireNonNull(admission, "admission");
     requireNonNull(recorder, "recorder");
-    ConfigStore config =
-        ConfigStore.start(
-            database,
-            new ConfigLoader(
-                new SecretCipher(settings.secretKey(), settings.previousSecretKeys())));
     GenAiMetrics metrics = new GenAiMetrics(registry, name -> config.current().model(name) != null);
     UsageRecorder both =
         record -> {
@@ -175,8 +193,7 @@ public final class ExtProcServer implements AutoCloseable {
     owned = new ArrayList<>(owned);
     owned.add(blocking::shutdownNow);
     CredentialInjector credentials =
-        new CredentialInjector(
-            cloud, Clock.systemUTC(), registry, new CredentialStatusRepository(database));
+        new CredentialInjector(cloud, Clock.systemUTC(), registry, credentialStatus);
     owned.add(credentials);
     credentials.follow(config::current);
     // OTEL_* environment; closed last so the spans of the final requests are flushed.
@@ -230,9 +247,14 @@ public final class ExtProcServer implements AutoCloseable {
     builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
   }
 
-  /** The config revision being served (0 until the database has answered once). */
+  /** The config revision being served (0 until the database, or the last good copy, gave one). */
   public long configRevision() {
     return config.current().revision();
+  }
+
+  /** True while serving the last good configuration from disk because the database is down. */
+  public boolean servingLastGoodConfig() {
+    return config.servingLastGood();
   }
 
   /** The port the server listens on. */

@@ -6,12 +6,12 @@ import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
-import dev.aigateway.dataplane.config.ConfigLoader;
 import dev.aigateway.dataplane.config.ConfigStore;
 import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.processor.ExtProcService;
 import dev.aigateway.dataplane.processor.ProcessingPoint;
 import dev.aigateway.dataplane.processor.ProcessorDependencies;
+import dev.aigateway.dataplane.store.postgres.PostgresConfigFeed;
 import dev.aigateway.dataplane.testing.Cassette;
 import dev.aigateway.dataplane.testing.EnvoyLikeClient;
 import dev.aigateway.dataplane.testing.EnvoyLikeClient.ClientRequest;
@@ -76,7 +76,7 @@ class BlockingPoolSaturationTest {
             new FakeUpstream(Cassette.openAi("chat-basic.yaml").first().response());
         ConfigStore store =
             ConfigStore.start(
-                db, new ConfigLoader(new SecretCipher(TestConfig.SECRET_KEY, List.of())))) {
+                new PostgresConfigFeed(db, new SecretCipher(TestConfig.SECRET_KEY, List.of())))) {
       UUID provider =
           config.provider("openai-main", "openai", upstream.baseUri() + "/v1", "{}", "sk-up");
       config.model("chat", TestConfig.target(provider, "gpt-5-nano"));

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -19,21 +20,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's PostgreSQL: a pooled connection to an external server or to an embedded one started
- * here, migrated to the latest schema before it is handed out.
+ * here ({@link LocalPostgres}, when the {@code db-embedded} module is present), migrated to the
+ * latest schema before it is handed out by {@link #start}.
  */
 public final class Database implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   static final String EMBEDDED_DATABASE = "gateway";
 
-  private final @Nullable EmbeddedPostgresServer embedded;
+  private final @Nullable LocalPostgres embedded;
   private final HikariDataSource pool;
   private final DSLContext dsl;
   private final String jdbcUrl;
   private final Properties credentials;
 
   private Database(
-      @Nullable EmbeddedPostgresServer embedded,
+      @Nullable LocalPostgres embedded,
       HikariDataSource pool,
       String jdbcUrl,
       Properties credentials) {
@@ -50,11 +52,11 @@ public final class Database implements AutoCloseable {
    * @throws DatabaseUnavailableException when the database cannot be reached or migrated
    */
   public static Database start(DatabaseSettings settings) {
-    EmbeddedPostgresServer embedded = null;
+    LocalPostgres embedded = null;
     String url;
     Properties credentials = new Properties();
     if (settings.embedded()) {
-      embedded = EmbeddedPostgresServer.start(settings.dataDir().resolve("postgres"));
+      embedded = localPostgres().start(settings.dataDir().resolve("postgres"));
       url = embedded.jdbcUrl("postgres");
       credentials.setProperty("user", "postgres");
       credentials.setProperty("password", embedded.password());
@@ -82,24 +84,46 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * A pool on an external database that is neither checked nor migrated now: a database that is
+   * down is connected to when it comes back (the ext_proc, which serves from its last good
+   * configuration meanwhile and never migrates).
+   */
+  public static Database connectLazily(String jdbcUrl, Properties credentials, PoolLimits limits) {
+    return connect(null, jdbcUrl, credentials, limits, -1);
+  }
+
+  /** The embedded server's starter, if this build has the {@code db-embedded} module. */
+  private static LocalPostgres.Starter localPostgres() {
+    return ServiceLoader.load(LocalPostgres.Starter.class)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new DatabaseUnavailableException(
+                    "no database URL is set and this build has no embedded PostgreSQL (module"
+                        + " db-embedded): set GATEWAY_DATABASE_URL"));
+  }
+
   /** Wraps an already running server (tests) without starting or migrating anything. */
   public static Database connect(String jdbcUrl, Properties credentials, int maxPoolSize) {
     return connect(null, jdbcUrl, credentials, maxPoolSize);
   }
 
   private static Database connect(
-      @Nullable EmbeddedPostgresServer embedded,
-      String jdbcUrl,
-      Properties credentials,
-      int maxPoolSize) {
-    return connect(embedded, jdbcUrl, credentials, PoolLimits.admin(maxPoolSize));
+      @Nullable LocalPostgres embedded, String jdbcUrl, Properties credentials, int maxPoolSize) {
+    return connect(embedded, jdbcUrl, credentials, PoolLimits.admin(maxPoolSize), 10_000);
   }
 
+  /**
+   * @param initializationFailTimeout Hikari's: how long the first connection may take before the
+   *     pool fails to start (-1: start without one)
+   */
   private static Database connect(
-      @Nullable EmbeddedPostgresServer embedded,
+      @Nullable LocalPostgres embedded,
       String jdbcUrl,
       Properties credentials,
-      PoolLimits limits) {
+      PoolLimits limits,
+      long initializationFailTimeout) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(limits.name());
     config.setJdbcUrl(jdbcUrl);
@@ -110,7 +134,7 @@ public final class Database implements AutoCloseable {
     config.setMinimumIdle(Math.min(2, limits.maxSize()));
     config.setConnectionTimeout(5_000);
     config.setValidationTimeout(1_000);
-    config.setInitializationFailTimeout(10_000);
+    config.setInitializationFailTimeout(initializationFailTimeout);
     try {
       return new Database(embedded, new HikariDataSource(config), jdbcUrl, credentials);
     } catch (RuntimeException e) {
@@ -152,7 +176,7 @@ public final class Database implements AutoCloseable {
    * caller closes it (before this one); it never stops the embedded server.
    */
   public Database newPool(PoolLimits limits) {
-    return connect(null, jdbcUrl, credentials, limits);
+    return connect(null, jdbcUrl, credentials, limits, -1);
   }
 
   /** Plain connections with this database's credentials and none of the pool's timeouts. */

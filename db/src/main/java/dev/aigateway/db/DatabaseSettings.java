@@ -23,6 +23,18 @@ public record DatabaseSettings(
     }
   }
 
+  /** The user and password for the JDBC driver (those that are set). */
+  public java.util.Properties credentials() {
+    java.util.Properties p = new java.util.Properties();
+    if (user != null) {
+      p.setProperty("user", user);
+    }
+    if (password != null) {
+      p.setProperty("password", password);
+    }
+    return p;
+  }
+
   /** True when no database URL was given, so an embedded PostgreSQL must be started. */
   public boolean embedded() {
     return jdbcUrl == null || jdbcUrl.isBlank();

@@ -7,4 +7,8 @@ public final class DatabaseUnavailableException extends RuntimeException {
   public DatabaseUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  public DatabaseUnavailableException(String message) {
+    super(message);
+  }
 }

@@ -1,5 +1,7 @@
 package dev.aigateway.db;
 
+import java.util.Arrays;
+import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -12,6 +14,30 @@ public final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   private Migrations() {}
+
+  /**
+   * The versions this build knows that the database has not applied, oldest first; reads only (for
+   * processes that must never migrate, such as the ext_proc).
+   *
+   * @throws DatabaseUnavailableException when the database cannot be read
+   */
+  public static List<String> pending(DataSource dataSource) {
+    try {
+      return Arrays.stream(
+              Flyway.configure()
+                  .dataSource(dataSource)
+                  .locations("classpath:db/migration")
+                  .failOnMissingLocations(true)
+                  .load()
+                  .info()
+                  .pending())
+          .map(m -> m.getVersion() == null ? m.getDescription() : m.getVersion().getVersion())
+          .toList();
+    } catch (FlywayException e) {
+      throw new DatabaseUnavailableException(
+          "cannot read the database's schema version: " + Database.rootMessage(e), e);
+    }
+  }
 
   /** Migrates to the latest version; safe to call from several replicas at once. */
   public static void migrate(DataSource dataSource) {

@@ -1,7 +1,6 @@
 package dev.aigateway.launcher;
 
 import dev.aigateway.controlplane.http.HttpServers;
-import dev.aigateway.controlplane.ops.CachedCheck;
 import dev.aigateway.controlplane.ops.Metrics;
 import dev.aigateway.controlplane.ops.OpsRoutes;
 import dev.aigateway.dataplane.ExtProcServer;
@@ -18,7 +17,9 @@ import picocli.CommandLine.Mixin;
     description = {
       "Run one ext_proc replica: the gRPC service Envoy calls for every request (client keys,"
           + " model routing, translation, metering, quotas, upstream credentials). It serves"
-          + " /healthz, /readyz and /metrics on the admin port."
+          + " /healthz, /readyz and /metrics on the admin port. It needs an external PostgreSQL"
+          + " (GATEWAY_DATABASE_URL) and never migrates it; started while the database is down, it"
+          + " serves the last good configuration sealed in its data directory."
     })
 final class ExtProcCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
@@ -29,14 +30,23 @@ final class ExtProcCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     servers.validate();
     var dbSettings = database.settings();
+    Settings.require(
+        !dbSettings.embedded(),
+        "ext-proc needs GATEWAY_DATABASE_URL / --database-url (the embedded PostgreSQL belongs to"
+            + " `gateway run`)");
     byte[] secretKey = SecretOptions.currentKey(dbSettings.dataDir());
     var tls = tlsOptions.configured();
     var registry = Metrics.newRegistry();
     Lifecycle lifecycle = new Lifecycle();
     try {
-      Database db = lifecycle.add(Database.start(dbSettings));
+      // Not Database.start: the ext_proc never migrates (a schema behind this build is reported and
+      // retried by its config feed), and it starts while the database is unreachable.
       Database dataPlaneDb =
-          lifecycle.add(db.newPool(PoolLimits.dataPlane(dbSettings.maxPoolSize())));
+          lifecycle.add(
+              Database.connectLazily(
+                  dbSettings.jdbcUrl(),
+                  dbSettings.credentials(),
+                  PoolLimits.dataPlane(dbSettings.maxPoolSize())));
       ExtProcServer extProc =
           lifecycle.add(
               Components.extProc(
@@ -53,7 +63,10 @@ final class ExtProcCommand implements Callable<Integer> {
                       config ->
                           OpsRoutes.register(
                               config.routes,
-                              new CachedCheck(db::isReachable, java.time.Duration.ofSeconds(1)),
+                              // Ready while it serves a configuration, live or its sealed
+                              // last good copy: a database outage alone must not take it out
+                              // of service.
+                              () -> extProc.configRevision() > 0,
                               registry,
                               AdminSecurityOptions.metricsTokenFromEnvironment())));
       lifecycle.add(ops::stop);

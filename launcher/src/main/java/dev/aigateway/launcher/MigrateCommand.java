@@ -10,8 +10,9 @@ import picocli.CommandLine.Mixin;
     name = "migrate",
     mixinStandardHelpOptions = true,
     description = {
-      "Apply the database migrations and exit. Every server command also migrates at start;"
-          + " use this to migrate ahead of a rolling deployment."
+      "Apply the database migrations and exit. `run` and `control-plane` also migrate at start;"
+          + " `ext-proc` never does (it waits for a schema this new): migrate before rolling out"
+          + " new ext_proc replicas."
     })
 final class MigrateCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;

@@ -47,6 +47,16 @@ class StartupErrorsTest {
   }
 
   @Test
+  void anExtProcWithoutADatabaseUrlIsRefusedInsteadOfStartingAnEmbeddedOne() {
+    Outcome outcome = run("ext-proc", "--data-dir", dir.toString());
+
+    assertThat(outcome.exitCode()).isEqualTo(StartupErrors.EXIT_CONFIG);
+    assertThat(outcome.stderr().lines()).hasSize(1);
+    assertThat(outcome.stderr()).contains("ext-proc needs GATEWAY_DATABASE_URL");
+    assertThat(dir.resolve("postgres")).doesNotExist();
+  }
+
+  @Test
   void anUnreachableDatabaseIsExplainedInOneLine() throws Exception {
     int closed = freePort();
 

@@ -6,7 +6,6 @@ import io.grpc.ChannelCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,28 +51,31 @@ public record TlsFiles(Path ca, Path cert, Path key) {
     return this;
   }
 
-  /** Server side: presents {@code cert} and requires a client certificate signed by {@code ca}. */
+  /**
+   * Server side: presents {@code cert} and requires a client certificate signed by {@code ca}. The
+   * files are read again when they change ({@link ReloadingKeyManager}, {@link
+   * ReloadingTrustManager}): a renewed certificate or CA is used from the next connection on.
+   *
+   * @throws UncheckedIOException when the files cannot be read now
+   */
   public ServerCredentials serverCredentials() {
-    try {
-      return TlsServerCredentials.newBuilder()
-          .keyManager(cert.toFile(), key.toFile())
-          .trustManager(ca.toFile())
-          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
-          .build();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read TLS files " + this, e);
-    }
+    return TlsServerCredentials.newBuilder()
+        .keyManager(new ReloadingKeyManager(cert, key))
+        .trustManager(new ReloadingTrustManager(ca))
+        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+        .build();
   }
 
-  /** Client side: presents {@code cert} and trusts only servers signed by {@code ca}. */
+  /**
+   * Client side: presents {@code cert} and trusts only servers signed by {@code ca}, read again
+   * when the files change, as on the server side.
+   *
+   * @throws UncheckedIOException when the files cannot be read now
+   */
   public ChannelCredentials channelCredentials() {
-    try {
-      return TlsChannelCredentials.newBuilder()
-          .keyManager(cert.toFile(), key.toFile())
-          .trustManager(ca.toFile())
-          .build();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read TLS files " + this, e);
-    }
+    return TlsChannelCredentials.newBuilder()
+        .keyManager(new ReloadingKeyManager(cert, key))
+        .trustManager(new ReloadingTrustManager(ca))
+        .build();
   }
 }

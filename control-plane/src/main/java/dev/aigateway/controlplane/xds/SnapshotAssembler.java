@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +22,29 @@ public final class SnapshotAssembler {
 
   private final ExtProcTarget extProc;
   private final EnvoyOptions options;
+  private final Function<String, @Nullable String> addressProblem;
 
   public SnapshotAssembler(ExtProcTarget extProc) {
     this(extProc, EnvoyOptions.DEFAULTS);
   }
 
   public SnapshotAssembler(ExtProcTarget extProc, EnvoyOptions options) {
+    this(extProc, options, baseUrl -> null);
+  }
+
+  /**
+   * With a check of each provider's address at every build ({@link
+   * dev.aigateway.controlplane.admin.provider.UpstreamAddressPolicy#neverAllowed}): a provider
+   * whose host now resolves to a refused address is left out, so Envoy gets no cluster that would
+   * send its credentials there. The snapshot is then only as pure as DNS.
+   */
+  public SnapshotAssembler(
+      ExtProcTarget extProc,
+      EnvoyOptions options,
+      Function<String, @Nullable String> addressProblem) {
     this.extProc = requireNonNull(extProc, "extProc");
     this.options = requireNonNull(options, "options");
+    this.addressProblem = requireNonNull(addressProblem, "addressProblem");
   }
 
   /**
@@ -40,9 +57,20 @@ public final class SnapshotAssembler {
   public Map<String, FleetSnapshot> assemble(XdsState state) throws SnapshotConsistencyException {
     List<XdsState.Provider> providers = new ArrayList<>();
     List<UpstreamEndpoint> endpoints = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
     for (XdsState.Provider provider : state.providers()) {
       try {
-        endpoints.add(UpstreamEndpoint.parse(provider.baseUrl()));
+        UpstreamEndpoint endpoint = UpstreamEndpoint.parse(provider.baseUrl());
+        String problem = addressProblem.apply(provider.baseUrl());
+        if (problem != null) {
+          refused.add(provider.name());
+          log.error(
+              "provider {} left out of Envoy config: its base URL {} (checked again now)",
+              provider.name(),
+              problem);
+          continue;
+        }
+        endpoints.add(endpoint);
         providers.add(provider);
       } catch (IllegalArgumentException e) {
         // The admin API validates base URLs; a bad row must not take every other provider down.
@@ -77,7 +105,12 @@ public final class SnapshotAssembler {
       }
     }
     clusters.sort(java.util.Comparator.comparing(Cluster::getName));
-    String version = Long.toString(state.revision());
+    // A refusal changes the config without a new revision: the version must change with it, or
+    // Envoys that hold this revision would never be sent the config without the provider.
+    String version =
+        refused.isEmpty()
+            ? Long.toString(state.revision())
+            : state.revision() + "-refused-" + Integer.toHexString(refused.hashCode());
     Map<String, FleetSnapshot> snapshots = new LinkedHashMap<>();
     for (XdsState.Fleet fleet : state.fleets()) {
       FleetSnapshot snapshot =

@@ -22,6 +22,12 @@ final class SnapshotPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
   private static final Duration RETRY = Duration.ofMillis(500);
 
+  /**
+   * How often the config is rebuilt without a change announced: the assembler checks provider
+   * addresses again at every build (DNS may have changed since they were written).
+   */
+  static final Duration RECHECK = Duration.ofSeconds(60);
+
   private final SimpleCache<String> cache;
   private final Supplier<XdsState> reader;
   private final SnapshotAssembler assembler;
@@ -31,6 +37,7 @@ final class SnapshotPublisher implements AutoCloseable {
   private final Counter failures;
   private final Object lock = new Object();
   private final Thread worker;
+  private final Duration recheck;
   private volatile Set<String> fleets = Set.of();
   private volatile boolean running = true;
 
@@ -39,6 +46,16 @@ final class SnapshotPublisher implements AutoCloseable {
       Supplier<XdsState> reader,
       SnapshotAssembler assembler,
       MeterRegistry registry) {
+    this(cache, reader, assembler, registry, RECHECK);
+  }
+
+  SnapshotPublisher(
+      SimpleCache<String> cache,
+      Supplier<XdsState> reader,
+      SnapshotAssembler assembler,
+      MeterRegistry registry,
+      Duration recheck) {
+    this.recheck = requireNonNull(recheck, "recheck");
     this.cache = requireNonNull(cache, "cache");
     this.reader = requireNonNull(reader, "reader");
     this.assembler = requireNonNull(assembler, "assembler");
@@ -80,8 +97,12 @@ final class SnapshotPublisher implements AutoCloseable {
     while (running) {
       try {
         synchronized (lock) {
-          while (running && announced.get() <= published.get()) {
-            lock.wait();
+          long deadline = System.nanoTime() + recheck.toNanos();
+          long left;
+          while (running
+              && announced.get() <= published.get()
+              && (left = deadline - System.nanoTime()) > 0) {
+            lock.wait(Math.max(1, left / 1_000_000));
           }
         }
         if (!running) {

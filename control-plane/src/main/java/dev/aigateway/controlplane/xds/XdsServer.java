@@ -3,6 +3,7 @@ package dev.aigateway.controlplane.xds;
 import static java.util.Objects.requireNonNull;
 
 import dev.aigateway.controlplane.ControlPlaneSettings;
+import dev.aigateway.controlplane.admin.provider.UpstreamAddressPolicy;
 import dev.aigateway.controlplane.http.PortInUseException;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.change.ConfigChangeListener;
@@ -60,7 +61,8 @@ public final class XdsServer implements AutoCloseable {
         new SnapshotAssembler(
             new ExtProcTarget(
                 settings.extProcHost(), settings.extProcPort(), settings.security().envoyTls()),
-            EnvoyOptions.fromEnvironment(System.getenv()));
+            EnvoyOptions.fromEnvironment(System.getenv()),
+            UpstreamAddressPolicy.neverAllowed(java.net.InetAddress::getAllByName)::problem);
     SnapshotPublisher publisher =
         new SnapshotPublisher(
             cache, () -> XdsStateReader.read(database.dsl()), assembler, registry);

@@ -19,7 +19,14 @@ class DeployBootstrapFilesTest {
   void composeBootstrapMatchesTheGenerator() throws Exception {
     String generated =
         BootstrapYaml.render(
-            new BootstrapYaml.Params("default", "compose-envoy", "control-plane", 18000, 9901));
+            new BootstrapYaml.Params(
+                "default",
+                "compose-envoy",
+                "control-plane",
+                18000,
+                9901,
+                // Where compose.yaml mounts the grpc-tls-envoy volume (ComposeTlsTest).
+                dev.aigateway.tls.TlsFiles.inDirectory(java.nio.file.Path.of("/etc/gateway-tls"))));
     assertMatches(DEPLOY.resolve("envoy/bootstrap-compose.yaml"), generated);
   }
 

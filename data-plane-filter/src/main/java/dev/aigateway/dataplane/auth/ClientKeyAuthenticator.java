@@ -3,7 +3,7 @@ package dev.aigateway.dataplane.auth;
 import dev.aigateway.dataplane.config.ClientKey;
 import dev.aigateway.dataplane.config.ConfigSnapshot;
 import dev.aigateway.dataplane.error.GatewayError;
-import dev.aigateway.db.secret.Hashes;
+import dev.aigateway.vocabulary.key.KeyHash;
 import java.time.Clock;
 import org.jspecify.annotations.Nullable;
 
@@ -30,7 +30,7 @@ public final class ClientKeyAuthenticator {
           GatewayError.invalidApiKey(
               "You didn't provide an API key. Send it as 'Authorization: Bearer sk-gw-...'."));
     }
-    ClientKey key = config.keyByHash(Hashes.sha256(token));
+    ClientKey key = config.keyByHash(KeyHash.of(token));
     if (key == null || !key.isValidAt(clock.instant())) {
       return new Result.Refused(
           GatewayError.invalidApiKey("Incorrect, expired or revoked API key provided."));

@@ -2,20 +2,19 @@ package dev.aigateway.dataplane.ledger;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.dataplane.quota.Prices;
 import dev.aigateway.dataplane.quota.QuotaConfig;
 import dev.aigateway.dataplane.usage.ClientText;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.dataplane.usage.UsageRecorder;
 import dev.aigateway.db.usage.LedgerEntry;
-import dev.aigateway.db.usage.LedgerRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -34,16 +33,17 @@ import org.slf4j.LoggerFactory;
  * Writes one ledger row per request without ever blocking the caller: records are queued and a
  * writer thread inserts them in batches. When the database cannot take a batch it is appended to
  * the spool under {@code <dataDir>/spool/}, and the spool is replayed (idempotently) once the
- * database is back; a full queue also spills to the spool rather than dropping. A record the
- * database refuses for its content is found by splitting the batch and quarantined in the dead
- * letter file, so it never holds back the others. Requests refused before their key was known are
- * only counted ({@code gateway.requests.unattributed}): anyone can send those, one row each would
- * let them fill the ledger.
+ * database is back; a full queue also spills to the spool rather than dropping, on a thread of its
+ * own (the callers are gRPC event loops, which must never wait for an fsync). A record the database
+ * refuses for its content is found by splitting the batch and quarantined in the dead letter file,
+ * so it never holds back the others. Requests refused before their key was known are only counted
+ * ({@code gateway.requests.unattributed}): anyone can send those, one row each would let them fill
+ * the ledger.
  */
 public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LedgerRecorder.class);
 
-  private final LedgerRepository repository;
+  private final LedgerSink sink;
   private final Supplier<QuotaConfig> prices;
   private final LedgerSettings settings;
   private final Clock clock;
@@ -52,7 +52,12 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
   private final @Nullable MeterRegistry registry;
   private final @Nullable Counter dropped;
   private final BlockingQueue<LedgerEntry> queue;
+
+  /** Records the full queue could not take, on their way to the spool (the spill thread's). */
+  private final BlockingQueue<LedgerEntry> overflow;
+
   private final Thread writer;
+  private final Thread spiller;
   private volatile boolean running = true;
   private long lastFailureNanos;
   private boolean failing;
@@ -60,19 +65,39 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
   private volatile boolean spoolNearFullLogged;
 
   public LedgerRecorder(
-      LedgerRepository repository,
+      LedgerSink sink,
       Supplier<QuotaConfig> prices,
       Path dataDir,
       LedgerSettings settings,
       Clock clock,
       @Nullable MeterRegistry registry) {
-    this.repository = requireNonNull(repository, "repository");
+    this(
+        sink,
+        prices,
+        dataDir,
+        settings,
+        clock,
+        registry,
+        new Spool(dataDir.resolve("spool"), settings.maxSpoolBytes()));
+  }
+
+  /** With a given spool (tests watch which thread writes it). */
+  LedgerRecorder(
+      LedgerSink sink,
+      Supplier<QuotaConfig> prices,
+      Path dataDir,
+      LedgerSettings settings,
+      Clock clock,
+      @Nullable MeterRegistry registry,
+      Spool spool) {
+    this.sink = requireNonNull(sink, "sink");
     this.prices = requireNonNull(prices, "prices");
     this.settings = requireNonNull(settings, "settings");
     this.clock = requireNonNull(clock, "clock");
-    this.spool = new Spool(dataDir.resolve("spool"), settings.maxSpoolBytes());
+    this.spool = requireNonNull(spool, "spool");
     this.deadLetter = new DeadLetter(dataDir.resolve("spool"), clock, settings.maxSpoolBytes());
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.overflow = new ArrayBlockingQueue<>(settings.maxBatch());
     this.registry = registry;
     if (registry != null) {
       Gauge.builder("gateway.usage.spool.depth", spool, Spool::depth)
@@ -102,6 +127,8 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
     }
     this.writer = Thread.ofPlatform().name("usage-ledger-writer").daemon().unstarted(this::run);
     writer.start();
+    this.spiller = Thread.ofPlatform().name("usage-spool-spill").daemon().unstarted(this::spill);
+    spiller.start();
   }
 
   @Override
@@ -111,11 +138,36 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
       return;
     }
     LedgerEntry entry = toEntry(r);
-    if (queue.offer(entry)) {
+    if (queue.offer(entry) || overflow.offer(entry)) {
       return;
     }
-    // Overloaded writer: rather than drop, write this one record to disk on the caller's thread.
+    // Both full: the spill thread cannot fsync as fast as records arrive (it writes up to maxBatch
+    // per fsync). Only then does the caller write, which slows it to the disk's pace instead of
+    // dropping usage.
     spoolOrDrop(List.of(entry));
+  }
+
+  /**
+   * The spill thread: what the full queue could not take goes to the spool, up to {@code maxBatch}
+   * records per append (one fsync), so a stalled writer never puts disk writes on the callers.
+   */
+  private void spill() {
+    List<LedgerEntry> group = new ArrayList<>();
+    while (running || !overflow.isEmpty()) {
+      try {
+        LedgerEntry first = overflow.poll(settings.maxDelay().toMillis(), TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        group.add(first);
+        overflow.drainTo(group, settings.maxBatch() - 1);
+        spoolOrDrop(group);
+        group.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private void unattributed(int status) {
@@ -155,20 +207,20 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
    * Inserts {@code entries}. A refusal for content (not for the database being down) splits the
    * batch until the records at fault are alone; those go to the dead letter file, the rest in.
    *
-   * @throws SQLException when the database cannot take them (the caller spools them)
+   * @throws StoreException when the database cannot take them (the caller spools them)
    */
-  private void insertOrQuarantine(List<LedgerEntry> entries) throws SQLException {
+  private void insertOrQuarantine(List<LedgerEntry> entries) throws StoreException {
     if (entries.isEmpty()) {
       return;
     }
     try {
-      repository.insert(entries);
-    } catch (SQLException e) {
-      if (!isContentError(e)) {
+      sink.insert(entries);
+    } catch (StoreException e) {
+      if (!e.refusedContent()) {
         throw e;
       }
       if (entries.size() == 1) {
-        quarantine(entries.get(0), "database refused the record: SQLSTATE " + e.getSQLState());
+        quarantine(entries.get(0), "database refused the record: " + e.getMessage());
         return;
       }
       int half = entries.size() / 2;
@@ -187,29 +239,14 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
     }
   }
 
-  /**
-   * SQLSTATE classes that blame the row (22 data exception, 23 integrity violation, 54 program
-   * limit exceeded such as an index row over 2.7 KB): retrying the same row can never succeed.
-   */
-  static boolean isContentError(SQLException e) {
-    for (SQLException x = e; x != null; x = x.getNextException()) {
-      String state = x.getSQLState();
-      if (state != null
-          && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Entries waiting in the spool. */
   public long spoolDepth() {
     return spool.depth();
   }
 
-  /** Entries waiting in memory. */
+  /** Entries waiting in memory (for the writer, or for the spill thread). */
   public int queued() {
-    return queue.size();
+    return queue.size() + overflow.size();
   }
 
   LedgerEntry toEntry(UsageRecord r) {
@@ -260,7 +297,7 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
             insertOrQuarantine(batch);
             batch.clear();
             continue;
-          } catch (SQLException | RuntimeException e) {
+          } catch (StoreException | RuntimeException e) {
             failed(e);
           }
         }
@@ -316,7 +353,7 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
         failing = false;
         log.info("usage ledger is writing to the database again; spool replayed");
       }
-    } catch (SQLException | RuntimeException | IOException e) {
+    } catch (StoreException | RuntimeException | IOException e) {
       failed(e);
     }
   }
@@ -341,14 +378,14 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
       return;
     }
     try {
-      repository.ensurePartition(today);
-      repository.ensurePartition(today.plusDays(1));
-      List<String> old = repository.dropPartitionsBefore(now.minus(settings.retention()));
+      sink.prepare(today);
+      sink.prepare(today.plusDays(1));
+      List<String> old = sink.dropBefore(now.minus(settings.retention()));
       if (!old.isEmpty()) {
         log.info("dropped usage ledger partitions past retention: {}", old);
       }
       maintainedOn = today;
-    } catch (SQLException | RuntimeException e) {
+    } catch (StoreException | RuntimeException e) {
       failed(e);
     }
   }
@@ -359,11 +396,13 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
     running = false;
     try {
       writer.join(10_000);
+      spiller.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     List<LedgerEntry> rest = new ArrayList<>();
     queue.drainTo(rest);
+    overflow.drainTo(rest);
     if (!rest.isEmpty()) {
       spoolOrDrop(rest);
     }

@@ -9,9 +9,9 @@ import java.time.Duration;
  *
  * @param maxBatch entries per insert
  * @param maxDelay how long an entry may wait for its batch to fill
- * @param queueCapacity entries held in memory; beyond it they go straight to the spool. With {@code
- *     maxBatch} it bounds what a {@code kill -9} can lose: at most {@code queueCapacity + maxBatch}
- *     records (docs/security.md)
+ * @param queueCapacity entries held in memory; beyond it they go to the spool (through the spill
+ *     thread). With {@code maxBatch} it bounds what a {@code kill -9} can lose: at most {@code
+ *     queueCapacity + 3 * maxBatch} records (docs/security.md)
  * @param retention raw ledger rows older than this are dropped (whole daily partitions); the hourly
  *     rollups are kept
  * @param retryInterval how often a replay is tried while the database is unreachable
@@ -58,7 +58,7 @@ public record LedgerSettings(
   }
 
   /**
-   * 500 per batch, 100 ms, 5,000 queued (at most 5,500 records lost to a {@code kill -9}), 90 days
+   * 500 per batch, 100 ms, 5,000 queued (at most 6,500 records lost to a {@code kill -9}), 90 days
    * of raw rows, replay every second, 1 GiB of spool.
    */
   public static LedgerSettings defaults() {
@@ -66,8 +66,11 @@ public record LedgerSettings(
         500, Duration.ofMillis(100), 5_000, Duration.ofDays(90), Duration.ofSeconds(1));
   }
 
-  /** What a {@code kill -9} can lose at most: the queue and the batch being written. */
+  /**
+   * What a {@code kill -9} can lose at most: the queue and the batch being inserted, plus what
+   * waits for the spill thread (up to {@code maxBatch}) and the group it is appending.
+   */
   public int crashLossBound() {
-    return queueCapacity + maxBatch;
+    return queueCapacity + 3 * maxBatch;
   }
 }

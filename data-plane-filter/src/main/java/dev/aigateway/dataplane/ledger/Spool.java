@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * only after their entries are committed or quarantined. The spool never grows past its cap: an
  * append that would pass it is refused with {@link SpoolFullException}.
  */
-public final class Spool {
+public class Spool {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A sealed file's entries, and the lines that could not be read back (torn or corrupt). */

@@ -2,13 +2,12 @@ package dev.aigateway.dataplane.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigateway.dataplane.error.GatewayError;
+import dev.aigateway.dataplane.error.ErrorShape;
 import dev.aigateway.dataplane.translate.Endpoint;
 import dev.aigateway.dataplane.translate.Translator.TranslationException;
+import dev.aigateway.dataplane.translate.chat.ReasoningEffort;
 import dev.aigateway.dataplane.usage.Saturating;
 import dev.aigateway.vocabulary.provider.ProviderSchema;
-import java.math.BigInteger;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +62,68 @@ record OutputLimit(@Nullable Long perChoice, long choices) {
   }
 
   /**
+   * The limit to set when the gateway imposes one: {@code ceiling} for the answer plus the thinking
+   * budget the request asks for. The provider is then held to the sum (OpenAI's and Gemini's output
+   * limits count reasoning tokens, Anthropic's {@code max_tokens} must exceed {@code
+   * budget_tokens}), and the sum is what is reserved; with the ceiling alone a reasoning request
+   * was either refused (budget above the limit) or, left without a limit, overshot its reservation
+   * by the budget. Null when {@code ceiling} is.
+   */
+  static @Nullable Long withThinking(@Nullable Long ceiling, ObjectNode body, Endpoint endpoint) {
+    if (ceiling == null) {
+      return null;
+    }
+    long budget =
+        switch (endpoint) {
+          case CHAT_COMPLETIONS -> effortBudget(body.get("reasoning_effort"));
+          case RESPONSES -> effortBudget(body.path("reasoning").get("effort"));
+          case MESSAGES -> thinkingBudget(body.get("thinking"));
+          case COMPLETIONS, EMBEDDINGS, RESPONSES_INPUT_TOKENS, MESSAGES_COUNT_TOKENS -> 0;
+        };
+    return Math.min(MAX_TOKENS, Saturating.add(ceiling, budget));
+  }
+
+  /**
+   * The budget of an OpenAI effort level ({@link ReasoningEffort}); a level this gateway does not
+   * know is given the largest, since a provider may still honour it.
+   */
+  private static long effortBudget(@Nullable JsonNode effort) {
+    if (effort == null || effort.isNull()) {
+      return 0;
+    }
+    for (ReasoningEffort level : ReasoningEffort.values()) {
+      if (level.wireName().equals(effort.asText())) {
+        return level.budgetTokens();
+      }
+    }
+    return ReasoningEffort.HIGH.budgetTokens();
+  }
+
+  /**
+   * Anthropic's {@code thinking}: its {@code budget_tokens}, or the level that covers it when that
+   * is larger (a target behind the chat translators gets the level's budget); adaptive as the
+   * middle level.
+   */
+  private static long thinkingBudget(@Nullable JsonNode thinking) {
+    if (thinking == null || !thinking.isObject()) {
+      return 0;
+    }
+    return switch (thinking.path("type").asText()) {
+      case "enabled" -> {
+        long asked = Math.max(0, thinking.path("budget_tokens").asLong(0));
+        for (ReasoningEffort level : ReasoningEffort.values()) {
+          if (asked <= level.budgetTokens()) {
+            yield level.budgetTokens();
+          }
+        }
+        yield asked;
+      }
+      case "adaptive" -> ReasoningEffort.MEDIUM.budgetTokens();
+      default -> 0;
+    };
+  }
+
+  /**
    * The field to set when the gateway imposes a limit the client did not: the one the target
    * honours (OpenAI's reasoning models accept only {@code max_completion_tokens}, many
    * OpenAI-compatible servers only {@code max_tokens}; the translators to other schemas read
@@ -90,67 +151,7 @@ record OutputLimit(@Nullable Long perChoice, long choices) {
   }
 
   private static @Nullable Long integer(ObjectNode body, String name, long min, long max) {
-    JsonNode node = body.get(name);
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isIntegralNumber()) {
-      throw invalid(
-          name,
-          "invalid_type",
-          "Invalid type for '"
-              + name
-              + "': expected an integer, but got "
-              + typeOf(node)
-              + " instead.");
-    }
-    BigInteger value = node.bigIntegerValue();
-    if (value.compareTo(BigInteger.valueOf(min)) < 0) {
-      throw invalid(
-          name,
-          "integer_below_min_value",
-          "Invalid '"
-              + name
-              + "': integer below minimum value. Expected a value >= "
-              + min
-              + ", but got "
-              + shortNumber(value)
-              + " instead.");
-    }
-    if (value.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw invalid(
-          name,
-          "integer_above_max_value",
-          "Invalid '"
-              + name
-              + "': integer above maximum value. Expected a value <= "
-              + max
-              + ", but got "
-              + shortNumber(value)
-              + " instead.");
-    }
-    return value.longValueExact();
-  }
-
-  /** A number as the client sent it, unless it is absurdly long (it goes into the message). */
-  private static String shortNumber(BigInteger value) {
-    String s = value.toString();
-    return s.length() > 40 ? s.substring(0, 20) + "..." : s;
-  }
-
-  private static String typeOf(JsonNode node) {
-    return switch (node.getNodeType()) {
-      case STRING -> "a string";
-      case NUMBER -> "a decimal number";
-      case BOOLEAN -> "a boolean";
-      case ARRAY -> "an array";
-      case OBJECT -> "an object";
-      default -> "another type";
-    };
-  }
-
-  private static TranslationException invalid(String param, String code, String message) {
-    return new TranslationException(
-        new GatewayError(400, "invalid_request_error", code, param, message, Map.of()));
+    // OpenAI's wording on every API, Anthropic's included: these messages predate NumberRanges.
+    return NumberField.integer(body.get(name), name, min, max, ErrorShape.OPENAI);
   }
 }

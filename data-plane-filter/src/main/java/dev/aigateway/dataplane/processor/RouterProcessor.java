@@ -310,15 +310,15 @@ final class RouterProcessor implements StreamProcessor {
   /**
    * Phase 4: the quota pre-check reserves the prompt estimate and the output limit. A quota that
    * counts output needs the provider held to what it reserved, so a request without a limit gets
-   * one (the ceiling, written per target schema by each attempt). Not with reasoning effort: the
-   * translators derive the limit from its thinking budget, and a ceiling below the budget would be
-   * refused (docs/security.md lists this gap).
+   * one (the ceiling, with room for the thinking budget it asks for, written per target schema by
+   * each attempt).
    */
   private Phase<Long> admit(
       ObjectNode body, ClientKey k, Endpoint e, ModelConfig modelConfig, boolean mayBlock) {
     OutputLimit limit;
     try {
       limit = OutputLimit.read(body, e);
+      NumberRanges.check(body, e);
     } catch (Translator.TranslationException ex) {
       return stop(ex.error());
     }
@@ -327,9 +327,8 @@ final class RouterProcessor implements StreamProcessor {
     ModelTarget first = modelConfig.preferred().getFirst();
     Long ceiling =
         limit.perChoice() == null
-                && !body.hasNonNull("reasoning_effort")
-                && !body.path("reasoning").hasNonNull("effort")
-            ? deps.admission().outputCeiling(k.id(), k.teamId(), requested)
+            ? OutputLimit.withThinking(
+                deps.admission().outputCeiling(k.id(), k.teamId(), requested), body, e)
             : null;
     Long maxOutput =
         limit.perChoice() != null || ceiling != null

@@ -2,15 +2,16 @@ package dev.aigateway.dataplane.quota;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.aigateway.db.usage.CounterKey;
-import dev.aigateway.db.usage.QuotaCounterRepository;
-import dev.aigateway.db.usage.QuotaCounterRepository.FlushResult;
-import dev.aigateway.db.usage.QuotaCounterRepository.Total;
-import java.sql.SQLException;
+import dev.aigateway.dataplane.error.StoreException;
+import dev.aigateway.dataplane.quota.CounterStore.FlushResult;
+import dev.aigateway.dataplane.quota.CounterStore.Total;
+import dev.aigateway.vocabulary.quota.CounterKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -21,27 +22,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This replica's counters and the background flusher that sends their deltas to PostgreSQL and
- * learns the fleet-wide totals (and the number of live replicas) in the same round trip.
+ * This replica's counters and the background flusher that sends their deltas to the fleet-wide
+ * store and learns the fleet-wide totals (through the {@link CounterStore}) (and the number of live
+ * replicas) in the same round trip.
  */
 public final class FleetCounters implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetCounters.class);
 
-  private final QuotaCounterRepository repository;
+  private final CounterStore repository;
   private final QuotaSettings settings;
   private final Clock clock;
+
   private final Map<CounterKey, WindowCounter> counters = new ConcurrentHashMap<>();
   private final ScheduledExecutorService flusher =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("quota-flusher").daemon().factory());
+  private final CounterMemory memory;
   private volatile int liveReplicas = 1;
   private volatile boolean databaseDown;
   private long cleanedAtNanos = System.nanoTime();
+  private long rememberedSignature = Long.MIN_VALUE;
 
-  public FleetCounters(QuotaCounterRepository repository, QuotaSettings settings, Clock clock) {
+  /** Remembering nothing across restarts. */
+  public FleetCounters(CounterStore repository, QuotaSettings settings, Clock clock) {
+    this(repository, settings, clock, CounterMemory.NONE);
+  }
+
+  /**
+   * Starts from what {@code memory} kept of the last run (totals of windows not ended yet, the
+   * number of live replicas), and keeps it current after successful flushes.
+   */
+  public FleetCounters(
+      CounterStore repository, QuotaSettings settings, Clock clock, CounterMemory memory) {
     this.repository = requireNonNull(repository, "repository");
     this.settings = requireNonNull(settings, "settings");
     this.clock = requireNonNull(clock, "clock");
+    this.memory = requireNonNull(memory, "memory");
+    CounterMemory.Remembered remembered = memory.load();
+    Instant now = clock.instant();
+    for (CounterMemory.Counter c : remembered.counters()) {
+      if (c.windowEnd().isAfter(now)) {
+        counter(c.key(), c.windowEnd()).apply(new Total(c.used(), c.version()));
+      }
+    }
+    liveReplicas = Math.max(1, remembered.liveReplicas());
   }
 
   /** Starts the periodic flush. */
@@ -60,6 +84,14 @@ public final class FleetCounters implements AutoCloseable {
     return liveReplicas;
   }
 
+  /**
+   * True while the last flush failed: the store is unreachable, so an exact check would only wait
+   * for its timeout before admission decides on local knowledge anyway.
+   */
+  boolean unreachable() {
+    return databaseDown;
+  }
+
   /** Adds a correction (actual usage minus reservation, or a release) to a counter. */
   void adjust(CounterKey key, Instant windowEnd, long delta) {
     if (delta != 0) {
@@ -75,13 +107,13 @@ public final class FleetCounters implements AutoCloseable {
    * @return true when the reservation is now part of the fleet-wide total, false when it would pass
    *     {@code limit}
    */
-  boolean addIfWithin(WindowCounter c, long reservation, long limit) throws SQLException {
+  boolean addIfWithin(WindowCounter c, long reservation, long limit) throws StoreException {
     long d = c.pending.get();
     c.beginFlush(d);
     Total total;
     try {
       total = repository.addIfWithin(c.key, d + reservation, limit);
-    } catch (SQLException | RuntimeException e) {
+    } catch (StoreException | RuntimeException e) {
       c.failFlush(d);
       throw e;
     }
@@ -94,14 +126,14 @@ public final class FleetCounters implements AutoCloseable {
     c.endFlush(reservation);
     try {
       c.apply(repository.total(c.key));
-    } catch (SQLException | RuntimeException e) {
+    } catch (StoreException | RuntimeException e) {
       log.debug("could not read quota total after a refusal: {}", e.getMessage());
     }
     return false;
   }
 
   /** One flush cycle: every live counter's delta out, every total in. */
-  public void flush() throws SQLException {
+  public void flush() throws StoreException {
     Instant now = clock.instant();
     Map<CounterKey, Long> deltas = new HashMap<>();
     Map<WindowCounter, Long> sent = new HashMap<>();
@@ -123,7 +155,7 @@ public final class FleetCounters implements AutoCloseable {
     FlushResult result;
     try {
       result = repository.flush(settings.replicaId(), deltas, settings.liveWindow());
-    } catch (SQLException | RuntimeException e) {
+    } catch (StoreException | RuntimeException e) {
       sent.forEach(WindowCounter::failFlush);
       throw e;
     }
@@ -136,6 +168,27 @@ public final class FleetCounters implements AutoCloseable {
           c.endFlush(d);
         });
     liveReplicas = result.liveReplicas();
+    remember();
+  }
+
+  /** After a flush that read something new: what was just read, for a restart during an outage. */
+  private void remember() {
+    if (memory == CounterMemory.NONE) {
+      return;
+    }
+    List<CounterMemory.Counter> known = new ArrayList<>();
+    long signature = liveReplicas;
+    for (WindowCounter c : counters.values()) {
+      if (c.known()) {
+        known.add(new CounterMemory.Counter(c.key, c.windowEnd, c.global(), c.version()));
+        signature = 31 * signature + c.key.hashCode() * 17L + c.version();
+      }
+    }
+    if (signature == rememberedSignature) {
+      return; // an idle flush: nothing to write (and no fsync)
+    }
+    rememberedSignature = signature;
+    memory.save(new CounterMemory.Remembered(liveReplicas, known));
   }
 
   private void flushQuietly() {
@@ -151,7 +204,7 @@ public final class FleetCounters implements AutoCloseable {
         databaseDown = false;
         log.info("quota counters are flushing again");
       }
-    } catch (SQLException | RuntimeException e) {
+    } catch (StoreException | RuntimeException e) {
       if (!databaseDown) {
         databaseDown = true;
         log.warn(
@@ -177,7 +230,7 @@ public final class FleetCounters implements AutoCloseable {
       repository.leave(settings.replicaId());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (SQLException | RuntimeException e) {
+    } catch (StoreException | RuntimeException e) {
       log.warn("last quota flush failed: {}", e.getMessage());
     }
   }

@@ -6,15 +6,15 @@ import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
+import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.dataplane.usage.Saturating;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import dev.aigateway.dataplane.usage.UsageRecord;
-import dev.aigateway.db.usage.CounterKey;
-import dev.aigateway.db.usage.QuotaMetric;
+import dev.aigateway.vocabulary.quota.CounterKey;
+import dev.aigateway.vocabulary.quota.QuotaMetric;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -152,8 +152,12 @@ public final class QuotaAdmission implements Admission {
     for (QuotaTicket.Hold h : exact) {
       if (ok) {
         try {
+          if (counters.unreachable()) {
+            throw StoreException.unavailable(
+                "the counter store did not answer the last flush", null);
+          }
           ok = counters.addIfWithin(counter(h), h.amount(), h.rule().limit());
-        } catch (SQLException | RuntimeException e) {
+        } catch (StoreException | RuntimeException e) {
           log.debug("exact quota check failed ({}); deciding with local knowledge", e.toString());
           WindowCounter.add(counter(h).inFlush, -h.amount());
           ok = admitOffline(h);

@@ -2,8 +2,8 @@ package dev.aigateway.dataplane.quota;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.aigateway.db.usage.QuotaMetric;
-import dev.aigateway.db.usage.QuotaWindow;
+import dev.aigateway.vocabulary.quota.QuotaMetric;
+import dev.aigateway.vocabulary.quota.QuotaWindow;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -29,7 +29,8 @@ public record QuotaRule(
     TEAM,
     GLOBAL;
 
-    static Scope of(String name) {
+    /** Parses the stored name ({@code key}, {@code team}, {@code global}). */
+    public static Scope of(String name) {
       return switch (name) {
         case "key" -> KEY;
         case "team" -> TEAM;
@@ -38,6 +39,11 @@ public record QuotaRule(
             throw new IllegalArgumentException(
                 "scope: " + name + " (expected: key, team or global)");
       };
+    }
+
+    /** The stored name. */
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 

@@ -4,7 +4,7 @@ import dev.aigateway.dataplane.admission.AdmissionTicket;
 import dev.aigateway.dataplane.usage.Saturating;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import dev.aigateway.dataplane.usage.UsageRecord;
-import dev.aigateway.db.usage.CounterKey;
+import dev.aigateway.vocabulary.quota.CounterKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.aigateway.dataplane.quota;
 
+import dev.aigateway.dataplane.quota.CounterStore.Total;
 import dev.aigateway.dataplane.usage.Saturating;
-import dev.aigateway.db.usage.CounterKey;
-import dev.aigateway.db.usage.QuotaCounterRepository.Total;
+import dev.aigateway.vocabulary.quota.CounterKey;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -60,6 +60,11 @@ final class WindowCounter {
   /** This replica's deltas that the database has not confirmed yet. */
   long unflushed() {
     return Saturating.add(pending.get(), inFlush.get());
+  }
+
+  /** The version of the last total applied. */
+  long version() {
+    return version;
   }
 
   /** Whether a total was ever read for this window (a new window may already be in use). */

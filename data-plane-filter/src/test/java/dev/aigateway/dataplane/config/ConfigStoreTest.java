@@ -2,6 +2,7 @@ package dev.aigateway.dataplane.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aigateway.dataplane.store.postgres.PostgresConfigFeed;
 import dev.aigateway.dataplane.testing.TestConfig;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.secret.SecretCipher;
@@ -22,13 +23,13 @@ class ConfigStoreTest {
     this.config = new TestConfig(db);
   }
 
-  private ConfigLoader loader() {
-    return new ConfigLoader(new SecretCipher(TestConfig.SECRET_KEY, List.of()));
+  private static PostgresConfigFeed feed(Database db) {
+    return new PostgresConfigFeed(db, new SecretCipher(TestConfig.SECRET_KEY, List.of()));
   }
 
   @Test
   void aCommittedChangeIsServedWithinOneSecond() {
-    try (ConfigStore store = ConfigStore.start(db, loader())) {
+    try (ConfigStore store = ConfigStore.start(feed(db))) {
       UUID provider =
           config.provider(
               "p-refresh", "openai", "https://api.openai.com", "{}", "sk-secret-value-1");
@@ -64,7 +65,7 @@ class ConfigStoreTest {
     Database own = Database.connect(db.jdbcUrl(), credentials, 2);
     UUID provider = config.provider("p-down", "openai", "https://api.openai.com", "{}");
     config.model("before-outage", TestConfig.target(provider, "gpt-5-nano"));
-    try (ConfigStore store = ConfigStore.start(own, loader())) {
+    try (ConfigStore store = ConfigStore.start(feed(own))) {
       assertThat(store.current().model("before-outage")).isNotNull();
       long revision = store.current().revision();
       own.close(); // every reload now fails, as with a database that went away
@@ -77,7 +78,7 @@ class ConfigStoreTest {
   }
 
   @Test
-  void targetsOfTheFirstPriorityWithWeightArePreferred() {
+  void targetsOfTheFirstPriorityWithWeightArePreferred() throws Exception {
     UUID a = config.provider("p-a", "openai", "https://a.example", "{}");
     UUID b = config.provider("p-b", "openai", "https://b.example", "{}");
     UUID c = config.provider("p-c", "openai", "https://c.example/base", "{}");
@@ -87,11 +88,11 @@ class ConfigStoreTest {
         new TestConfig.Target(b, "m-b", 1, 1),
         new TestConfig.Target(c, "m-c", 5, 10),
         new TestConfig.Target(c, "m-zero", 0, 0));
-    ModelConfig model = loader().load(db.dsl()).model("prioritized");
+    ModelConfig model = feed(db).load().model("prioritized");
     assertThat(model.preferred())
         .extracting(ModelTarget::upstreamModel)
         .containsExactly("m-a", "m-b");
     assertThat(model.totalWeight()).isEqualTo(4);
-    assertThat(loader().load(db.dsl()).providers().get("p-c").pathPrefix()).isEqualTo("/base");
+    assertThat(feed(db).load().providers().get("p-c").pathPrefix()).isEqualTo("/base");
   }
 }

@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
+import dev.aigateway.dataplane.config.ConfigStore;
 import dev.aigateway.dataplane.quota.FleetCounters;
 import dev.aigateway.dataplane.quota.QuotaAdmission;
-import dev.aigateway.dataplane.quota.QuotaConfigStore;
 import dev.aigateway.dataplane.quota.QuotaFixtures;
 import dev.aigateway.dataplane.quota.QuotaFixtures.KeyAndTeam;
 import dev.aigateway.dataplane.quota.QuotaSettings;
+import dev.aigateway.dataplane.store.postgres.PostgresLedgerSink;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.Migrations;
-import dev.aigateway.db.usage.LedgerRepository;
-import dev.aigateway.db.usage.QuotaCounterRepository;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -54,20 +53,21 @@ class LedgerFaultTest {
     KeyAndTeam k = QuotaFixtures.keyAndTeam(db);
     QuotaFixtures.quota(db, "key", k.keyId(), null, "total_tokens", "day", "1000000000");
 
-    QuotaConfigStore store = QuotaConfigStore.start(db);
+    ConfigStore store = QuotaFixtures.configStore(db);
     QuotaSettings quotaSettings =
         new QuotaSettings(Duration.ofMillis(100), 100, "fault-" + UUID.randomUUID());
     FleetCounters counters =
-        new FleetCounters(new QuotaCounterRepository(db), quotaSettings, Clock.systemUTC()).start();
+        new FleetCounters(QuotaFixtures.counters(db), quotaSettings, Clock.systemUTC()).start();
     QuotaAdmission admission =
-        new QuotaAdmission(store, counters, quotaSettings, Clock.systemUTC(), null);
+        new QuotaAdmission(
+            () -> store.current().quotas(), counters, quotaSettings, Clock.systemUTC(), null);
     LedgerSettings ledgerSettings =
         new LedgerSettings(
             100, Duration.ofMillis(50), 1000, Duration.ofDays(30), Duration.ofMillis(200));
     LedgerRecorder recorder =
         new LedgerRecorder(
-            new LedgerRepository(db),
-            store,
+            new PostgresLedgerSink(db),
+            () -> store.current().quotas(),
             tmp.resolve("data"),
             ledgerSettings,
             Clock.systemUTC(),

@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aigateway.dataplane.quota.QuotaConfig;
 import dev.aigateway.dataplane.quota.QuotaFixtures;
 import dev.aigateway.dataplane.quota.QuotaFixtures.KeyAndTeam;
+import dev.aigateway.dataplane.store.postgres.PostgresLedgerSink;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.dataplane.usage.UsageSource;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.testing.PostgresExtension;
 import dev.aigateway.db.usage.LedgerEntry;
-import dev.aigateway.db.usage.LedgerRepository;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -119,7 +119,7 @@ class LedgerPoisonTest {
     KeyAndTeam k = QuotaFixtures.keyAndTeam(db);
     try (LedgerRecorder recorder =
         new LedgerRecorder(
-            new LedgerRepository(db), NO_PRICES, dir, FAST, Clock.systemUTC(), null)) {
+            new PostgresLedgerSink(db), NO_PRICES, dir, FAST, Clock.systemUTC(), null)) {
       recorder.record(record(k, "ok-before", null));
       recorder.record(record(k, "nul\u0000model" + "m".repeat(3_000), "x".repeat(6_000)));
       recorder.record(record(k, "ok-after", "trace-1"));
@@ -155,7 +155,7 @@ class LedgerPoisonTest {
 
     try (LedgerRecorder recorder =
         new LedgerRecorder(
-            new LedgerRepository(db), NO_PRICES, dir, FAST, Clock.systemUTC(), metrics)) {
+            new PostgresLedgerSink(db), NO_PRICES, dir, FAST, Clock.systemUTC(), metrics)) {
       await(() -> recorder.spoolDepth() == 0);
       assertThat(recorder.quarantined()).isEqualTo(3);
       assertThat(metrics.get("gateway.usage.quarantined").functionCounter().count()).isEqualTo(3);
@@ -190,7 +190,7 @@ class LedgerPoisonTest {
     KeyAndTeam k = QuotaFixtures.keyAndTeam(db);
     try (LedgerRecorder recorder =
         new LedgerRecorder(
-            new LedgerRepository(db), NO_PRICES, dir, FAST, Clock.systemUTC(), metrics)) {
+            new PostgresLedgerSink(db), NO_PRICES, dir, FAST, Clock.systemUTC(), metrics)) {
       for (int i = 0; i < 500; i++) {
         recorder.record(
             new UsageRecord(
@@ -242,7 +242,7 @@ class LedgerPoisonTest {
   @Test
   void theDefaultsBoundWhatAKillCanLose() {
     // docs/security.md states this bound; the queue was 50,000 records before.
-    assertThat(LedgerSettings.defaults().crashLossBound()).isEqualTo(5_500);
+    assertThat(LedgerSettings.defaults().crashLossBound()).isEqualTo(6_500);
     assertThat(LedgerSettings.defaults().maxSpoolBytes()).isEqualTo(1L << 30);
   }
 }

@@ -116,15 +116,83 @@ class OutputLimitAttackTest {
   }
 
   @Test
-  void aReasoningRequestIsNotGivenACeilingBelowItsThinkingBudget() {
+  void aReasoningRequestUnderAnOutputQuotaIsHeldToTheCeilingPlusItsThinkingBudget()
+      throws Exception {
     InMemoryGateway gateway = new InMemoryGateway(1024L);
-    String body =
-        forwardedBody(
-            post(
-                gateway.processor(),
-                "/v1/chat/completions",
-                chat("m-anthropic", ",\"reasoning_effort\":\"high\"")));
-    assertThat(body).isNotNull();
+    long high = 24_576; // ReasoningEffort.HIGH's budget
+    String effort = ",\"reasoning_effort\":\"high\"";
+
+    JsonNode anthropic =
+        JSON.readTree(
+            forwardedBody(
+                post(gateway.processor(), "/v1/chat/completions", chat("m-anthropic", effort))));
+    JsonNode openai =
+        JSON.readTree(
+            forwardedBody(
+                post(
+                    gateway.processor(),
+                    "/v1/chat/completions",
+                    chat("m-openai", effort + ",\"n\":2"))));
+    JsonNode gemini =
+        JSON.readTree(
+            forwardedBody(
+                post(gateway.processor(), "/v1/chat/completions", chat("m-gemini", effort))));
+
+    // Before, no limit was set: Anthropic got budget + 4,096 against a reservation of 1,024.
+    assertThat(anthropic.path("max_tokens").asLong()).isEqualTo(1024 + high);
+    assertThat(anthropic.path("thinking").path("budget_tokens").asLong()).isEqualTo(high);
+    assertThat(openai.path("max_completion_tokens").asLong()).isEqualTo(1024 + high);
+    assertThat(gemini.path("generationConfig").path("maxOutputTokens").asLong())
+        .isEqualTo(1024 + high);
+    assertThat(gateway.holds)
+        .extracting(h -> h.request.maxOutputTokens())
+        .containsExactly(1024 + high, 2 * (1024 + high), 1024 + high);
+  }
+
+  @Test
+  void responsesReasoningAndMessagesThinkingAreReservedWithTheirBudget() throws Exception {
+    InMemoryGateway gateway = new InMemoryGateway(1024L);
+    JsonNode responses =
+        JSON.readTree(
+            forwardedBody(
+                post(
+                    gateway.processor(),
+                    "/v1/responses",
+                    "{\"model\":\"m-openai\",\"input\":\"hi\",\"reasoning\":{\"effort\":\"medium\"}}")));
+    // A Messages body without max_tokens, with a 5,000-token budget: the limit set covers the
+    // budget (rounded up to the level the chat translators use, 8,192) and the answer.
+    JsonNode messages =
+        JSON.readTree(
+            forwardedBody(
+                post(
+                    gateway.processor(),
+                    "/v1/messages",
+                    "{\"model\":\"m-anthropic\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                        + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":5000}}")));
+
+    assertThat(responses.path("max_output_tokens").asLong()).isEqualTo(1024 + 8192);
+    assertThat(messages.path("max_tokens").asLong()).isEqualTo(1024 + 8192);
+    assertThat(messages.path("thinking").path("budget_tokens").asLong()).isEqualTo(5000);
+    assertThat(gateway.holds)
+        .extracting(h -> h.request.maxOutputTokens())
+        .containsExactly(1024L + 8192, 1024L + 8192);
+  }
+
+  @Test
+  void aClientLimitWithReasoningIsReservedAsSentAndNoBudgetIsAdded() throws Exception {
+    InMemoryGateway gateway = new InMemoryGateway(1024L);
+    JsonNode body =
+        JSON.readTree(
+            forwardedBody(
+                post(
+                    gateway.processor(),
+                    "/v1/chat/completions",
+                    chat(
+                        "m-openai",
+                        ",\"reasoning_effort\":\"low\",\"max_completion_tokens\":3000"))));
+
+    assertThat(body.path("max_completion_tokens").asLong()).isEqualTo(3000);
+    assertThat(gateway.holds.get(0).request.maxOutputTokens()).isEqualTo(3000L);
   }
 
   @Test

@@ -2,25 +2,18 @@ package dev.aigateway.dataplane.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aigateway.dataplane.admission.AdmissionDecision;
-import dev.aigateway.dataplane.admission.AdmissionRequest;
+import dev.aigateway.dataplane.config.ConfigStore;
 import dev.aigateway.dataplane.quota.QuotaFixtures.KeyAndTeam;
 import dev.aigateway.dataplane.quota.QuotaFixtures.TestClock;
-import dev.aigateway.dataplane.usage.TokenUsage;
-import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.testing.PostgresExtension;
-import dev.aigateway.db.usage.CounterKey;
 import dev.aigateway.db.usage.QuotaCounterRepository;
+import dev.aigateway.vocabulary.quota.CounterKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,72 +44,32 @@ class MultiReplicaOvershootTest {
     QuotaCounterRepository repository = new QuotaCounterRepository(db);
     List<FleetCounters> fleets = new ArrayList<>();
     List<QuotaAdmission> replicas = new ArrayList<>();
-    List<QuotaConfigStore> stores = new ArrayList<>();
+    List<ConfigStore> stores = new ArrayList<>();
     for (int i = 0; i < REPLICAS; i++) {
-      QuotaConfigStore store = QuotaConfigStore.start(db);
+      ConfigStore store = QuotaFixtures.configStore(db);
       QuotaSettings settings =
           new QuotaSettings(FLUSH, 100, "replica-" + i + "-" + UUID.randomUUID());
-      FleetCounters counters = new FleetCounters(repository, settings, clock).start();
+      FleetCounters counters =
+          new FleetCounters(QuotaFixtures.counters(db), settings, clock).start();
       stores.add(store);
       fleets.add(counters);
-      replicas.add(new QuotaAdmission(store, counters, settings, clock, null));
+      replicas.add(
+          new QuotaAdmission(() -> store.current().quotas(), counters, settings, clock, null));
     }
     // Let every replica heartbeat once so each knows there are three.
     Thread.sleep(FLUSH.toMillis() * 3);
 
-    AtomicLong admittedTokens = new AtomicLong();
-    AtomicLong admittedRequests = new AtomicLong();
-    AtomicLong rejected = new AtomicLong();
-    AtomicLong firstRejectionNanos = new AtomicLong();
-    CountDownLatch start = new CountDownLatch(1);
-    long begin;
-    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int c = 0; c < CLIENTS; c++) {
-        QuotaAdmission replica = replicas.get(c % REPLICAS);
-        pool.submit(
-            () -> {
-              start.await();
-              ThreadLocalRandom random = ThreadLocalRandom.current();
-              long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-              while (System.nanoTime() < deadline) {
-                long in = 40 + random.nextInt(21);
-                long out = 40 + random.nextInt(21);
-                AdmissionDecision d =
-                    replica.admit(
-                        new AdmissionRequest(
-                            UUID.randomUUID().toString(),
-                            k.keyId(),
-                            k.teamId(),
-                            "m",
-                            "p",
-                            "up",
-                            in,
-                            out));
-                if (d instanceof AdmissionDecision.Admitted a) {
-                  Thread.sleep(random.nextInt(2, 10)); // the upstream call
-                  admittedTokens.addAndGet(in + out);
-                  admittedRequests.incrementAndGet();
-                  a.ticket().settle(usage(clock, in, out));
-                } else {
-                  rejected.incrementAndGet();
-                  firstRejectionNanos.compareAndSet(0, System.nanoTime());
-                  Thread.sleep(5);
-                }
-              }
-              return null;
-            });
-      }
-      begin = System.nanoTime();
-      start.countDown();
-    }
+    QuotaTraffic.Result run =
+        QuotaTraffic.run(
+            replicas, k, CLIENTS, Duration.ofSeconds(3), Long.MAX_VALUE, clock.instant());
     for (FleetCounters f : fleets) {
       f.flush();
     }
     long total =
         repository.total(new CounterKey(quota, Instant.parse("2026-11-25T10:00:00Z"))).used();
     long overshoot = Math.max(0, total - LIMIT);
-    double fillSeconds = (firstRejectionNanos.get() - begin) / 1e9;
-    double rate = admittedTokens.get() / Math.max(fillSeconds, 1e-3);
+    double fillSeconds = (run.firstRejectionNanos() - run.startNanos()) / 1e9;
+    double rate = run.admittedTokens() / Math.max(fillSeconds, 1e-3);
     // Documented bound (docs/usage-limiting.md): LOCAL_FRACTION * L + E, with E = 0 here (the
     // actual usage equals the reservation).
     double bound = QuotaAdmission.LOCAL_FRACTION * LIMIT;
@@ -127,18 +80,18 @@ class MultiReplicaOvershootTest {
         REPLICAS,
         CLIENTS,
         LIMIT,
-        admittedRequests.get(),
-        admittedTokens.get(),
+        run.admittedRequests(),
+        run.admittedTokens(),
         total,
         overshoot,
         100.0 * overshoot / LIMIT,
-        rejected.get(),
+        run.rejected(),
         fillSeconds,
         rate,
         bound);
 
-    assertThat(total).isEqualTo(admittedTokens.get());
-    assertThat(rejected.get()).isPositive();
+    assertThat(total).isEqualTo(run.admittedTokens());
+    assertThat(run.rejected()).isPositive();
     assertThat((double) overshoot).isLessThanOrEqualTo(bound);
     assertThat(overshoot).isLessThan(LIMIT * 2 / 100);
     // The fleet must not stop far below the limit either.
@@ -146,23 +99,6 @@ class MultiReplicaOvershootTest {
     for (FleetCounters f : fleets) {
       f.close();
     }
-    stores.forEach(QuotaConfigStore::close);
-  }
-
-  private static UsageRecord usage(TestClock clock, long in, long out) {
-    return new UsageRecord(
-        clock.instant(),
-        "r",
-        null,
-        null,
-        "m",
-        "p",
-        "up",
-        new TokenUsage(in, out, 0),
-        true,
-        200,
-        Duration.ofMillis(5),
-        null,
-        false);
+    stores.forEach(ConfigStore::close);
   }
 }

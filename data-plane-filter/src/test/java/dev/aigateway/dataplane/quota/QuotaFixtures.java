@@ -1,14 +1,20 @@
 package dev.aigateway.dataplane.quota;
 
+import dev.aigateway.dataplane.config.ConfigStore;
+import dev.aigateway.dataplane.store.postgres.PostgresConfigFeed;
+import dev.aigateway.dataplane.store.postgres.PostgresCounterStore;
+import dev.aigateway.dataplane.testing.TestConfig;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.change.ConfigRevisions;
 import dev.aigateway.db.secret.Hashes;
+import dev.aigateway.db.secret.SecretCipher;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +24,17 @@ public final class QuotaFixtures {
   private QuotaFixtures() {}
 
   public record KeyAndTeam(UUID keyId, UUID teamId) {}
+
+  /** The data plane's config store on {@code db}: one snapshot with keys, quotas and prices. */
+  public static ConfigStore configStore(Database db) {
+    return ConfigStore.start(
+        new PostgresConfigFeed(db, new SecretCipher(TestConfig.SECRET_KEY, List.of())));
+  }
+
+  /** The fleet-wide counters of {@code db}, as the data plane reaches them. */
+  public static CounterStore counters(Database db) {
+    return new PostgresCounterStore(db);
+  }
 
   public static KeyAndTeam keyAndTeam(Database db) {
     UUID team = UUID.randomUUID();

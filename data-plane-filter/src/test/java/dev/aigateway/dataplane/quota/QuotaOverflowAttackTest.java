@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
+import dev.aigateway.dataplane.config.ConfigStore;
 import dev.aigateway.dataplane.quota.QuotaFixtures.KeyAndTeam;
 import dev.aigateway.dataplane.quota.QuotaFixtures.TestClock;
 import dev.aigateway.dataplane.usage.Saturating;
@@ -13,8 +14,8 @@ import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.dataplane.usage.UsageSource;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.testing.PostgresExtension;
-import dev.aigateway.db.usage.CounterKey;
 import dev.aigateway.db.usage.QuotaCounterRepository;
+import dev.aigateway.vocabulary.quota.CounterKey;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,13 +54,15 @@ class QuotaOverflowAttackTest {
   }
 
   private QuotaAdmission admission() {
-    QuotaConfigStore store = QuotaConfigStore.start(db);
+    ConfigStore store = QuotaFixtures.configStore(db);
     closeables.add(store);
     QuotaSettings settings =
         new QuotaSettings(Duration.ofMillis(50), 100, "overflow-" + UUID.randomUUID());
-    FleetCounters counters = new FleetCounters(repository, settings, new TestClock(NOW));
+    FleetCounters counters =
+        new FleetCounters(QuotaFixtures.counters(db), settings, new TestClock(NOW));
     closeables.add(counters);
-    return new QuotaAdmission(store, counters.start(), settings, new TestClock(NOW), null);
+    return new QuotaAdmission(
+        () -> store.current().quotas(), counters.start(), settings, new TestClock(NOW), null);
   }
 
   private static AdmissionRequest request(KeyAndTeam k, long input, Long maxOut) {

@@ -9,6 +9,7 @@ import dev.aigateway.dataplane.testing.Cassette;
 import dev.aigateway.dataplane.testing.EnvoyLikeClient;
 import dev.aigateway.dataplane.testing.EnvoyLikeClient.ClientRequest;
 import dev.aigateway.dataplane.testing.FakeUpstream;
+import dev.aigateway.dataplane.testing.SwitchableTcpProxy;
 import dev.aigateway.dataplane.testing.TestConfig;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.PoolLimits;
@@ -40,7 +41,8 @@ class HangingDatabaseTest {
     TestConfig config = new TestConfig(db);
     try (FakeUpstream upstream =
             new FakeUpstream(Cassette.openAi("chat-basic.yaml").first().response());
-        FreezableTcpProxy proxy = new FreezableTcpProxy(port(db.jdbcUrl()))) {
+        SwitchableTcpProxy proxy = new SwitchableTcpProxy(port(db.jdbcUrl()))) {
+      proxy.up();
       UUID provider =
           config.provider("openai-main", "openai", upstream.baseUri() + "/v1", "{}", "sk-up");
       config.model("chat", TestConfig.target(provider, "gpt-5-nano"));

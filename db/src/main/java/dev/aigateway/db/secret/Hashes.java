@@ -1,8 +1,7 @@
 package dev.aigateway.db.secret;
 
-import java.nio.charset.StandardCharsets;
+import dev.aigateway.vocabulary.key.KeyHash;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /** Hashing and generation of high-entropy tokens (client keys, admin tokens). */
@@ -13,16 +12,9 @@ public final class Hashes {
 
   private Hashes() {}
 
-  /**
-   * SHA-256 of a token. Tokens carry at least 32 random bytes, so a fast unsalted hash is enough
-   * and lets the data plane look a key up by its hash.
-   */
+  /** The stored hash of a token: {@link KeyHash}, the function both planes share. */
   public static byte[] sha256(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return KeyHash.of(token);
   }
 
   /** Constant-time comparison of two digests. */

@@ -53,7 +53,7 @@ public final class LedgerRepository {
         cached_tokens = r.cached_tokens + excluded.cached_tokens,
         cost_usd = r.cost_usd + excluded.cost_usd
       )
-      select count(*) from ins
+      select count(*) as inserted from ins
       """;
 
   private final Database database;
@@ -132,7 +132,7 @@ public final class LedgerRepository {
         int inserted;
         try (ResultSet rs = s.executeQuery()) {
           rs.next();
-          inserted = rs.getInt(1);
+          inserted = rs.getInt("inserted");
         }
         c.commit();
         return inserted;
@@ -186,7 +186,7 @@ public final class LedgerRepository {
               "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
                   + " join pg_class p on p.oid = i.inhparent where p.relname = 'usage_ledger'")) {
         while (rs.next()) {
-          names.add(rs.getString(1));
+          names.add(rs.getString("relname"));
         }
       }
       for (String name : names) {

@@ -3,6 +3,7 @@ package dev.aigateway.db.usage;
 import static java.util.Objects.requireNonNull;
 
 import dev.aigateway.db.Database;
+import dev.aigateway.vocabulary.quota.CounterKey;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -94,8 +95,10 @@ public final class QuotaCounterRepository {
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
                 totals.put(
-                    new CounterKey(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant()),
-                    new Total(rs.getLong(3), rs.getLong(4)));
+                    new CounterKey(
+                        rs.getObject("quota_id", UUID.class),
+                        rs.getTimestamp("window_start").toInstant()),
+                    new Total(rs.getLong("used"), rs.getLong("version")));
               }
             }
           }
@@ -110,12 +113,12 @@ public final class QuotaCounterRepository {
         }
         try (PreparedStatement s =
             c.prepareStatement(
-                "select count(*) from quota_replicas"
+                "select count(*) as live from quota_replicas"
                     + " where seen_at > now() - make_interval(secs => ?)")) {
           s.setDouble(1, liveWindow.toMillis() / 1000.0);
           try (ResultSet rs = s.executeQuery()) {
             rs.next();
-            live = Math.max(1, rs.getInt(1));
+            live = Math.max(1, rs.getInt("live"));
           }
         }
         c.commit();
@@ -143,7 +146,7 @@ public final class QuotaCounterRepository {
       s.setLong(5, limit);
       s.setLong(6, limit);
       try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? new Total(rs.getLong(1), rs.getLong(2)) : null;
+        return rs.next() ? new Total(rs.getLong("used"), rs.getLong("version")) : null;
       }
     }
   }
@@ -157,7 +160,7 @@ public final class QuotaCounterRepository {
       s.setObject(1, key.quotaId());
       s.setTimestamp(2, Timestamp.from(key.windowStart()));
       try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? new Total(rs.getLong(1), rs.getLong(2)) : new Total(0, 0);
+        return rs.next() ? new Total(rs.getLong("used"), rs.getLong("version")) : new Total(0, 0);
       }
     }
   }

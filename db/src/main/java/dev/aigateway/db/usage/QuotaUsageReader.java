@@ -2,6 +2,9 @@ package dev.aigateway.db.usage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aigateway.vocabulary.quota.CounterKey;
+import dev.aigateway.vocabulary.quota.QuotaMetric;
+import dev.aigateway.vocabulary.quota.QuotaWindow;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Clock;

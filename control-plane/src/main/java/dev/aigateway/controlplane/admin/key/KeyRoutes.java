@@ -19,6 +19,7 @@ import dev.aigateway.db.quota.QuotaRepository;
 import dev.aigateway.db.secret.Hashes;
 import dev.aigateway.db.team.Team;
 import dev.aigateway.db.team.TeamRepository;
+import dev.aigateway.vocabulary.key.KeyHash;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 import java.time.Instant;
@@ -119,7 +120,7 @@ public final class KeyRoutes {
                         in.name(),
                         team.id(),
                         secret.substring(0, 12),
-                        Hashes.sha256(secret),
+                        KeyHash.of(secret),
                         models,
                         in.expiresAt());
                     KeyView view =

@@ -23,10 +23,31 @@ public final class UpstreamAddressPolicy {
   private static final Set<String> METADATA_HOSTS =
       Set.of("metadata.google.internal", "metadata", "metadata.azure.internal", "instance-data");
 
+  /** Looks up a host's addresses (the system resolver; tests give their own DNS). */
+  @FunctionalInterface
+  public interface Resolver {
+    InetAddress[] resolve(String host) throws UnknownHostException;
+  }
+
   private final boolean allowPrivate;
+  private final Resolver resolver;
 
   public UpstreamAddressPolicy(boolean allowPrivate) {
+    this(allowPrivate, InetAddress::getAllByName);
+  }
+
+  public UpstreamAddressPolicy(boolean allowPrivate, Resolver resolver) {
     this.allowPrivate = allowPrivate;
+    this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
+  }
+
+  /**
+   * The addresses no operator setting allows (metadata, link-local, unspecified, multicast,
+   * broadcast), checked again where the config is built: a name that passed at write time may
+   * resolve to one of them later (DNS rebinding, a lapsed domain).
+   */
+  public static UpstreamAddressPolicy neverAllowed(Resolver resolver) {
+    return new UpstreamAddressPolicy(true, resolver);
   }
 
   /** Why {@code baseUrl} must be refused, or null when it may be used. */
@@ -52,7 +73,7 @@ public final class UpstreamAddressPolicy {
     }
     InetAddress[] addresses;
     try {
-      addresses = InetAddress.getAllByName(lower);
+      addresses = resolver.resolve(lower);
     } catch (UnknownHostException | SecurityException e) {
       return null;
     }

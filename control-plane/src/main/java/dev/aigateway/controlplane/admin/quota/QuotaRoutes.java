@@ -17,6 +17,8 @@ import dev.aigateway.db.quota.QuotaRepository;
 import dev.aigateway.db.team.TeamRepository;
 import dev.aigateway.db.usage.QuotaCounterRepository;
 import dev.aigateway.db.usage.QuotaUsageReader;
+import dev.aigateway.vocabulary.quota.QuotaMetric;
+import dev.aigateway.vocabulary.quota.QuotaWindow;
 import io.javalin.config.RoutesConfig;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -28,9 +30,8 @@ import org.jspecify.annotations.Nullable;
 /** {@code /api/v1/quotas}: limits per key, team or everyone, optionally per model. */
 public final class QuotaRoutes {
   static final List<String> SCOPES = List.of("key", "team", "global");
-  static final List<String> METRICS =
-      List.of("input_tokens", "output_tokens", "total_tokens", "cost_usd");
-  static final List<String> WINDOWS = List.of("minute", "hour", "day", "month");
+  static final List<String> METRICS = QuotaMetric.wireNames();
+  static final List<String> WINDOWS = QuotaWindow.wireNames();
   // numeric(30, 10) holds values below 10^20.
   private static final BigDecimal MAX_LIMIT = new BigDecimal("1000000000000000000");
 
@@ -225,7 +226,8 @@ public final class QuotaRoutes {
     v.oneOf("metric", metric, METRICS);
     v.oneOf("window", window, WINDOWS);
     if (v.required("limit", limit) && v.range("limit", limit, BigDecimal.ZERO, MAX_LIMIT)) {
-      if (!"cost_usd".equals(metric) && limit.stripTrailingZeros().scale() > 0) {
+      if (!QuotaMetric.COST_USD.wireName().equals(metric)
+          && limit.stripTrailingZeros().scale() > 0) {
         v.add("limit", "must be a whole number of tokens");
       } else if (limit.stripTrailingZeros().scale() > 10) {
         v.add("limit", "has at most 10 decimal places");
