@@ -11,6 +11,7 @@ import dev.aigateway.dataplane.credential.CredentialStatusSink;
 import dev.aigateway.dataplane.ledger.LedgerRecorder;
 import dev.aigateway.dataplane.ledger.LedgerSettings;
 import dev.aigateway.dataplane.processor.ExtProcService;
+import dev.aigateway.dataplane.processor.ProcessingPoint;
 import dev.aigateway.dataplane.processor.ProcessorDependencies;
 import dev.aigateway.dataplane.quota.FleetCounters;
 import dev.aigateway.dataplane.quota.QuotaAdmission;
@@ -29,6 +30,7 @@ import dev.aigateway.dataplane.usage.UsageRecorder;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.secret.SecretCipher;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -228,7 +230,8 @@ public final class ExtProcServer implements AutoCloseable {
           .channelType(loops.channelType());
     }
     builder
-        .addService(service)
+        // The gRPC metadata says which processing point a stream comes from (router or attempt).
+        .addService(ServerInterceptors.intercept(service, ProcessingPoint.interceptor()))
         // Messages are answered on the transport's event loop; work that may block is handed
         // to the pool above by ExtProcService. Message sizes: ExtProcServerLimits.
         .directExecutor();

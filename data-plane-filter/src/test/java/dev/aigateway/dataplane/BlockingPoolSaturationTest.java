@@ -9,6 +9,7 @@ import dev.aigateway.dataplane.admission.AdmissionTicket;
 import dev.aigateway.dataplane.config.ConfigStore;
 import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.processor.ExtProcService;
+import dev.aigateway.dataplane.processor.ProcessingPoint;
 import dev.aigateway.dataplane.processor.ProcessorDependencies;
 import dev.aigateway.dataplane.store.postgres.PostgresConfigFeed;
 import dev.aigateway.dataplane.testing.Cassette;
@@ -21,6 +22,7 @@ import dev.aigateway.db.Database;
 import dev.aigateway.db.secret.SecretCipher;
 import dev.aigateway.db.testing.PostgresExtension;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -86,25 +88,27 @@ class BlockingPoolSaturationTest {
       Server server =
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
               .addService(
-                  new ExtProcService(
-                      ProcessorDependencies.of(
-                          store::current, hanging, r -> {}, new CredentialInjector(), 1 << 20),
-                      pool))
+                  ServerInterceptors.intercept(
+                      new ExtProcService(
+                          ProcessorDependencies.of(
+                              store::current, hanging, r -> {}, new CredentialInjector(), 1 << 20),
+                          pool),
+                      ProcessingPoint.interceptor()))
               .directExecutor()
               .build()
               .start();
       Map<String, java.net.URI> routes = Map.of("openai-main", upstream.baseUri());
       try {
         // One request holds the only worker, one waits in the queue.
-        Future<Exchange> first = clients.submit(() -> send(server, routes, key));
+        Future<Exchange> first = clients.submit(() -> send(server, routes, key, db));
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-        Future<Exchange> second = clients.submit(() -> send(server, routes, key));
+        Future<Exchange> second = clients.submit(() -> send(server, routes, key, db));
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (pool.getQueue().isEmpty() && System.nanoTime() < deadline) {
           Thread.sleep(10);
         }
         long start = System.nanoTime();
-        Exchange refused = send(server, routes, key);
+        Exchange refused = send(server, routes, key, db);
         assertThat(refused.status()).as(refused.bodyText()).isEqualTo(503);
         assertThat(refused.bodyText()).contains("overloaded");
         assertThat(refused.headers()).containsEntry("retry-after", "1");
@@ -124,8 +128,10 @@ class BlockingPoolSaturationTest {
     }
   }
 
-  private static Exchange send(Server server, Map<String, java.net.URI> routes, String key) {
-    try (EnvoyLikeClient client = new EnvoyLikeClient(server.getPort(), routes)) {
+  private static Exchange send(
+      Server server, Map<String, java.net.URI> routes, String key, Database db) {
+    try (EnvoyLikeClient client =
+        new EnvoyLikeClient(server.getPort(), routes, EnvoyLikeClient.targetsIn(db))) {
       return client.send(ClientRequest.postJson("/v1/chat/completions", key, CHAT));
     }
   }

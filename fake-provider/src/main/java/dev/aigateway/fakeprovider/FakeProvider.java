@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * see {@link Responders}). It synthesizes answers, or replays recorded exchanges queued with {@link
  * #replay}, can stream with a delay between chunks, and fails on demand ({@link #failNext} or the
  * request header {@code x-fake-fail: <status>}) in the error shape of the schema the path belongs
- * to.
+ * to. For failover tests, {@link #failModel} makes every request for one upstream model (or under
+ * one path prefix) fail in a chosen {@link FailureMode}, while the others are answered as usual.
  */
 public final class FakeProvider implements AutoCloseable {
 
@@ -66,6 +68,8 @@ public final class FakeProvider implements AutoCloseable {
   private final Responders responders = new Responders();
   private final Deque<Cassette.Interaction> replays = new ConcurrentLinkedDeque<>();
   private final Deque<Failure> failures = new ConcurrentLinkedDeque<>();
+  private final Map<String, FailureMode> modelFailures = new ConcurrentHashMap<>();
+  private final Map<String, FailureMode> pathFailures = new ConcurrentHashMap<>();
   private final List<ReceivedRequest> received = Collections.synchronizedList(new ArrayList<>());
   private final List<Usage> reportedUsage = Collections.synchronizedList(new ArrayList<>());
   private volatile Duration chunkDelay;
@@ -120,6 +124,30 @@ public final class FakeProvider implements AutoCloseable {
   /** The next request is answered with {@code status} in its schema's error shape. */
   public void failNext(int status, String message) {
     failures.add(new Failure(status, requireNonNull(message, "message")));
+  }
+
+  /**
+   * Every request for {@code upstreamModel} (the body's {@code model}, or a path segment as in
+   * Bedrock's {@code /model/{id}/...} and Gemini's {@code models/{id}:...}) fails as {@code mode}
+   * until {@link #recover}; null {@code mode} clears the rule.
+   */
+  public void failModel(String upstreamModel, @Nullable FailureMode mode) {
+    if (mode == null) {
+      modelFailures.remove(upstreamModel);
+    } else {
+      modelFailures.put(upstreamModel, mode);
+    }
+  }
+
+  /** Every request whose path starts with {@code prefix} fails as {@code mode}. */
+  public void failPath(String prefix, FailureMode mode) {
+    pathFailures.put(requireNonNull(prefix, "prefix"), requireNonNull(mode, "mode"));
+  }
+
+  /** Clears every {@link #failModel} and {@link #failPath} rule. */
+  public void recover() {
+    modelFailures.clear();
+    pathFailures.clear();
   }
 
   /** Answers the next requests, in order, with these recorded responses. */
@@ -184,6 +212,32 @@ public final class FakeProvider implements AutoCloseable {
           send(exchange, responder.error(failure.status(), failure.message()));
           return;
         }
+        FailureMode mode = modeFor(request);
+        switch (mode) {
+          case null -> {}
+          case FailureMode.Status s -> {
+            Reply error = responder.error(s.status(), "failure mode " + s.status());
+            if (s.retryAfter() != null) {
+              Map<String, String> headersWithRetry = new TreeMap<>(error.headers());
+              headersWithRetry.put("retry-after", Long.toString(s.retryAfter().toSeconds()));
+              error =
+                  new Reply(
+                      error.status(),
+                      error.contentType(),
+                      headersWithRetry,
+                      error.parts(),
+                      error.streamed(),
+                      error.usage());
+            }
+            send(exchange, error);
+            return;
+          }
+          case FailureMode.Reset r -> {
+            // No response at all: an exchange closed before its headers drops the connection.
+            return;
+          }
+          case FailureMode.Slow slow -> sleep(slow.delay());
+        }
         Cassette.Interaction replay = replays.poll();
         if (replay != null) {
           replay(exchange, replay);
@@ -199,6 +253,29 @@ public final class FakeProvider implements AutoCloseable {
         send(exchange, responder.error(500, e.getClass().getSimpleName()));
       }
     }
+  }
+
+  private @Nullable FailureMode modeFor(ReceivedRequest request) {
+    for (Map.Entry<String, FailureMode> rule : pathFailures.entrySet()) {
+      if (request.rawPath().startsWith(rule.getKey())) {
+        return rule.getValue();
+      }
+    }
+    if (modelFailures.isEmpty()) {
+      return null;
+    }
+    JsonNode json = request.json();
+    String model = json == null ? null : json.path("model").asText(null);
+    if (model != null && modelFailures.containsKey(model)) {
+      return modelFailures.get(model);
+    }
+    for (Map.Entry<String, FailureMode> rule : modelFailures.entrySet()) {
+      String path = request.rawPath();
+      if (path.contains("/" + rule.getKey() + "/") || path.contains("/" + rule.getKey() + ":")) {
+        return rule.getValue();
+      }
+    }
+    return null;
   }
 
   private void replay(HttpExchange exchange, Cassette.Interaction interaction) throws IOException {

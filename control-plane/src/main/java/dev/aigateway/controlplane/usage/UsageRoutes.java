@@ -107,6 +107,12 @@ public final class UsageRoutes {
       n.put("latency_ms", e.latencyMs());
       n.put("streamed", e.streamed());
       n.put("input_api", e.inputApi());
+      // Failover (issue 19): one row per attempt; the 2xx row names the target that served.
+      n.put("attempt", e.attempt());
+      n.put("target", e.target());
+      if (row.attempts() != null) {
+        n.put("attempts", row.attempts());
+      }
     }
     body.put("total", page.total());
     body.put("limit", limit);

@@ -1,6 +1,8 @@
 package dev.aigateway.dataplane.processor;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
@@ -20,6 +22,7 @@ import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -68,11 +71,15 @@ public class ProcessingBenchmark {
   private ProcessingRequest requestBody;
   private ProcessingRequest responseHeaders;
   private ProcessingRequest responseBody;
+  private ProcessingRequest routerResponseHeaders;
   private ProcessingRequest streamHeadersRequest;
   private ProcessingRequest streamBody;
   private ProcessingRequest sseHeaders;
   private ProcessingRequest chunk;
-  private RequestProcessor streaming;
+  private ProcessingRequest attemptHeaders;
+  private ProcessingRequest streamAttemptHeaders;
+  private Cooldowns cooldowns;
+  private AttemptProcessor streaming;
 
   @Setup
   public void setUp() {
@@ -154,6 +161,18 @@ public class ProcessingBenchmark {
             + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":180,\"completion_tokens\":160,"
             + "\"total_tokens\":340,\"prompt_tokens_details\":{\"cached_tokens\":0}}}";
     responseBody = body(true, completion, true);
+    routerResponseHeaders =
+        headers(
+            true,
+            Map.of(
+                ":status",
+                "200",
+                "content-type",
+                "application/json",
+                "x-gateway-attempts",
+                "1",
+                "x-gateway-served-by",
+                "openai/gpt-4o-mini"));
 
     String streamingChat =
         chat.replace(
@@ -174,11 +193,45 @@ public class ProcessingBenchmark {
             false);
   }
 
-  /** A processor that has reached the streamed response body, ready for chunks. */
+  /**
+   * The request headers the attempt point gets: the client's, plus what the router point set, plus
+   * the chosen endpoint's metadata as Envoy sends it.
+   */
+  private ProcessingRequest routed(ProcessingRequest clientHeaders, ProcessingRequest clientBody) {
+    RouterProcessor router = new RouterProcessor(deps);
+    router.process(clientHeaders);
+    ProcessingResponse route = router.process(clientBody);
+    Map<String, String> held = new LinkedHashMap<>();
+    clientHeaders
+        .getRequestHeaders()
+        .getHeaders()
+        .getHeadersList()
+        .forEach(h -> held.put(h.getKey(), h.getRawValue().toStringUtf8()));
+    route
+        .getRequestBody()
+        .getResponse()
+        .getHeaderMutation()
+        .getSetHeadersList()
+        .forEach(h -> held.put(h.getHeader().getKey(), h.getHeader().getRawValue().toStringUtf8()));
+    Struct.Builder attributes = Struct.newBuilder();
+    Map.of("provider", "openai", "target", "t-1", "upstream_model", "gpt-4o-mini")
+        .forEach(
+            (k, v) ->
+                attributes.putFields(
+                    AttemptTarget.attribute(k), Value.newBuilder().setStringValue(v).build()));
+    return headers(false, held).toBuilder()
+        .putAttributes(AttemptTarget.ATTRIBUTES, attributes.build())
+        .build();
+  }
+
+  /** An attempt processor that has reached the streamed response body, ready for chunks. */
   @Setup(Level.Iteration)
   public void startStream() {
-    streaming = new RequestProcessor(deps);
-    streaming.process(streamHeadersRequest);
+    cooldowns = new Cooldowns(java.time.Clock.systemUTC());
+    attemptHeaders = routed(requestHeaders, requestBody);
+    streamAttemptHeaders = routed(streamHeadersRequest, streamBody);
+    streaming = new AttemptProcessor(deps, cooldowns);
+    streaming.process(streamAttemptHeaders);
     streaming.process(streamBody);
     streaming.process(sseHeaders);
   }
@@ -212,11 +265,19 @@ public class ProcessingBenchmark {
   public void nonStreamingChatExchange(Blackhole bh, Cpu cpu) {
     long start = THREADS.getCurrentThreadCpuTime();
     for (int i = 0; i < EXCHANGES; i++) {
-      RequestProcessor processor = new RequestProcessor(deps);
-      bh.consume(processor.process(requestHeaders));
-      bh.consume(processor.process(requestBody));
-      bh.consume(processor.process(responseHeaders));
-      bh.consume(processor.process(responseBody));
+      // Both processing points of one request: the router point's request phases and its
+      // answer to the response headers, the attempt point's whole exchange.
+      RouterProcessor router = new RouterProcessor(deps);
+      bh.consume(router.process(requestHeaders));
+      bh.consume(router.process(requestBody));
+      AttemptProcessor attempt = new AttemptProcessor(deps, cooldowns);
+      bh.consume(attempt.process(attemptHeaders));
+      bh.consume(attempt.process(requestBody));
+      bh.consume(attempt.process(responseHeaders));
+      bh.consume(attempt.process(responseBody));
+      attempt.streamClosed();
+      bh.consume(router.process(routerResponseHeaders));
+      router.streamClosed();
     }
     cpu.cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
     cpu.ops += EXCHANGES;

@@ -1,5 +1,6 @@
 package dev.aigateway.dataplane.admission;
 
+import dev.aigateway.dataplane.usage.UsageRecord;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -38,5 +39,22 @@ public interface Admission {
    */
   default @Nullable Long outputCeiling(UUID keyId, UUID teamId, String model) {
     return null;
+  }
+
+  /**
+   * Charges one attempt's usage (its record's tokens, whatever their source) to every quota of its
+   * key, team and model. The per-attempt processing point calls it for each attempt that reached a
+   * provider, so an attempt that produced tokens is billed even if a later one served the client;
+   * the router point's reservation is released separately. Must not block.
+   */
+  default void charge(UsageRecord attempt) {}
+
+  /**
+   * Whether a quota scoped to this provider is used up, so that its targets are skipped without a
+   * provider call. No quota scope names a provider yet, so the default (and today's only answer) is
+   * false.
+   */
+  default boolean providerExhausted(String provider) {
+    return false;
   }
 }

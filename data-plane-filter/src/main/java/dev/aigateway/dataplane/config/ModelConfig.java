@@ -8,34 +8,47 @@ import java.util.UUID;
 /**
  * A public model name and its targets.
  *
- * @param preferred the targets to choose from: the highest priority with weight above zero
+ * @param preferred the first choice: the targets of the lowest priority number (0 first, issue 19,
+ *     as Envoy's priority levels) with weight above zero
  * @param totalWeight sum of the weights of {@code preferred}
+ * @param targets every target with a positive weight, whatever its priority (the ones failover may
+ *     try)
  */
 public record ModelConfig(
-    UUID id, String name, long created, List<ModelTarget> preferred, int totalWeight) {
+    UUID id,
+    String name,
+    long created,
+    List<ModelTarget> preferred,
+    int totalWeight,
+    List<ModelTarget> targets) {
 
   public ModelConfig {
     requireNonNull(id, "id");
     requireNonNull(name, "name");
     preferred = List.copyOf(preferred);
+    targets = List.copyOf(targets);
   }
 
-  /** Keeps the targets of the highest priority among those with a positive weight. */
+  /** Keeps the targets of the first priority (lowest number) among those with a positive weight. */
   public static ModelConfig of(UUID id, String name, long created, List<ModelTarget> targets) {
-    int best = Integer.MIN_VALUE;
+    int best = Integer.MAX_VALUE;
     for (ModelTarget t : targets) {
       if (t.weight() > 0) {
-        best = Math.max(best, t.priority());
+        best = Math.min(best, t.priority());
       }
     }
     List<ModelTarget> preferred = new java.util.ArrayList<>();
+    List<ModelTarget> usable = new java.util.ArrayList<>();
     int total = 0;
     for (ModelTarget t : targets) {
+      if (t.weight() > 0) {
+        usable.add(t);
+      }
       if (t.weight() > 0 && t.priority() == best) {
         preferred.add(t);
         total += t.weight();
       }
     }
-    return new ModelConfig(id, name, created, preferred, total);
+    return new ModelConfig(id, name, created, preferred, total, usable);
   }
 }

@@ -269,7 +269,9 @@ public final class LedgerRecorder implements UsageRecorder, AutoCloseable {
         r.latency().toMillis(),
         r.streamed(),
         ClientText.clean(r.clientRequestId(), ClientText.REQUEST_ID_MAX),
-        r.inputApi());
+        r.inputApi(),
+        r.attempt(),
+        ClientText.clean(r.target(), ClientText.MODEL_MAX));
   }
 
   private void run() {

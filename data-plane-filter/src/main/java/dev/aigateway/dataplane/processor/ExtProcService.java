@@ -14,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC ExternalProcessor: one {@link RequestProcessor} per stream (one HTTP request).
+ * The gRPC ExternalProcessor: one {@link StreamProcessor} per stream (one HTTP request at the
+ * router-level processing point, one attempt of it at the per-attempt point; {@link
+ * ProcessingPoint} says which from the stream's gRPC metadata).
  *
  * <p>Messages are answered on the thread that delivers them (the server runs with a direct
  * executor, so that is the gRPC transport's event loop): a thread hand-off per message would cost
@@ -27,6 +29,7 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
 
   private final ProcessorDependencies dependencies;
   private final Executor blocking;
+  private final Cooldowns cooldowns;
 
   /**
    * @param blocking runs the work that may block; it must not be the gRPC transport's executor
@@ -34,11 +37,17 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
   public ExtProcService(ProcessorDependencies dependencies, Executor blocking) {
     this.dependencies = requireNonNull(dependencies, "dependencies");
     this.blocking = requireNonNull(blocking, "blocking");
+    this.cooldowns = new Cooldowns(dependencies.clock());
   }
 
   @Override
   public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
-    return new Stream(new RequestProcessor(dependencies), responses);
+    StreamProcessor processor =
+        switch (ProcessingPoint.CURRENT.get()) {
+          case ROUTER -> new RouterProcessor(dependencies);
+          case ATTEMPT -> new AttemptProcessor(dependencies, cooldowns);
+        };
+    return new Stream(processor, responses);
   }
 
   /**
@@ -50,13 +59,13 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
     /** Stands for the end of the stream in {@link #backlog}. */
     private static final ProcessingRequest END = ProcessingRequest.getDefaultInstance();
 
-    private final RequestProcessor processor;
+    private final StreamProcessor processor;
     private final StreamObserver<ProcessingResponse> responses;
     private final ArrayDeque<ProcessingRequest> backlog = new ArrayDeque<>();
     private boolean offloaded;
     private boolean completed;
 
-    Stream(RequestProcessor processor, StreamObserver<ProcessingResponse> responses) {
+    Stream(StreamProcessor processor, StreamObserver<ProcessingResponse> responses) {
       this.processor = processor;
       this.responses = responses;
     }
@@ -70,7 +79,7 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
         }
       }
       ProcessingResponse response = answer(request, false);
-      if (response == RequestProcessor.DEFERRED) {
+      if (response == StreamProcessor.DEFERRED) {
         synchronized (this) {
           offloaded = true;
           backlog.addFirst(request);

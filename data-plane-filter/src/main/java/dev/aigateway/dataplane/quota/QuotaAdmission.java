@@ -8,6 +8,8 @@ import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
 import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.dataplane.usage.Saturating;
+import dev.aigateway.dataplane.usage.TokenUsage;
+import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.vocabulary.quota.CounterKey;
 import dev.aigateway.vocabulary.quota.QuotaMetric;
 import io.micrometer.core.instrument.Counter;
@@ -182,6 +184,34 @@ public final class QuotaAdmission implements Admission {
     }
     return new AdmissionDecision.Admitted(
         new QuotaTicket(counters, granted, prices, headers(granted, now)));
+  }
+
+  @Override
+  public void charge(UsageRecord attempt) {
+    if (attempt.keyId() == null || attempt.teamId() == null || attempt.model() == null) {
+      return;
+    }
+    QuotaConfig cfg = config.get();
+    List<QuotaRule> rules = cfg.applicable(attempt.keyId(), attempt.teamId(), attempt.model());
+    if (rules.isEmpty()) {
+      return;
+    }
+    TokenUsage u = attempt.usage();
+    Prices prices = cfg.pricesOf(attempt.model());
+    // The window of the attempt's own start: a request that spans midnight counts where it began.
+    Instant at = attempt.time();
+    for (QuotaRule rule : rules) {
+      long amount =
+          switch (rule.metric()) {
+            case INPUT_TOKENS -> u.inputTokens();
+            case OUTPUT_TOKENS -> u.outputTokens();
+            case TOTAL_TOKENS -> u.totalTokens();
+            case COST_USD ->
+                prices.costNanos(u.inputTokens(), u.outputTokens(), u.cachedInputTokens());
+          };
+      counters.adjust(
+          new CounterKey(rule.id(), rule.window().start(at)), rule.window().end(at), amount);
+    }
   }
 
   /** The database is unreachable: only this replica's share of the last known headroom is used. */

@@ -23,7 +23,13 @@ final class OtelRequestTrace implements RequestTrace {
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final boolean captureContent;
-  private final Span request;
+
+  /** The server span; null in an attempt's trace (the request span lives at the router point). */
+  private final @Nullable Span request;
+
+  /** Where attempt spans hang: the request span, or the router point's request span context. */
+  private final Context attemptParent;
+
   private @Nullable Endpoint endpoint;
   private @Nullable Span attempt;
   private @Nullable Span upstream;
@@ -50,13 +56,32 @@ final class OtelRequestTrace implements RequestTrace {
             .setAttribute(GenAi.HTTP_ROUTE, path)
             .setAttribute(GenAi.URL_PATH, path)
             .startSpan();
+    this.attemptParent = Context.root().with(request);
+  }
+
+  /** An attempt's trace: its spans continue the request span that {@code parent} holds. */
+  OtelRequestTrace(
+      Tracer tracer,
+      TextMapPropagator propagator,
+      Context parent,
+      int attempt,
+      boolean captureContent) {
+    this.tracer = tracer;
+    this.propagator = propagator;
+    this.captureContent = captureContent;
+    this.request = null;
+    this.attemptParent = parent;
+    this.attempts = attempt - 1;
   }
 
   @Override
   public void requested(Endpoint endpoint, String model) {
     this.endpoint = endpoint;
-    request.setAttribute(GenAi.OPERATION_NAME, GenAi.operation(endpoint));
-    request.setAttribute(GenAi.REQUEST_MODEL, model);
+    Span r = request;
+    if (r != null) {
+      r.setAttribute(GenAi.OPERATION_NAME, GenAi.operation(endpoint));
+      r.setAttribute(GenAi.REQUEST_MODEL, model);
+    }
   }
 
   @Override
@@ -68,7 +93,7 @@ final class OtelRequestTrace implements RequestTrace {
     Span a =
         tracer
             .spanBuilder("attempt")
-            .setParent(Context.root().with(request))
+            .setParent(attemptParent)
             .setSpanKind(SpanKind.INTERNAL)
             .setAttribute(GenAi.GATEWAY_ATTEMPT, (long) attempts)
             .setAttribute(GenAi.GATEWAY_PROVIDER, provider.name())
@@ -169,11 +194,22 @@ final class OtelRequestTrace implements RequestTrace {
     if (a != null) {
       end(a, status);
     }
-    if (usageReported) {
-      request.setAttribute(GenAi.USAGE_INPUT_TOKENS, usage.inputTokens());
-      request.setAttribute(GenAi.USAGE_OUTPUT_TOKENS, usage.outputTokens());
+    Span r = request;
+    if (r == null) {
+      return;
     }
-    end(request, status);
+    if (usageReported) {
+      r.setAttribute(GenAi.USAGE_INPUT_TOKENS, usage.inputTokens());
+      r.setAttribute(GenAi.USAGE_OUTPUT_TOKENS, usage.outputTokens());
+    }
+    end(r, status);
+  }
+
+  @Override
+  public Map<String, String> context() {
+    Map<String, String> headers = new HashMap<>(2);
+    propagator.inject(attemptParent, headers, Map::put);
+    return headers;
   }
 
   private static void end(Span span, int status) {

@@ -42,6 +42,12 @@ final class OtelTracing implements Tracing {
   }
 
   @Override
+  public RequestTrace startAttempt(Map<String, String> parent, int attempt) {
+    Context context = propagator.extract(Context.root(), parent, HEADERS);
+    return new OtelRequestTrace(tracer, propagator, context, attempt, captureContent);
+  }
+
+  @Override
   public void close() {
     shutdown.run();
   }

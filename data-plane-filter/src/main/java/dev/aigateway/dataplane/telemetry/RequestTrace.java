@@ -7,9 +7,10 @@ import dev.aigateway.dataplane.usage.TokenUsage;
 import java.util.Map;
 
 /**
- * The spans of one client request: the request itself (server span), each attempt at a target
- * (today exactly one) and its upstream call (client span with the GenAI attributes). The processor
- * calls these hooks in order; every one is a no-op when tracing is off.
+ * The spans of one client request: the request itself (server span, at the router-level processing
+ * point), and per attempt (at the per-attempt point, perhaps on another replica) an attempt span
+ * and its upstream call (client span with the GenAI attributes). The processors call these hooks in
+ * order; every one is a no-op when tracing is off.
  */
 public sealed interface RequestTrace permits RequestTrace.Off, OtelRequestTrace {
 
@@ -33,6 +34,12 @@ public sealed interface RequestTrace permits RequestTrace.Off, OtelRequestTrace 
   /** The request is over: every open span ends. */
   void finish(int status, TokenUsage usage, boolean usageReported);
 
+  /**
+   * W3C trace context headers ({@code traceparent}, {@code tracestate}) of the request span, for
+   * the attempts to continue it; empty when tracing is off.
+   */
+  Map<String, String> context();
+
   /** Tracing is off. */
   final class Off implements RequestTrace {
     private Off() {}
@@ -51,5 +58,10 @@ public sealed interface RequestTrace permits RequestTrace.Off, OtelRequestTrace 
 
     @Override
     public void finish(int status, TokenUsage usage, boolean usageReported) {}
+
+    @Override
+    public Map<String, String> context() {
+      return Map.of();
+    }
   }
 }

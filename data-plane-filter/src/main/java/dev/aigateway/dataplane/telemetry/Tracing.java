@@ -19,6 +19,12 @@ public sealed interface Tracing extends AutoCloseable permits Tracing.Off, OtelT
    */
   RequestTrace start(Map<String, String> clientHeaders, String method, String path);
 
+  /**
+   * The spans of one attempt, children of the request span whose context {@code parent} carries
+   * (what {@link RequestTrace#context} gave the router-level point): no server span of its own.
+   */
+  RequestTrace startAttempt(Map<String, String> parent, int attempt);
+
   /** Flushes and stops the exporter, if any. */
   @Override
   void close();
@@ -52,6 +58,11 @@ public sealed interface Tracing extends AutoCloseable permits Tracing.Off, OtelT
 
     @Override
     public RequestTrace start(Map<String, String> clientHeaders, String method, String path) {
+      return RequestTrace.OFF;
+    }
+
+    @Override
+    public RequestTrace startAttempt(Map<String, String> parent, int attempt) {
       return RequestTrace.OFF;
     }
 

@@ -19,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * @param clientRequestId the client's {@code x-request-id}, cleaned and length-limited, or null
  * @param inputApi the API the client called ({@code chat}, {@code responses}, {@code messages},
  *     ...; {@code Endpoint.inputApi}), null when the path was none of them
+ * @param attempt which attempt of the request this record meters, from 1; 0 when the gateway
+ *     answered without trying a provider
+ * @param target the stable id of the model target tried (endpoint metadata), or null
  */
 public record UsageRecord(
     Instant time,
@@ -35,7 +38,46 @@ public record UsageRecord(
     @Nullable Duration timeToFirstToken,
     boolean streamed,
     @Nullable String clientRequestId,
-    @Nullable String inputApi) {
+    @Nullable String inputApi,
+    int attempt,
+    @Nullable String target) {
+
+  /** The only attempt of a request (no failover information). */
+  public UsageRecord(
+      Instant time,
+      String requestId,
+      @Nullable UUID keyId,
+      @Nullable UUID teamId,
+      @Nullable String model,
+      @Nullable String provider,
+      @Nullable String upstreamModel,
+      TokenUsage usage,
+      UsageSource source,
+      int status,
+      Duration latency,
+      @Nullable Duration timeToFirstToken,
+      boolean streamed,
+      @Nullable String clientRequestId,
+      @Nullable String inputApi) {
+    this(
+        time,
+        requestId,
+        keyId,
+        teamId,
+        model,
+        provider,
+        upstreamModel,
+        usage,
+        source,
+        status,
+        latency,
+        timeToFirstToken,
+        streamed,
+        clientRequestId,
+        inputApi,
+        1,
+        null);
+  }
 
   /** A record whose input API is unknown. */
   public UsageRecord(

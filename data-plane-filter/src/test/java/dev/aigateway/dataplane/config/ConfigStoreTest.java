@@ -78,16 +78,16 @@ class ConfigStoreTest {
   }
 
   @Test
-  void targetsOfTheHighestPriorityWithWeightArePreferred() throws Exception {
+  void targetsOfTheFirstPriorityWithWeightArePreferred() throws Exception {
     UUID a = config.provider("p-a", "openai", "https://a.example", "{}");
     UUID b = config.provider("p-b", "openai", "https://b.example", "{}");
     UUID c = config.provider("p-c", "openai", "https://c.example/base", "{}");
     config.model(
         "prioritized",
-        new TestConfig.Target(a, "m-a", 3, 10),
-        new TestConfig.Target(b, "m-b", 1, 10),
-        new TestConfig.Target(c, "m-c", 5, 1),
-        new TestConfig.Target(c, "m-zero", 0, 99));
+        new TestConfig.Target(a, "m-a", 3, 1),
+        new TestConfig.Target(b, "m-b", 1, 1),
+        new TestConfig.Target(c, "m-c", 5, 10),
+        new TestConfig.Target(c, "m-zero", 0, 0));
     ModelConfig model = feed(db).load().model("prioritized");
     assertThat(model.preferred())
         .extracting(ModelTarget::upstreamModel)

@@ -73,9 +73,14 @@ class ExtProcServerTest {
 
                 @Override
                 public void settle(UsageRecord record) {
-                  settled.add(record);
+                  throw new AssertionError("the router point never charges; attempts do");
                 }
               });
+        }
+
+        @Override
+        public void charge(UsageRecord attempt) {
+          settled.add(attempt);
         }
       };
 
@@ -132,19 +137,26 @@ class ExtProcServerTest {
 
     assertThat(exchange.protocolErrors()).isEmpty();
     assertThat(exchange.status()).isEqualTo(200);
+    // Router point: headers answered plainly, the body answer routes on the model.
     ProcessingResponse headersAnswer = exchange.answers().get(0);
     assertThat(headersAnswer.hasRequestHeaders()).isTrue();
     assertThat(headersAnswer.getRequestHeaders().getResponse().hasHeaderMutation()).isFalse();
+    CommonResponse route = exchange.answers().get(1).getRequestBody().getResponse();
+    assertThat(route.getClearRouteCache()).isTrue();
+    assertThat(header(route, "x-gateway-model")).isEqualTo("chat");
+    assertThat(header(route, "x-gateway-key-id")).isEqualTo(key.id().toString());
+    assertThat(route.hasBodyMutation()).isFalse();
 
-    CommonResponse body = exchange.answers().get(1).getRequestBody().getResponse();
-    assertThat(body.getClearRouteCache()).isTrue();
-    assertThat(header(body, "x-gateway-provider")).isEqualTo("openai-main");
+    // Attempt point: translation, credentials, hygiene for the endpoint Envoy chose.
+    assertThat(exchange.answers().get(2).hasRequestHeaders()).isTrue();
+    CommonResponse body = exchange.answers().get(3).getRequestBody().getResponse();
     assertThat(header(body, ":path")).isEqualTo("/v1/chat/completions");
     assertThat(header(body, "authorization")).isEqualTo("Bearer sk-upstream-one");
     assertThat(header(body, "openai-organization")).isEqualTo("org-1");
     byte[] newBody = body.getBodyMutation().getBody().toByteArray();
     assertThat(header(body, "content-length")).isEqualTo(Integer.toString(newBody.length));
-    assertThat(body.getHeaderMutation().getRemoveHeadersList()).contains("x-api-key");
+    assertThat(body.getHeaderMutation().getRemoveHeadersList())
+        .contains("x-api-key", "x-gateway-model", "x-gateway-key-id", "x-gateway-request-id");
     assertThat(header(body, "accept-encoding")).isEqualTo("identity");
     // Only the model changes; other fields keep their exact spelling.
     assertThat(new String(newBody, StandardCharsets.UTF_8))
@@ -153,14 +165,26 @@ class ExtProcServerTest {
     FakeUpstream.Received received = upstream.last();
     assertThat(received.headers()).containsEntry("authorization", "Bearer sk-upstream-one");
     assertThat(received.headers()).doesNotContainKey("x-api-key");
+    assertThat(received.headers().keySet()).noneMatch(h -> h.startsWith("x-gateway-"));
     assertThat(received.headers().values()).noneMatch(v -> v.contains(key.secret()));
 
-    CommonResponse responseHeaders = exchange.answers().get(2).getResponseHeaders().getResponse();
-    assertThat(exchange.answers().get(2).hasModeOverride()).isFalse();
-    assertThat(header(responseHeaders, "x-ratelimit-remaining-tokens")).isEqualTo("999");
-    assertThat(exchange.headers()).containsEntry("x-ratelimit-remaining-tokens", "999");
-    assertThat(exchange.answers().get(3).getResponseBody().getResponse().hasBodyMutation())
+    ProcessingResponse attemptHeaders = exchange.answers().get(4);
+    assertThat(attemptHeaders.hasModeOverride()).isFalse();
+    assertThat(header(attemptHeaders.getResponseHeaders().getResponse(), "x-gateway-served-by"))
+        .isEqualTo("openai-main/gpt-5-nano");
+    assertThat(exchange.answers().get(5).getResponseBody().getResponse().hasBodyMutation())
         .isFalse();
+    // Router point: the quota headers; the body is not sent to it again.
+    ProcessingResponse routerHeaders = exchange.answers().get(6);
+    assertThat(
+            header(
+                routerHeaders.getResponseHeaders().getResponse(), "x-ratelimit-remaining-tokens"))
+        .isEqualTo("999");
+    assertThat(routerHeaders.getModeOverride().getResponseBodyMode())
+        .isEqualTo(ProcessingMode.BodySendMode.NONE);
+    assertThat(exchange.headers()).containsEntry("x-ratelimit-remaining-tokens", "999");
+    assertThat(exchange.headers()).containsEntry("x-gateway-served-by", "openai-main/gpt-5-nano");
+    assertThat(exchange.headers()).containsEntry("x-gateway-attempts", "1");
     assertThat(exchange.bodyText())
         .isEqualTo(Cassette.openAi("chat-basic.yaml").first().response().bodyText());
   }
@@ -336,7 +360,8 @@ class ExtProcServerTest {
                 chunkSize);
       }
       assertThat(exchange.protocolErrors()).isEmpty();
-      ProcessingResponse headersAnswer = exchange.answers().get(2);
+      // The attempt point's answer to the response headers (after its two request answers).
+      ProcessingResponse headersAnswer = exchange.answers().get(4);
       assertThat(headersAnswer.getModeOverride().getResponseBodyMode())
           .isEqualTo(ProcessingMode.BodySendMode.STREAMED);
       assertThat(

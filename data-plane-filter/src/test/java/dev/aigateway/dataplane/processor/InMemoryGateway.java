@@ -85,8 +85,13 @@ final class InMemoryGateway {
 
   final List<Hold> holds = new CopyOnWriteArrayList<>();
   final List<UsageRecord> records = new CopyOnWriteArrayList<>();
+
+  /** What the attempts charged to the quotas (Admission.charge). */
+  final List<UsageRecord> charges = new CopyOnWriteArrayList<>();
+
+  final Map<String, ModelTarget> targets = new HashMap<>();
   final AtomicLong reservations = new AtomicLong();
-  private final ProcessorDependencies deps;
+  final ProcessorDependencies deps;
 
   /**
    * @param ceiling what the admission imposes on a request without an output limit (null: no quota
@@ -126,6 +131,7 @@ final class InMemoryGateway {
               model,
               0,
               List.of(new ModelTarget(provider, "upstream-" + model, 1, 0))));
+      targets.put(model, new ModelTarget(provider, "upstream-" + model, 1, 0));
     }
     ClientKey key =
         new ClientKey(
@@ -153,6 +159,11 @@ final class InMemoryGateway {
           public @Nullable Long outputCeiling(UUID keyId, UUID teamId, String model) {
             return ceiling;
           }
+
+          @Override
+          public void charge(UsageRecord attempt) {
+            charges.add(attempt);
+          }
         };
     deps =
         new ProcessorDependencies(
@@ -168,12 +179,152 @@ final class InMemoryGateway {
             Tracing.OFF);
   }
 
-  RequestProcessor processor() {
-    return new RequestProcessor(deps);
+  Request processor() {
+    return new Request(
+        this, new RouterProcessor(deps), new AttemptProcessor(deps, cooldowns), targets);
+  }
+
+  final Cooldowns cooldowns = new Cooldowns(Clock.systemUTC());
+
+  /**
+   * One request through both processing points, as Envoy runs them for a first attempt: the request
+   * phases go to the router point, then (when it routed) to the attempt point with the routed
+   * headers and the chosen endpoint's metadata; the response phases go to the attempt point (the
+   * router point only sees what the attempt produced).
+   */
+  static final class Request {
+    final RouterProcessor router;
+    AttemptProcessor attempt;
+    private final InMemoryGateway gateway;
+    private final Map<String, ModelTarget> targets;
+    private final Map<String, String> held = new HashMap<>();
+    private boolean routed;
+    private int attempts = 1;
+
+    Request(
+        InMemoryGateway gateway,
+        RouterProcessor router,
+        AttemptProcessor attempt,
+        Map<String, ModelTarget> targets) {
+      this.gateway = gateway;
+      this.router = router;
+      this.attempt = attempt;
+      this.targets = targets;
+    }
+
+    /** The headers the router point let through (the internal ones among them). */
+    Map<String, String> routedHeaders() {
+      return Map.copyOf(held);
+    }
+
+    /**
+     * Envoy's retry: the current attempt's stream ends (as after a per-attempt timeout or a
+     * retriable answer) and a new attempt point gets the same routed request, with {@code
+     * x-envoy-attempt-count} one higher; returns its answer to the headers, or to the body when the
+     * headers went on.
+     */
+    ProcessingResponse retry(byte[] body) {
+      attempt.streamClosed();
+      attempt = new AttemptProcessor(gateway.deps, gateway.cooldowns);
+      attempts++;
+      held.put("x-envoy-attempt-count", Integer.toString(attempts));
+      ProcessingResponse h = attempt.processBlocking(attemptHeaders(false));
+      if (h.hasImmediateResponse()) {
+        return h;
+      }
+      return attempt.processBlocking(
+          ProcessingRequest.newBuilder()
+              .setRequestBody(
+                  HttpBody.newBuilder().setBody(ByteString.copyFrom(body)).setEndOfStream(true))
+              .build());
+    }
+
+    ProcessingResponse processBlocking(ProcessingRequest request) {
+      return process(request);
+    }
+
+    ProcessingResponse process(ProcessingRequest request) {
+      return switch (request.getRequestCase()) {
+        case REQUEST_HEADERS -> {
+          held.putAll(Headers.toMap(request.getRequestHeaders().getHeaders()));
+          ProcessingResponse r = router.processBlocking(request);
+          if (r.hasRequestHeaders()) {
+            apply(r.getRequestHeaders().getResponse().getHeaderMutation());
+            if (held.containsKey(RoutedRequest.MODEL)) {
+              // Routed at the headers (a stored response): the attempt's headers go now.
+              routed = true;
+              yield attempt.processBlocking(
+                  attemptHeaders(request.getRequestHeaders().getEndOfStream()));
+            }
+          }
+          yield r;
+        }
+        case REQUEST_BODY -> {
+          if (routed) {
+            yield attempt.processBlocking(request);
+          }
+          ProcessingResponse r = router.processBlocking(request);
+          if (!r.hasRequestBody()) {
+            yield r;
+          }
+          apply(r.getRequestBody().getResponse().getHeaderMutation());
+          routed = true;
+          ProcessingResponse h = attempt.processBlocking(attemptHeaders(false));
+          if (h.hasImmediateResponse()) {
+            yield h;
+          }
+          yield attempt.processBlocking(request);
+        }
+        default -> routed ? attempt.processBlocking(request) : router.processBlocking(request);
+      };
+    }
+
+    void streamClosed() {
+      attempt.streamClosed();
+      router.streamClosed();
+    }
+
+    private void apply(io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation m) {
+      m.getRemoveHeadersList().forEach(held::remove);
+      m.getSetHeadersList()
+          .forEach(
+              h -> held.put(h.getHeader().getKey(), h.getHeader().getRawValue().toStringUtf8()));
+    }
+
+    private ProcessingRequest attemptHeaders(boolean end) {
+      return attemptRequest(held, end);
+    }
+
+    /** The attempt point's request headers: {@code headers} and the model's endpoint metadata. */
+    ProcessingRequest attemptRequest(Map<String, String> headers) {
+      return attemptRequest(headers, false);
+    }
+
+    private ProcessingRequest attemptRequest(Map<String, String> heldHeaders, boolean end) {
+      ModelTarget t = targets.get(heldHeaders.get(RoutedRequest.MODEL));
+      ProcessingRequest headers = InMemoryGateway.headers(heldHeaders, end);
+      if (t == null) {
+        return headers;
+      }
+      return headers.toBuilder()
+          .putAttributes(
+              AttemptTarget.ATTRIBUTES,
+              com.google.protobuf.Struct.newBuilder()
+                  .putFields(AttemptTarget.attribute("provider"), string(t.provider().name()))
+                  .putFields(
+                      AttemptTarget.attribute("target"), string("target-" + t.provider().name()))
+                  .putFields(AttemptTarget.attribute("upstream_model"), string(t.upstreamModel()))
+                  .build())
+          .build();
+    }
+
+    private static com.google.protobuf.Value string(String s) {
+      return com.google.protobuf.Value.newBuilder().setStringValue(s).build();
+    }
   }
 
   /** The headers and body phases of a POST with {@code body}; returns the body phase's answer. */
-  static ProcessingResponse post(RequestProcessor p, String path, byte[] body) {
+  static ProcessingResponse post(Request p, String path, byte[] body) {
     ProcessingResponse headers =
         p.processBlocking(
             headers(
@@ -194,7 +345,7 @@ final class InMemoryGateway {
             .build());
   }
 
-  static ProcessingResponse post(RequestProcessor p, String path, String body) {
+  static ProcessingResponse post(Request p, String path, String body) {
     return post(p, path, body.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -64,7 +64,7 @@ class RequestParsingFuzzTest {
     c.mutations().forEach(m -> m.apply(body));
     byte[] bytes = c.bytes().apply(FuzzSeeds.JSON.writeValueAsBytes(body));
     InMemoryGateway gateway = new InMemoryGateway(c.outputQuota() ? 1024L : null);
-    RequestProcessor processor = gateway.processor();
+    InMemoryGateway.Request processor = gateway.processor();
 
     // An exception escaping here is what ExtProcService turns into a 500.
     ProcessingResponse answer = InMemoryGateway.post(processor, path, bytes);

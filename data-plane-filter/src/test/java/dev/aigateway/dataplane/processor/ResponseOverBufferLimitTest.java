@@ -3,6 +3,8 @@ package dev.aigateway.dataplane.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
@@ -20,8 +22,11 @@ import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,14 +38,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A buffered provider response over Envoy's buffer limit gets a direct 500 that bypasses the
  * encoder filters (filter_manager.cc responseDataTooLarge): the ext_proc sees the response headers,
- * then the stream ends without a body. The provider answered and billed, so the ledger records its
- * status and the quota is settled (charged its estimate), not released.
+ * then the stream ends without a body. The provider answered and billed, so the attempt that got it
+ * records its status and charges the quota (what it could count), while the router point gives its
+ * reservation back.
  */
 @ExtendWith(PostgresExtension.class)
 class ResponseOverBufferLimitTest {
 
   @Test
-  void aResponseCutByEnvoyAfterItsHeadersIsRecordedAndSettled(Database db) throws Exception {
+  void aResponseCutByEnvoyAfterItsHeadersIsRecordedAndCharged(Database db) throws Exception {
     List<String> outcomes = new CopyOnWriteArrayList<>();
     Admission admission =
         new Admission() {
@@ -59,6 +65,11 @@ class ResponseOverBufferLimitTest {
                   }
                 });
           }
+
+          @Override
+          public void charge(UsageRecord attempt) {
+            outcomes.add("charge " + attempt.status());
+          }
         };
     try (GatewayHarness gateway = new GatewayHarness(db, admission, 1 << 20)) {
       var provider =
@@ -70,63 +81,107 @@ class ResponseOverBufferLimitTest {
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", gateway.server.port()).usePlaintext().build();
       try {
-        LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
-        StreamObserver<ProcessingRequest> stream =
-            ExternalProcessorGrpc.newStub(channel)
-                .process(
-                    new StreamObserver<>() {
-                      @Override
-                      public void onNext(ProcessingResponse value) {
-                        inbox.add(value);
-                      }
-
-                      @Override
-                      public void onError(Throwable t) {
-                        inbox.add(t);
-                      }
-
-                      @Override
-                      public void onCompleted() {}
-                    });
+        LinkedBlockingQueue<Object> routerInbox = new LinkedBlockingQueue<>();
+        StreamObserver<ProcessingRequest> router =
+            ExternalProcessorGrpc.newStub(channel).process(collect(routerInbox));
         byte[] body = "{\"model\":\"embed\",\"input\":\"hi\"}".getBytes();
-        stream.onNext(
-            headers(
-                Map.of(
-                    ":method", "POST",
-                    ":path", "/v1/embeddings",
-                    "content-type", "application/json",
-                    "content-length", Integer.toString(body.length),
-                    "authorization", "Bearer " + key.secret()),
-                false,
-                true));
-        assertThat(inbox.poll(20, TimeUnit.SECONDS)).isInstanceOf(ProcessingResponse.class);
-        stream.onNext(
+        Map<String, String> client =
+            Map.of(
+                ":method", "POST",
+                ":path", "/v1/embeddings",
+                "content-type", "application/json",
+                "content-length", Integer.toString(body.length),
+                "authorization", "Bearer " + key.secret());
+        router.onNext(headers(client, false, true));
+        assertThat(routerInbox.poll(20, TimeUnit.SECONDS)).isInstanceOf(ProcessingResponse.class);
+        ProcessingRequest requestBody =
             ProcessingRequest.newBuilder()
                 .setRequestBody(
                     HttpBody.newBuilder().setBody(ByteString.copyFrom(body)).setEndOfStream(true))
+                .build();
+        router.onNext(requestBody);
+        ProcessingResponse routed = (ProcessingResponse) routerInbox.poll(20, TimeUnit.SECONDS);
+        Map<String, String> attemptHeaders = new HashMap<>(client);
+        routed
+            .getRequestBody()
+            .getResponse()
+            .getHeaderMutation()
+            .getSetHeadersList()
+            .forEach(
+                h ->
+                    attemptHeaders.put(
+                        h.getHeader().getKey(), h.getHeader().getRawValue().toStringUtf8()));
+
+        // The attempt: its own stream, told apart by the gRPC metadata, with the endpoint's
+        // metadata as attributes.
+        Metadata metadata = new Metadata();
+        metadata.put(
+            Metadata.Key.of("x-gateway-processing-point", Metadata.ASCII_STRING_MARSHALLER),
+            "attempt");
+        LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+        StreamObserver<ProcessingRequest> stream =
+            ExternalProcessorGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
+                .process(collect(inbox));
+        Struct.Builder attributes = Struct.newBuilder();
+        Map.of(
+                "provider",
+                "openai-big",
+                "target",
+                "t-big",
+                "upstream_model",
+                "text-embedding-3-large")
+            .forEach(
+                (k, v) ->
+                    attributes.putFields(
+                        AttemptTarget.attribute(k), Value.newBuilder().setStringValue(v).build()));
+        stream.onNext(
+            headers(attemptHeaders, false, true).toBuilder()
+                .putAttributes(AttemptTarget.ATTRIBUTES, attributes.build())
                 .build());
-        ProcessingResponse routed = (ProcessingResponse) inbox.poll(20, TimeUnit.SECONDS);
-        assertThat(routed.hasRequestBody()).isTrue();
+        assertThat(inbox.poll(20, TimeUnit.SECONDS)).isInstanceOf(ProcessingResponse.class);
+        stream.onNext(requestBody);
+        ProcessingResponse translated = (ProcessingResponse) inbox.poll(20, TimeUnit.SECONDS);
+        assertThat(translated.hasRequestBody()).isTrue();
         stream.onNext(
             headers(Map.of(":status", "200", "content-type", "application/json"), false, false));
         assertThat(inbox.poll(20, TimeUnit.SECONDS)).isInstanceOf(ProcessingResponse.class);
-        // Envoy's buffer overflowed: it answers the client itself and ends the ext_proc stream.
+        // Envoy's buffer overflowed: it answers the client itself and ends both ext_proc streams.
         stream.onCompleted();
+        router.onCompleted();
 
         UsageRecord record = gateway.nextUsage();
         assertThat(record.status()).isEqualTo(200);
         assertThat(record.provider()).isEqualTo("openai-big");
+        assertThat(record.attempt()).isEqualTo(1);
         assertThat(record.usageReported()).isFalse();
-        // The ticket is settled right after the record is written.
+        // The attempt charges right after its record is written; the router point releases.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (outcomes.isEmpty() && System.nanoTime() < deadline) {
+        while (outcomes.size() < 2 && System.nanoTime() < deadline) {
           Thread.sleep(10);
         }
-        assertThat(outcomes).containsExactly("settle 200");
+        assertThat(outcomes).containsExactlyInAnyOrder("charge 200", "release");
       } finally {
         channel.shutdownNow();
       }
     }
+  }
+
+  private static StreamObserver<ProcessingResponse> collect(LinkedBlockingQueue<Object> inbox) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(ProcessingResponse value) {
+        inbox.add(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        inbox.add(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    };
   }
 
   private static ProcessingRequest headers(

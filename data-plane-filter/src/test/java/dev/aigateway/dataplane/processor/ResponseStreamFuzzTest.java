@@ -66,7 +66,7 @@ class ResponseStreamFuzzTest {
       bytes = m.apply(bytes);
     }
     InMemoryGateway gateway = new InMemoryGateway(null);
-    RequestProcessor p = gateway.processor();
+    InMemoryGateway.Request p = gateway.processor();
     String request =
         c.messagesApi()
             ? "{\"model\":\""

@@ -30,7 +30,7 @@ class UnderMeteringAttackTest {
   @Test
   void aStreamCutByTheClientIsMeteredByCountingWhatWasDelivered() {
     InMemoryGateway gateway = new InMemoryGateway(null);
-    RequestProcessor p = gateway.processor();
+    InMemoryGateway.Request p = gateway.processor();
     post(p, "/v1/chat/completions", STREAM);
     p.process(responseHeaders(200, "text/event-stream"));
     p.process(responseBody(chunk("Once upon a time there was"), false));
@@ -42,15 +42,15 @@ class UnderMeteringAttackTest {
     assertThat(r.source()).isEqualTo(UsageSource.COUNTED);
     assertThat(r.usage().outputTokens()).isBetween(8L, 16L);
     assertThat(r.usage().inputTokens()).isPositive();
-    InMemoryGateway.Hold hold = gateway.holds.get(0);
-    assertThat(hold.fate).isEqualTo("settled");
-    assertThat(hold.record).isEqualTo(r);
+    // The router point gives its reservation back; the attempt charges what it counted.
+    assertThat(gateway.holds.get(0).fate).isEqualTo("released");
+    assertThat(gateway.charges).containsExactly(r);
   }
 
   @Test
   void aClientThatHangsUpBeforeResponseHeadersIsChargedItsReservation() {
     InMemoryGateway gateway = new InMemoryGateway(null);
-    RequestProcessor p = gateway.processor();
+    InMemoryGateway.Request p = gateway.processor();
     post(p, "/v1/chat/completions", STREAM);
     p.streamClosed();
 
@@ -58,14 +58,15 @@ class UnderMeteringAttackTest {
     assertThat(r.status()).isZero();
     assertThat(r.source()).isEqualTo(UsageSource.RESERVED);
     assertThat(r.usage().outputTokens()).isEqualTo(200);
-    // Settled, not released: the quota keeps the reservation as the charge (QuotaTicket).
-    assertThat(gateway.holds.get(0).fate).isEqualTo("settled");
+    // The attempt charges the reservation; the router point's own hold is given back.
+    assertThat(gateway.charges).containsExactly(r);
+    assertThat(gateway.holds.get(0).fate).isEqualTo("released");
   }
 
   @Test
   void aProviderThatNeverReportsUsageIsMeteredByCounting() {
     InMemoryGateway gateway = new InMemoryGateway(null);
-    RequestProcessor p = gateway.processor();
+    InMemoryGateway.Request p = gateway.processor();
     post(
         p,
         "/v1/chat/completions",
@@ -88,7 +89,7 @@ class UnderMeteringAttackTest {
   @Test
   void anUpstreamErrorUsesNothing() {
     InMemoryGateway gateway = new InMemoryGateway(null);
-    RequestProcessor p = gateway.processor();
+    InMemoryGateway.Request p = gateway.processor();
     post(p, "/v1/chat/completions", STREAM);
     p.process(responseHeaders(503, "application/json"));
     p.process(responseBody("{\"error\":{\"message\":\"busy\"}}".getBytes(), true));
@@ -99,7 +100,7 @@ class UnderMeteringAttackTest {
   @Test
   void theLedgerIdIsTheGatewaysAndTheClientIdIsKeptApartCleaned() {
     InMemoryGateway gateway = new InMemoryGateway(null);
-    RequestProcessor p = gateway.processor();
+    InMemoryGateway.Request p = gateway.processor();
     p.process(
         InMemoryGateway.headers(
             java.util.Map.of(

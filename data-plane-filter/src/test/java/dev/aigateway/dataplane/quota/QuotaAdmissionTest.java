@@ -10,6 +10,7 @@ import dev.aigateway.dataplane.quota.QuotaFixtures.KeyAndTeam;
 import dev.aigateway.dataplane.quota.QuotaFixtures.TestClock;
 import dev.aigateway.dataplane.usage.TokenUsage;
 import dev.aigateway.dataplane.usage.UsageRecord;
+import dev.aigateway.dataplane.usage.UsageSource;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.testing.PostgresExtension;
 import dev.aigateway.db.usage.QuotaCounterRepository;
@@ -196,6 +197,49 @@ class QuotaAdmissionTest {
     assertThat(usage.remaining()).isEqualByComparingTo("250");
     assertThat(usage.windowStart()).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
     assertThat(usage.resetsAt()).isEqualTo(Instant.parse("2026-11-25T11:00:00Z"));
+  }
+
+  private static UsageRecord attempt(
+      TestClock clock, KeyAndTeam k, int n, TokenUsage usage, UsageSource source, int status) {
+    return new UsageRecord(
+        clock.instant(),
+        "failed-over",
+        k.keyId(),
+        k.teamId(),
+        "m",
+        "p" + n,
+        "up",
+        usage,
+        source,
+        status,
+        Duration.ofMillis(5),
+        null,
+        false,
+        null,
+        "chat",
+        n,
+        "t" + n);
+  }
+
+  @Test
+  void everyAttemptThatProducedTokensIsChargedAndTheRouterReservationIsGivenBack()
+      throws Exception {
+    KeyAndTeam k = QuotaFixtures.keyAndTeam(db);
+    UUID quota = QuotaFixtures.quota(db, "key", k.keyId(), "m", "total_tokens", "hour", "1000");
+    TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
+    QuotaAdmission admission = admission(clock);
+
+    // The router point reserves 50 + 100 for the request.
+    AdmissionTicket reservation = admitted(admission.admit(request(k, "m", 50, 100L)));
+    // Attempt 1 timed out after the provider may have generated: its reservation is the charge.
+    admission.charge(attempt(clock, k, 1, new TokenUsage(50, 100, 0), UsageSource.RESERVED, 0));
+    // Attempt 2 answered 503: nothing used, nothing charged.
+    admission.charge(attempt(clock, k, 2, TokenUsage.NONE, UsageSource.NONE, 503));
+    // Attempt 3 served the client with 40 + 20 reported.
+    admission.charge(attempt(clock, k, 3, new TokenUsage(40, 20, 0), UsageSource.REPORTED, 200));
+    reservation.release(done(clock, 0, 0, 200));
+
+    waitUntilFlushed(new QuotaUsageReader(repository, clock), quota, "210");
   }
 
   private void waitUntilFlushed(QuotaUsageReader reader, UUID quota, String used) throws Exception {

@@ -34,7 +34,7 @@ class TargetSelectorTest {
             UUID.randomUUID(),
             "m",
             0,
-            List.of(target("a", 3, 1), target("b", 1, 1), target("fallback", 10, 0)));
+            List.of(target("a", 3, 0), target("b", 1, 0), target("fallback", 10, 1)));
     Map<String, Integer> counts = new HashMap<>();
     for (int point = 0; point < model.totalWeight(); point++) {
       int p = point;
@@ -45,13 +45,13 @@ class TargetSelectorTest {
   }
 
   @Test
-  void lowerPriorityIsUsedOnlyWhenNoHigherOneHasWeight() {
+  void aFallbackPriorityIsUsedOnlyWhenNoEarlierOneHasWeight() {
     ModelConfig model =
         ModelConfig.of(
-            UUID.randomUUID(), "m", 0, List.of(target("off", 0, 5), target("fallback", 2, 0)));
+            UUID.randomUUID(), "m", 0, List.of(target("off", 0, 0), target("fallback", 2, 5)));
     assertThat(TargetSelector.threadLocalRandom().select(model).upstreamModel())
         .isEqualTo("fallback");
-    ModelConfig none = ModelConfig.of(UUID.randomUUID(), "m", 0, List.of(target("off", 0, 5)));
+    ModelConfig none = ModelConfig.of(UUID.randomUUID(), "m", 0, List.of(target("off", 0, 0)));
     assertThat(TargetSelector.threadLocalRandom().select(none)).isNull();
   }
 }

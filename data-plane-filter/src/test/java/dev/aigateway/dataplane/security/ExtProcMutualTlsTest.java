@@ -3,6 +3,8 @@ package dev.aigateway.dataplane.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import dev.aigateway.dataplane.ExtProcServer;
 import dev.aigateway.dataplane.ExtProcSettings;
 import dev.aigateway.dataplane.admission.Admission;
@@ -22,7 +24,9 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -40,7 +44,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Issue 14 item 6, replayed: a peer that reaches the ext_proc port with a valid client key asks for
  * a chat completion and reads the provider's API key from the header mutation. With mutual TLS only
- * a client whose certificate the gateway's CA signed gets an answer.
+ * a client whose certificate the gateway's CA signed gets an answer. Since issue 19 the provider
+ * key is handed out by the per-attempt processing point, so the attack plays that point (its gRPC
+ * metadata, the router point's headers, an endpoint's metadata).
  */
 @ExtendWith(PostgresExtension.class)
 class ExtProcMutualTlsTest {
@@ -53,6 +59,7 @@ class ExtProcMutualTlsTest {
   private static TlsFiles otherCa;
   private static ExtProcServer server;
   private static String clientKey;
+  private static TestConfig.IssuedKey issued;
 
   @BeforeAll
   static void start(Database db) throws Exception {
@@ -63,7 +70,8 @@ class ExtProcMutualTlsTest {
     var provider =
         config.provider("openai-main", "openai", "https://api.openai.com/v1", "{}", PROVIDER_KEY);
     config.model("chat", TestConfig.target(provider, "gpt-5-nano"));
-    clientKey = config.key("main").secret();
+    issued = config.key("main");
+    clientKey = issued.secret();
     server =
         ExtProcServer.start(
             new ExtProcSettings("127.0.0.1", 0, dir, TestConfig.SECRET_KEY, List.of(), 1 << 20)
@@ -135,8 +143,13 @@ class ExtProcMutualTlsTest {
       List<ProcessingResponse> answers = new CopyOnWriteArrayList<>();
       Throwable[] error = new Throwable[1];
       CountDownLatch done = new CountDownLatch(1);
+      Metadata point = new Metadata();
+      point.put(
+          Metadata.Key.of("x-gateway-processing-point", Metadata.ASCII_STRING_MARSHALLER),
+          "attempt");
       StreamObserver<ProcessingRequest> out =
           ExternalProcessorGrpc.newStub(channel)
+              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(point))
               .process(
                   new StreamObserver<>() {
                     @Override
@@ -158,6 +171,13 @@ class ExtProcMutualTlsTest {
                       done.countDown();
                     }
                   });
+      Struct.Builder endpoint = Struct.newBuilder();
+      Map.of("provider", "openai-main", "target", "t-1", "upstream_model", "gpt-5-nano")
+          .forEach(
+              (k, v) ->
+                  endpoint.putFields(
+                      "xds.upstream_host_metadata.filter_metadata['dev.aigateway']['" + k + "']",
+                      Value.newBuilder().setStringValue(v).build()));
       out.onNext(
           ProcessingRequest.newBuilder()
               .setRequestHeaders(
@@ -167,7 +187,12 @@ class ExtProcMutualTlsTest {
                           ":path", "/v1/chat/completions",
                           ":authority", "gateway",
                           "content-type", "application/json",
-                          "authorization", "Bearer " + clientKey)))
+                          "authorization", "Bearer " + clientKey,
+                          "x-gateway-model", "chat",
+                          "x-gateway-request-id", "r-1",
+                          "x-gateway-key-id", issued.id().toString(),
+                          "x-gateway-team-id", issued.teamId().toString())))
+              .putAttributes("envoy.filters.http.ext_proc", endpoint.build())
               .build());
       out.onNext(
           ProcessingRequest.newBuilder()

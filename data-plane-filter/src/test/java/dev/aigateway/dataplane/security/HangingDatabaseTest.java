@@ -72,7 +72,8 @@ class HangingDatabaseTest {
         while (server.configRevision() < wanted && System.nanoTime() < deadline) {
           Thread.sleep(20);
         }
-        try (EnvoyLikeClient client = new EnvoyLikeClient(server.port(), routes)) {
+        try (EnvoyLikeClient client =
+            new EnvoyLikeClient(server.port(), routes, EnvoyLikeClient.targetsIn(db))) {
           for (int i = 0; i < 3; i++) {
             assertThat(
                     client.send(ClientRequest.postJson("/v1/chat/completions", key, CHAT)).status())

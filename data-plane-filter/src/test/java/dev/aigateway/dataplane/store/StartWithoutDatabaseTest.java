@@ -146,7 +146,14 @@ class StartWithoutDatabaseTest {
   }
 
   private int chat(ExtProcServer server, String key) {
-    try (EnvoyLikeClient client = new EnvoyLikeClient(server.port(), routes)) {
+    // The model's one endpoint, as Envoy keeps it from its last xDS while the database is down.
+    String provider = routes.keySet().iterator().next();
+    try (EnvoyLikeClient client =
+        new EnvoyLikeClient(
+            server.port(),
+            routes,
+            model ->
+                java.util.List.of(new EnvoyLikeClient.Target(provider, "t-1", "gpt-5-nano", 0)))) {
       return client.send(ClientRequest.postJson("/v1/chat/completions", key, chatBody)).status();
     }
   }

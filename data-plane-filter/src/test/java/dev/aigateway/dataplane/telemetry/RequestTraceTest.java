@@ -167,4 +167,32 @@ class RequestTraceTest {
     assertThat(Tracing.OFF.start(Map.of(), "POST", "/v1/chat/completions"))
         .isSameAs(RequestTrace.OFF);
   }
+
+  @Test
+  void anAttemptOnAnotherProcessingPointContinuesTheRequestSpanWithItsAttemptNumber()
+      throws Exception {
+    Tracing tracing = new OtelTracing(sdk, false, () -> {});
+    RequestTrace router =
+        tracing.start(
+            Map.of("traceparent", "00-" + CLIENT_TRACE + "-" + CLIENT_SPAN + "-01"),
+            "POST",
+            "/v1/chat/completions");
+    Map<String, String> context = router.context();
+
+    RequestTrace attempt = tracing.startAttempt(context, 2);
+    attempt.requested(Endpoint.CHAT_COMPLETIONS, "fast");
+    attempt.attempt(GROQ, "llama-3.1-8b-instant", Json.MAPPER.createObjectNode());
+    attempt.finish(200, new TokenUsage(12, 3, 0), true);
+    router.finish(200, TokenUsage.NONE, false);
+
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    SpanData request =
+        spans.stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+    SpanData attemptSpan =
+        spans.stream().filter(s -> s.getKind() == SpanKind.INTERNAL).findFirst().orElseThrow();
+    assertThat(spans).filteredOn(s -> s.getKind() == SpanKind.SERVER).hasSize(1);
+    assertThat(attemptSpan.getParentSpanId()).isEqualTo(request.getSpanId());
+    assertThat(attemptSpan.getTraceId()).isEqualTo(CLIENT_TRACE);
+    assertThat(attemptSpan.getAttributes().get(GenAi.GATEWAY_ATTEMPT)).isEqualTo(2L);
+  }
 }

@@ -70,13 +70,13 @@ public final class GatewayHarness implements AutoCloseable {
     this(db, Admission.ADMIT_ALL, ExtProcSettings.DEFAULT_MAX_REQUEST_BODY_BYTES);
   }
 
-  /** What RDS would hold: the cluster of a provider. */
+  /** Where a provider's endpoints are (what EDS would hold for its targets). */
   public void route(String provider, URI upstream) {
     routes.put(provider, upstream);
   }
 
   public EnvoyLikeClient client() {
-    return new EnvoyLikeClient(server.port(), routes);
+    return new EnvoyLikeClient(server.port(), routes, EnvoyLikeClient.targetsIn(db));
   }
 
   /** Waits until the server serves at least the database's current revision. */

@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param clientRequestId the client's {@code x-request-id}, cleaned and length-limited, or null
  * @param inputApi the API the client called ({@code chat}, {@code responses}, {@code messages},
  *     ...), null when unknown (rows written before it was recorded)
+ * @param attempt which attempt of the request this row meters, from 1; 0 for a request the gateway
+ *     answered without reaching a provider
+ * @param target the stable id of the model target tried, null when none (or unknown)
  */
 public record LedgerEntry(
     Instant time,
@@ -31,12 +34,53 @@ public record LedgerEntry(
     long latencyMs,
     boolean streamed,
     @Nullable String clientRequestId,
-    @Nullable String inputApi) {
+    @Nullable String inputApi,
+    int attempt,
+    @Nullable String target) {
 
   public LedgerEntry {
     requireNonNull(time, "time");
     requireNonNull(requestId, "requestId");
     requireNonNull(costUsd, "costUsd");
+  }
+
+  /** The single attempt of a request that was not failed over (rows before issue 19). */
+  public LedgerEntry(
+      Instant time,
+      String requestId,
+      @Nullable UUID keyId,
+      @Nullable UUID teamId,
+      @Nullable String model,
+      @Nullable String provider,
+      @Nullable String upstreamModel,
+      long inputTokens,
+      long outputTokens,
+      long cachedTokens,
+      BigDecimal costUsd,
+      int status,
+      long latencyMs,
+      boolean streamed,
+      @Nullable String clientRequestId,
+      @Nullable String inputApi) {
+    this(
+        time,
+        requestId,
+        keyId,
+        teamId,
+        model,
+        provider,
+        upstreamModel,
+        inputTokens,
+        outputTokens,
+        cachedTokens,
+        costUsd,
+        status,
+        latencyMs,
+        streamed,
+        clientRequestId,
+        inputApi,
+        1,
+        null);
   }
 
   /** An entry whose input API is unknown. */

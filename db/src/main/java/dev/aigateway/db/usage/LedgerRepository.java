@@ -20,7 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Writes the usage ledger and its hourly rollups. Inserting is idempotent (request id + request
+ * Writes the usage ledger and its hourly rollups. Inserting is idempotent (request id, attempt and
  * time), and the rollups only add the rows that were actually inserted, in the same statement, so
  * replaying a spooled batch never counts twice.
  */
@@ -33,11 +33,11 @@ public final class LedgerRepository {
       with ins as (
         insert into usage_ledger (time, request_id, key_id, team_id, model, provider, upstream_model,
             input_tokens, output_tokens, cached_tokens, cost_usd, status, latency_ms, streamed,
-            client_request_id, input_api)
+            client_request_id, input_api, attempt, target)
         select * from unnest(?::timestamptz[], ?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[],
             ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[], ?::int[], ?::bigint[],
-            ?::boolean[], ?::text[], ?::text[])
-        on conflict (request_id, time) do nothing
+            ?::boolean[], ?::text[], ?::text[], ?::int[], ?::text[])
+        on conflict (request_id, attempt, time) do nothing
         returning *
       ), rolled as (
       insert into usage_rollup_hourly as r (hour, key_id, team_id, model, provider, requests, errors,
@@ -81,7 +81,7 @@ public final class LedgerRepository {
       ensurePartition(day);
     }
     int n = entries.size();
-    Object[][] cols = new Object[16][n];
+    Object[][] cols = new Object[18][n];
     for (int i = 0; i < n; i++) {
       LedgerEntry e = entries.get(i);
       cols[0][i] = Timestamp.from(e.time());
@@ -100,6 +100,8 @@ public final class LedgerRepository {
       cols[13][i] = e.streamed();
       cols[14][i] = e.clientRequestId();
       cols[15][i] = e.inputApi();
+      cols[16][i] = e.attempt();
+      cols[17][i] = e.target();
     }
     String[] types = {
       "timestamptz",
@@ -117,6 +119,8 @@ public final class LedgerRepository {
       "int8",
       "bool",
       "text",
+      "text",
+      "int4",
       "text"
     };
     try (Connection c = database.dataSource().getConnection()) {

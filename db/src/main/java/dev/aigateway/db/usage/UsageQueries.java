@@ -132,7 +132,12 @@ public final class UsageQueries {
                 "select l.time, l.request_id, l.key_id, l.team_id, l.model, l.provider,"
                     + " l.upstream_model, l.input_tokens, l.output_tokens, l.cached_tokens,"
                     + " l.cost_usd, l.status, l.latency_ms, l.streamed, k.name, t.name,"
-                    + " l.client_request_id, l.input_api"
+                    + " l.client_request_id, l.input_api, l.attempt, l.target,"
+                    // How many attempts the request took: its rows share the request id (and
+                    // lie within the longest stream a provider request may last).
+                    + " (select max(a.attempt) from usage_ledger a where a.request_id ="
+                    + " l.request_id and a.time between l.time - interval '2 hours' and l.time"
+                    + " + interval '2 hours')"
                     + from
                     + where
                     + " order by l.time desc, l.request_id limit ?::int offset ?::int",
@@ -157,9 +162,12 @@ public final class UsageQueries {
                   r.get(12, Long.class),
                   r.get(13, Boolean.class),
                   r.get(16, String.class),
-                  r.get(17, String.class)),
+                  r.get(17, String.class),
+                  r.get(18, Integer.class),
+                  r.get(19, String.class)),
               r.get(14, String.class),
-              r.get(15, String.class)));
+              r.get(15, String.class),
+              r.get(20, Integer.class)));
     }
     return new LedgerPage(items, total);
   }

@@ -97,6 +97,70 @@ class LedgerRepositoryTest {
         .containsExactlyInAnyOrder("r:responses", "old:null");
   }
 
+  private static LedgerEntry attempt(int n, String target, String provider, int status, long in) {
+    return new LedgerEntry(
+        Instant.parse("2026-03-04T10:00:00Z"),
+        "failed-over",
+        null,
+        null,
+        "m",
+        provider,
+        "u",
+        in,
+        in / 2,
+        0,
+        new BigDecimal("0.001"),
+        status,
+        30,
+        false,
+        null,
+        "chat",
+        n,
+        target);
+  }
+
+  @Test
+  void everyAttemptOfARequestIsARowAndTheListingSaysWhichServedAndHowManyItTook() throws Exception {
+    // Two attempts in the same millisecond: the attempt number keeps them apart.
+    List<LedgerEntry> attempts =
+        List.of(
+            attempt(1, "t-openai", "openai", 503, 0), attempt(2, "t-claude", "claude", 200, 40));
+    assertThat(ledger.insert(attempts)).isEqualTo(2);
+    assertThat(ledger.insert(attempts)).as("a replay inserts nothing").isZero();
+
+    var page =
+        new UsageQueries(db)
+            .requests(
+                new UsageFilter(
+                    Instant.parse("2026-03-04T00:00:00Z"),
+                    Instant.parse("2026-03-05T00:00:00Z"),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null),
+                10,
+                0);
+
+    assertThat(page.items())
+        .extracting(
+            r ->
+                r.entry().attempt()
+                    + ":"
+                    + r.entry().target()
+                    + ":"
+                    + r.entry().status()
+                    + ":"
+                    + r.attempts())
+        .containsExactlyInAnyOrder("1:t-openai:503:2", "2:t-claude:200:2");
+    var tokens =
+        db.dsl()
+            .fetchOne(
+                "select sum(input_tokens) from usage_rollup_hourly"
+                    + " where hour = '2026-03-04T10:00:00Z'");
+    assertThat(tokens.get(0, Long.class)).isEqualTo(40);
+  }
+
   @Test
   void retentionDropsWholeDailyPartitionsAndKeepsRollups() throws Exception {
     ledger.insert(
