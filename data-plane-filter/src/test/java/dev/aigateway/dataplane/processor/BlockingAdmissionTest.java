@@ -180,6 +180,11 @@ class BlockingAdmissionTest {
       assertThat(admitThreads).singleElement().asString().startsWith("ext-proc-blocking-");
       assertThat(gateway.nextUsage().model()).isIn("checked", "fast");
       assertThat(gateway.nextUsage().model()).isIn("checked", "fast");
+      // Each attempt is charged when its stream ends, which may come just after its usage record.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (settled.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
       assertThat(settled).extracting(UsageRecord::model).contains("checked", "fast");
     } finally {
       release.countDown();
