@@ -106,19 +106,21 @@ async function submitDialog(dialog, button) {
 }
 
 /** Waits until every chart on the page is drawn (or says it has no data): no "Loading" in screenshots. */
-async function chartsDrawn(page) {
+async function chartsDrawn(page, { required = true } = {}) {
   await page.waitForFunction(
-    () => {
+    (required) => {
+      // An empty list is not "drawn": right after a click the previous page may still be showing.
       const figures = [...document.querySelectorAll('figure.chart')];
-      return figures.every((f) => f.querySelector('svg.recharts-surface .recharts-line') || (f.textContent ?? '').includes('No requests in this time range'));
+      return (figures.length > 0 || !required) && figures.every((f) => f.querySelector('svg.recharts-surface .recharts-line') || (f.textContent ?? '').includes('No requests in this time range'));
     },
-    undefined,
+    required,
     { timeout: 15_000 },
   );
 }
 
 async function shot(page, name) {
-  await chartsDrawn(page);
+  // Callers wait for their page's heading first; a page without charts has nothing to wait for.
+  await chartsDrawn(page, { required: false });
   await page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -261,8 +263,11 @@ try {
 
   await stepDo('the error-rate axis runs from 0 to 100 %', async () => {
     await nav(page, 'Overview');
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
     await chartsDrawn(page);
     // SVG text has no innerText: read textContent; the x axis' ticks are times, without "%".
+    const rateTicks = page.locator('figure[aria-label="Error rate"] svg text', { hasText: '%' });
+    await rateTicks.nth(1).waitFor();
     const ticks = (await page.locator('figure[aria-label="Error rate"] svg text').allTextContents()).filter((t) => t.trim().endsWith('%'));
     const values = ticks.map((t) => Number(t.replace('%', '')));
     check(ticks.length > 1 && values.every((v) => Number.isFinite(v)), `error-rate ticks are percentages: ${ticks}`);
