@@ -144,6 +144,11 @@ class SlowClientTest {
               + "x".repeat(1024));
       String answer = readAll(s);
       assertThat(answer).startsWith("HTTP/1.1 401").endsWith("no key");
+      // The unread body ends the connection; the answer says so, as Envoy's does, or a client
+      // reusing the connection sends its next request on a closing socket (HardeningIT once got no
+      // answer to its next request that way).
+      assertThat(answer.lines().takeWhile(l -> !l.isEmpty()))
+          .anySatisfy(l -> assertThat(l).isEqualToIgnoringCase("connection: close"));
     } finally {
       h.extProc.script = FakeExtProc.CONTINUE;
     }

@@ -432,6 +432,11 @@ final class Exchange implements Attempts.Downstream {
         public void activity() {
           restartIdleTimer();
         }
+
+        @Override
+        public boolean closesConnection() {
+          return oversized || bodyPending;
+        }
       };
 
   @Override

@@ -8,6 +8,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -50,6 +52,16 @@ final class ResponseRelay {
 
     /** Response data moved: restarts the stream idle timer. */
     default void activity() {}
+
+    /**
+     * Whether the connection closes after this response (the request was not read to its end).
+     * Envoy's HCM then sends {@code connection: close} on HTTP/1 (conn_manager_impl.cc,
+     * encodeHeaders with drain state Closing), so a client does not send its next request on a
+     * closing socket.
+     */
+    default boolean closesConnection() {
+      return false;
+    }
   }
 
   private final Sink sink;
@@ -72,7 +84,7 @@ final class ResponseRelay {
       long bufferLimit,
       boolean headRequest,
       Callbacks callbacks) {
-    this(downstream(ctx, headRequest), filter, bufferLimit, headRequest, callbacks);
+    this(downstream(ctx, headRequest, callbacks), filter, bufferLimit, headRequest, callbacks);
   }
 
   /** A relay whose output goes to {@code sink} instead of the downstream connection. */
@@ -273,11 +285,16 @@ final class ResponseRelay {
     sink.chunk(chunk, last);
   }
 
-  private static Sink downstream(ChannelHandlerContext ctx, boolean headRequest) {
+  private static Sink downstream(
+      ChannelHandlerContext ctx, boolean headRequest, Callbacks callbacks) {
     return new Sink() {
       @Override
       public void head(HeaderList h, boolean noBody) {
-        ctx.write(HttpMessages.toDownstream(h, noBody));
+        HttpResponse response = HttpMessages.toDownstream(h, noBody);
+        if (callbacks.closesConnection()) {
+          HttpUtil.setKeepAlive(response, false);
+        }
+        ctx.write(response);
       }
 
       @Override
