@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** A small client of the admin REST API for end-to-end tests. */
 final class AdminClient {
@@ -30,6 +32,29 @@ final class AdminClient {
           "POST " + path + " -> " + response.status() + " " + response.body());
     }
     return response.body();
+  }
+
+  /** An {@code openai_compatible} provider with one API key, {@code baseUrl} in the SDK's form. */
+  JsonNode createOpenAiCompatible(String name, String baseUrl, String apiKey) throws Exception {
+    return create(
+        "/providers",
+        Map.of(
+            "name",
+            name,
+            "schema",
+            "openai_compatible",
+            "base_url",
+            baseUrl,
+            "credentials",
+            List.of(Map.of("kind", "api_key", "api_key", apiKey))));
+  }
+
+  /**
+   * A key of {@code team} for every model; the answer carries its {@code id} and secret {@code
+   * key}.
+   */
+  JsonNode createKey(String name, String team) throws Exception {
+    return create("/keys", Map.of("name", name, "team", team, "allowed_models", List.of()));
   }
 
   JsonNode get(String path) throws Exception {

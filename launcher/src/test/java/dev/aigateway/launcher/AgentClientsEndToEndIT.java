@@ -19,7 +19,6 @@ import com.anthropic.models.messages.ToolResultBlockParam;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -101,18 +100,10 @@ class AgentClientsEndToEndIT {
       admin.create("/models", target.modelBody());
     }
     admin.create("/teams", Map.of("name", "agents"));
-    JsonNode key =
-        admin.create(
-            "/keys", Map.of("name", "agents-key", "team", "agents", "allowed_models", List.of()));
+    JsonNode key = admin.createKey("agents-key", "agents");
     apiKey = key.path("key").asText();
     keyId = key.path("id").asText();
-    openAi =
-        OpenAIOkHttpClient.builder()
-            .baseUrl("http://127.0.0.1:" + proxyPort + "/v1")
-            .apiKey(apiKey)
-            .maxRetries(0)
-            .timeout(Duration.ofSeconds(20))
-            .build();
+    openAi = Sdk.openAi(proxyPort, apiKey);
     anthropic =
         AnthropicOkHttpClient.builder()
             .baseUrl("http://127.0.0.1:" + proxyPort)

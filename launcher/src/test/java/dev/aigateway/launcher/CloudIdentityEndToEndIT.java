@@ -4,7 +4,6 @@ import static dev.aigateway.launcher.Await.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.aigateway.fakeprovider.FakeProvider;
@@ -76,19 +75,8 @@ class CloudIdentityEndToEndIT {
     admin.create("/models", model("bedrock-chain", "anthropic.claude-3-5-haiku-20241022-v1:0"));
     admin.create("/models", model("vertex-adc", "gemini-2.5-flash"));
     admin.create("/teams", Map.of("name", "cloud"));
-    String key =
-        admin
-            .create(
-                "/keys", Map.of("name", "cloud-key", "team", "cloud", "allowed_models", List.of()))
-            .path("key")
-            .asText();
-    client =
-        OpenAIOkHttpClient.builder()
-            .baseUrl("http://127.0.0.1:" + proxyPort + "/v1")
-            .apiKey(key)
-            .maxRetries(0)
-            .timeout(Duration.ofSeconds(20))
-            .build();
+    String key = admin.createKey("cloud-key", "cloud").path("key").asText();
+    client = Sdk.openAi(proxyPort, key);
     awaitTrue(Duration.ofSeconds(30), () -> answers("bedrock-chain") && answers("vertex-adc"));
   }
 

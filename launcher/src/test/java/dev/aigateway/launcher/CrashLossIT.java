@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.sun.net.httpserver.HttpServer;
@@ -91,12 +90,7 @@ class CrashLossIT {
   }
 
   private static OpenAIClient sdk(int proxyPort, String secret) {
-    return OpenAIOkHttpClient.builder()
-        .baseUrl("http://127.0.0.1:" + proxyPort + "/v1")
-        .apiKey(secret)
-        .maxRetries(0)
-        .timeout(Duration.ofSeconds(10))
-        .build();
+    return Sdk.openAiBuilder(proxyPort, secret).timeout(Duration.ofSeconds(10)).build();
   }
 
   /** The key's served rows (status 200): request serial to how many rows carry it. */
@@ -125,17 +119,10 @@ class CrashLossIT {
     String keyId;
     try {
       AdminClient admin = new AdminClient(gateway.adminPort, ADMIN_TOKEN);
-      admin.create(
-          "/providers",
-          Map.of(
-              "name",
-              "echo",
-              "schema",
-              "openai_compatible",
-              "base_url",
-              "http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1",
-              "credentials",
-              List.of(Map.of("kind", "api_key", "api_key", "sk-upstream-echo"))));
+      admin.createOpenAiCompatible(
+          "echo",
+          "http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1",
+          "sk-upstream-echo");
       admin.create(
           "/models",
           Map.of(

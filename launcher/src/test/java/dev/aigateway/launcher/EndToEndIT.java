@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
@@ -95,9 +94,7 @@ class EndToEndIT {
                     "priority",
                     0))));
     admin.create("/teams", Map.of("name", "e2e"));
-    JsonNode key =
-        admin.create(
-            "/keys", Map.of("name", "e2e-key", "team", "e2e", "allowed_models", List.of()));
+    JsonNode key = admin.createKey("e2e-key", "e2e");
     keySecret = key.path("key").asText();
     keyId = key.path("id").asText();
     client = client(keySecret);
@@ -131,12 +128,7 @@ class EndToEndIT {
   }
 
   private static OpenAIClient client(String apiKey) {
-    return OpenAIOkHttpClient.builder()
-        .baseUrl("http://127.0.0.1:" + proxyPort + "/v1")
-        .apiKey(apiKey)
-        .maxRetries(0)
-        .timeout(Duration.ofSeconds(20))
-        .build();
+    return Sdk.openAi(proxyPort, apiKey);
   }
 
   private static ChatCompletionCreateParams.Builder chat(String text) {
@@ -307,13 +299,9 @@ class EndToEndIT {
             "cf-ray", "8f0000000000-IAD"));
     primary.clearReceived();
     OpenAIClient sdk =
-        OpenAIOkHttpClient.builder()
-            .baseUrl("http://127.0.0.1:" + proxyPort + "/v1")
-            .apiKey(keySecret)
+        Sdk.openAiBuilder(proxyPort, keySecret)
             .organization("org-client-own")
             .project("proj_client_own")
-            .maxRetries(0)
-            .timeout(Duration.ofSeconds(20))
             .build();
     try {
       var raw =

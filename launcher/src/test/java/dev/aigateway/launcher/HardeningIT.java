@@ -58,17 +58,7 @@ class HardeningIT {
     proxyPort = GatewayProcess.freePort();
     gateway = GatewayProcess.startReady(dataDir, ADMIN_TOKEN, proxyPort);
     admin = new AdminClient(gateway.adminPort, ADMIN_TOKEN);
-    admin.create(
-        "/providers",
-        Map.of(
-            "name",
-            "fake",
-            "schema",
-            "openai_compatible",
-            "base_url",
-            provider.baseUrl() + "/v1",
-            "credentials",
-            List.of(Map.of("kind", "api_key", "api_key", "sk-upstream-fake"))));
+    admin.createOpenAiCompatible("fake", provider.baseUrl() + "/v1", "sk-upstream-fake");
     admin.create(
         "/models",
         Map.of(
@@ -93,9 +83,7 @@ class HardeningIT {
 
   /** A new key (id, secret) that the proxy already accepts. */
   private static String[] key(String name) throws Exception {
-    JsonNode key =
-        admin.create(
-            "/keys", Map.of("name", name, "team", "hardening", "allowed_models", List.of()));
+    JsonNode key = admin.createKey(name, "hardening");
     String secret = key.path("key").asText();
     awaitTrue(
         Duration.ofSeconds(30),

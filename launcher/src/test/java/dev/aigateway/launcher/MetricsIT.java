@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -44,17 +43,7 @@ class MetricsIT {
       try (GatewayProcess gateway =
           GatewayProcess.startReady(dataDir, ADMIN_TOKEN, proxyPort, Map.of())) {
         AdminClient admin = new AdminClient(gateway.adminPort, ADMIN_TOKEN);
-        admin.create(
-            "/providers",
-            Map.of(
-                "name",
-                "local",
-                "schema",
-                "openai_compatible",
-                "base_url",
-                upstream.baseUrl() + "/v1",
-                "credentials",
-                List.of(Map.of("kind", "api_key", "api_key", "sk-upstream-01"))));
+        admin.createOpenAiCompatible("local", upstream.baseUrl() + "/v1", "sk-upstream-01");
         admin.create(
             "/models",
             Map.of(
@@ -69,18 +58,8 @@ class MetricsIT {
                     "output_per_million",
                     OUTPUT_PER_MILLION)));
         admin.create("/teams", Map.of("name", "search"));
-        String key =
-            admin
-                .create("/keys", Map.of("name", "k", "team", "search", "allowed_models", List.of()))
-                .path("key")
-                .asText();
-        OpenAIClient client =
-            OpenAIOkHttpClient.builder()
-                .baseUrl("http://127.0.0.1:" + proxyPort + "/v1")
-                .apiKey(key)
-                .maxRetries(0)
-                .timeout(Duration.ofSeconds(20))
-                .build();
+        String key = admin.createKey("k", "search").path("key").asText();
+        OpenAIClient client = Sdk.openAi(proxyPort, key);
         ChatCompletionCreateParams chat =
             ChatCompletionCreateParams.builder()
                 .model("priced")

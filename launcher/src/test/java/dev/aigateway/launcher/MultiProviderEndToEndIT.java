@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.RateLimitException;
@@ -405,19 +404,11 @@ class MultiProviderEndToEndIT {
   }
 
   private static String createKey(String name) throws Exception {
-    return admin
-        .create("/keys", Map.of("name", name, "team", "multi", "allowed_models", List.of()))
-        .path("key")
-        .asText();
+    return admin.createKey(name, "multi").path("key").asText();
   }
 
   private static OpenAIClient client(String apiKey) {
-    return OpenAIOkHttpClient.builder()
-        .baseUrl("http://127.0.0.1:" + proxyPort + "/v1")
-        .apiKey(apiKey)
-        .maxRetries(0)
-        .timeout(Duration.ofSeconds(20))
-        .build();
+    return Sdk.openAi(proxyPort, apiKey);
   }
 
   private static boolean answers(OpenAIClient warmUp, String model) {

@@ -62,17 +62,7 @@ class TracesIT {
       try (gateway) {
         gateway.awaitReady(Duration.ofSeconds(90));
         AdminClient admin = new AdminClient(gateway.adminPort, ADMIN_TOKEN);
-        admin.create(
-            "/providers",
-            Map.of(
-                "name",
-                "local",
-                "schema",
-                "openai_compatible",
-                "base_url",
-                upstream.baseUrl() + "/v1",
-                "credentials",
-                List.of(Map.of("kind", "api_key", "api_key", "sk-upstream-01"))));
+        admin.createOpenAiCompatible("local", upstream.baseUrl() + "/v1", "sk-upstream-01");
         admin.create(
             "/models",
             Map.of(
@@ -81,11 +71,7 @@ class TracesIT {
                 "targets",
                 List.of(Map.of("provider", "local", "model", "fake-model"))));
         admin.create("/teams", Map.of("name", "t"));
-        String key =
-            admin
-                .create("/keys", Map.of("name", "k", "team", "t", "allowed_models", List.of()))
-                .path("key")
-                .asText();
+        String key = admin.createKey("k", "t").path("key").asText();
         ChatCompletionCreateParams chat =
             ChatCompletionCreateParams.builder()
                 .model("traced")
@@ -189,12 +175,7 @@ class TracesIT {
   }
 
   private static OpenAIClient client(int proxyPort, String key, Map<String, String> headers) {
-    OpenAIOkHttpClient.Builder builder =
-        OpenAIOkHttpClient.builder()
-            .baseUrl("http://127.0.0.1:" + proxyPort + "/v1")
-            .apiKey(key)
-            .maxRetries(0)
-            .timeout(Duration.ofSeconds(20));
+    OpenAIOkHttpClient.Builder builder = Sdk.openAiBuilder(proxyPort, key);
     headers.forEach(builder::putHeader);
     return builder.build();
   }
