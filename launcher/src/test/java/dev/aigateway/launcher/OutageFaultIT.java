@@ -270,6 +270,7 @@ class OutageFaultIT {
     private long restartFrom;
     private long restartUntil;
     private long outageNanos;
+    private long outageStart;
 
     Scenario(String name, int proxyPort, String apiKey, Supplier<GatewayProcess> dataPlane) {
       this.name = name;
@@ -286,7 +287,7 @@ class OutageFaultIT {
       try (SteadyLoad load = new SteadyLoad(proxyPort, apiKey, MODEL, idPrefix)) {
         load.start(RATE);
         Thread.sleep(3000);
-        long outageStart = System.nanoTime();
+        outageStart = System.nanoTime();
         pg.down();
         Thread.sleep(OUTAGE.toMillis() / 3);
         restartFrom = System.nanoTime();
@@ -432,6 +433,10 @@ class OutageFaultIT {
 
       System.out.println(
           name + ": statuses " + statuses(outcomes) + "; ledger sample " + ledgerSample());
+      // The nanoTime marks the outcomes' sentNanos are compared with, when a refusal is reported.
+      System.out.printf(
+          "%s: database stopped at %d, restart from %d until %d, database up after %.1f s%n",
+          name, outageStart, restartFrom, restartUntil, outageNanos / 1e9);
       assertThat(served).as("requests served").isNotEmpty();
       assertThat(refusedOutsideRestart).as(name + ": refused outside the restart").isEmpty();
       // Without the id the gateway recorded there is nothing to join on (the ledger keeps the id
