@@ -23,10 +23,17 @@ import org.jspecify.annotations.Nullable;
 final class SteadyLoad implements AutoCloseable {
   /**
    * One request as the client saw it: the {@code x-request-id} the gateway answered with (the id
-   * the ledger records), else the one the client sent; status 0 when no HTTP response came back.
+   * the ledger records), else the one the client sent; status 0 when no HTTP response came back;
+   * how long the answer (or the failure) took, which tells a connection closed at once from one
+   * that waited.
    */
   record Outcome(
-      String requestId, boolean idFromGateway, long sentNanos, int status, @Nullable String error) {
+      String requestId,
+      boolean idFromGateway,
+      long sentNanos,
+      long tookMillis,
+      int status,
+      @Nullable String error) {
     boolean served() {
       return status == 200;
     }
@@ -76,15 +83,18 @@ final class SteadyLoad implements AutoCloseable {
     calls.add(
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
             .handle(
-                (response, error) ->
-                    response != null
-                        ? new Outcome(
-                            response.headers().firstValue("x-request-id").orElse(id),
-                            response.headers().firstValue("x-request-id").isPresent(),
-                            sent,
-                            response.statusCode(),
-                            null)
-                        : new Outcome(id, false, sent, 0, String.valueOf(error))));
+                (response, error) -> {
+                  long took = (System.nanoTime() - sent) / 1_000_000;
+                  return response != null
+                      ? new Outcome(
+                          response.headers().firstValue("x-request-id").orElse(id),
+                          response.headers().firstValue("x-request-id").isPresent(),
+                          sent,
+                          took,
+                          response.statusCode(),
+                          null)
+                      : new Outcome(id, false, sent, took, 0, String.valueOf(error));
+                }));
   }
 
   /** Stops sending, waits for the calls in flight, and returns every outcome in sending order. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.controlplane.xds.XdsState;
+import dev.aigateway.db.model.Failover;
 import dev.aigateway.db.secret.SecretCipher;
 import dev.aigateway.db.secret.SecretException;
 import java.io.IOException;
@@ -28,11 +29,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The control plane's last good xDS state on disk: what every fleet's snapshot is built from,
- * sealed with the secret key (AES-256-GCM) so that a control plane started while PostgreSQL is down
- * can serve Envoys the config they had. Provider base URLs and CA bundles are not secrets, but the
- * file is sealed anyway: an attacker who can write the data directory must not be able to point a
- * fleet at their own upstream, and GCM makes any change to the file fail to open.
+ * The control plane's last good xDS state on disk: what every fleet's snapshot is built from
+ * (fleets, providers, and models with their targets and failover settings, which the per-model
+ * routes and clusters come from), sealed with the secret key (AES-256-GCM) so that a control plane
+ * started while PostgreSQL is down can serve Envoys the config they had. Provider base URLs and CA
+ * bundles are not secrets, but the file is sealed anyway: an attacker who can write the data
+ * directory must not be able to point a fleet at their own upstream, and GCM makes any change to
+ * the file fail to open.
  *
  * <p>Layout: the magic {@code AGXDS}, a format version byte, the key id's length and ASCII bytes,
  * then {@link SecretCipher}'s IV and ciphertext. The format version and the file's purpose are
@@ -43,8 +46,10 @@ public final class LastGoodXdsFile {
   public static final String FILE_NAME = "xds-last-good.sealed";
 
   private static final byte[] MAGIC = "AGXDS".getBytes(StandardCharsets.US_ASCII);
-  private static final byte FORMAT = 1;
-  private static final String CONTEXT = "ai-gateway/xds-last-good/v1";
+  // 2: models (targets, failover) are kept too. A version-1 file had none, so it would configure
+  // every model's route as unknown (404); it is refused instead and the control plane waits.
+  private static final byte FORMAT = 2;
+  private static final String CONTEXT = "ai-gateway/xds-last-good/v2";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
@@ -168,6 +173,28 @@ public final class LastGoodXdsFile {
           .put("base_url", provider.baseUrl())
           .put("ca_bundle", provider.caBundle());
     }
+    ArrayNode models = root.putArray("models");
+    for (XdsState.Model model : state.models()) {
+      ObjectNode m = models.addObject().put("name", model.name());
+      Failover f = model.failover();
+      ObjectNode failover = m.putObject("failover");
+      f.retryOn().forEach(failover.putArray("retry_on")::add);
+      failover
+          .put("attempts", f.attempts())
+          .put("per_attempt_timeout_ms", f.perAttemptTimeoutMs())
+          .put("backoff_base_ms", f.backoffBaseMs())
+          .put("backoff_max_ms", f.backoffMaxMs());
+      ArrayNode targets = m.putArray("targets");
+      for (XdsState.Target t : model.targets()) {
+        targets
+            .addObject()
+            .put("id", t.id())
+            .put("provider", t.provider())
+            .put("upstream_model", t.upstreamModel())
+            .put("weight", t.weight())
+            .put("priority", t.priority());
+      }
+    }
     try {
       return JSON.writeValueAsBytes(root);
     } catch (IOException e) {
@@ -193,7 +220,33 @@ public final class LastGoodXdsFile {
               provider.required("base_url").asText(),
               ca == null || ca.isNull() ? null : ca.asText()));
     }
-    XdsState state = new XdsState(root.required("revision").asLong(), fleets, providers);
+    List<XdsState.Model> models = new ArrayList<>();
+    for (JsonNode model : root.required("models")) {
+      JsonNode f = model.required("failover");
+      List<String> retryOn = new ArrayList<>();
+      f.required("retry_on").forEach(c -> retryOn.add(c.asText()));
+      List<XdsState.Target> targets = new ArrayList<>();
+      for (JsonNode t : model.required("targets")) {
+        targets.add(
+            new XdsState.Target(
+                t.required("id").asText(),
+                t.required("provider").asText(),
+                t.required("upstream_model").asText(),
+                t.required("weight").asInt(),
+                t.required("priority").asInt()));
+      }
+      models.add(
+          new XdsState.Model(
+              model.required("name").asText(),
+              new Failover(
+                  retryOn,
+                  f.required("attempts").asInt(),
+                  f.required("per_attempt_timeout_ms").asInt(),
+                  f.required("backoff_base_ms").asInt(),
+                  f.required("backoff_max_ms").asInt()),
+              targets));
+    }
+    XdsState state = new XdsState(root.required("revision").asLong(), fleets, providers, models);
     return new LastGood.Loaded(file, state, Instant.parse(root.required("saved_at").asText()));
   }
 }

@@ -1,8 +1,10 @@
 package dev.aigateway.controlplane.lastgood;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.aigateway.controlplane.xds.XdsState;
+import dev.aigateway.db.model.Failover;
 import dev.aigateway.db.secret.SecretCipher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +43,31 @@ class LastGoodXdsFileTest {
         List.of(new XdsState.Fleet("default", 10000), new XdsState.Fleet("eu", 10001)),
         List.of(
             new XdsState.Provider("openai", "openai", "https://api.openai.com/v1"),
-            new XdsState.Provider("vllm", "openai_compatible", "https://10.0.0.5:8000/v1", CA)));
+            new XdsState.Provider("vllm", "openai_compatible", "https://10.0.0.5:8000/v1", CA)),
+        List.of(
+            new XdsState.Model(
+                "gpt-4o",
+                new Failover(List.of("connect-failure", "5xx", "429"), 4, 30_000, 50, 500),
+                List.of(
+                    new XdsState.Target(
+                        "0b5c6f4e-1d2a-4c3b-9e8f-7a6b5c4d3e2f", "openai", "gpt-4o", 3, 0),
+                    new XdsState.Target(
+                        "5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716", "vllm", "qwen2.5", 1, 1))),
+            new XdsState.Model("no-targets-yet", Failover.DEFAULTS, List.of())));
+  }
+
+  @Test
+  void modelsTheirTargetsAndFailoverSurviveTheFileForThePerModelRoutes() {
+    // The per-model routes and clusters (issue 19) are made from the models: a state restored
+    // without them would answer every model with 404 during an outage.
+    file(key).save(state(5));
+
+    XdsState restored = ((LastGood.Loaded) file(key).load()).state();
+
+    assertThat(restored.models()).isEqualTo(state(5).models()).hasSize(2);
+    assertThat(restored.models().getFirst().targets())
+        .extracting(XdsState.Target::provider, XdsState.Target::priority)
+        .containsExactly(tuple("openai", 0), tuple("vllm", 1));
   }
 
   @Test
@@ -112,15 +138,16 @@ class LastGoodXdsFileTest {
     file(key).save(state(3));
     Path saved = dir.resolve(LastGoodXdsFile.FILE_NAME);
     byte[] bytes = Files.readAllBytes(saved);
-    bytes[5] = 2;
+    bytes[5] = 1; // the first format, which kept no models
     Files.write(saved, bytes);
-    assertThat(((LastGood.Unusable) file(key).load()).reason()).contains("format version 2");
+    assertThat(((LastGood.Unusable) file(key).load()).reason())
+        .contains("format version 1 (expected: 2)");
 
     Files.writeString(saved, "{\"revision\":3}");
     assertThat(((LastGood.Unusable) file(key).load()).reason())
         .contains("not a sealed xDS state file");
 
-    Files.write(saved, new byte[] {'A', 'G', 'X', 'D', 'S', 1, (byte) 200});
+    Files.write(saved, new byte[] {'A', 'G', 'X', 'D', 'S', 2, (byte) 200});
     assertThat(((LastGood.Unusable) file(key).load()).reason()).contains("truncated");
   }
 

@@ -15,6 +15,7 @@ import dev.aigateway.db.DatabaseSettings;
 import dev.aigateway.db.secret.Hashes;
 import dev.aigateway.db.secret.SecretCipher;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -81,8 +82,8 @@ class ControlPlaneOutageTest {
     Database first = Database.connectWhenReachable(settings);
     cleanup.add(first);
     first.migrate();
-    long revision =
-        TestConfig.addProvider(first, "vllm", "openai_compatible", "http://10.1.2.3/v1");
+    TestConfig.addProvider(first, "vllm", "openai_compatible", "http://10.1.2.3/v1");
+    long revision = TestConfig.addModel(first, "qwen", new String[] {"vllm"}, new int[] {1});
 
     ControlPlane running = start(first, dataDir, null);
     awaitReadiness(running, "ready", b -> b.path("config").asText().equals("revision " + revision));
@@ -115,7 +116,10 @@ class ControlPlaneOutageTest {
     assertDatabaseDownProblem(call(restarted, "GET", "/api/v1/providers", null));
     AdsClient envoy = ads(restarted, "envoy-during-outage");
     envoy.awaitVersion(Long.toString(revision), PATIENCE);
-    assertThat(clusterNames(envoy)).contains("provider_vllm");
+    // The model's own cluster (and its route) come from the saved models: without them every
+    // model would be answered 404 until the database is back.
+    assertThat(clusterNames(envoy)).contains("provider_vllm", XdsNames.modelCluster("qwen"));
+    assertThat(routedModels(envoy)).contains("qwen");
 
     // The database is back: the control plane reads it again and the admin API works.
     startPostgres(pgData);
@@ -180,6 +184,23 @@ class ControlPlaneOutageTest {
       names.add(any.unpack(Cluster.class).getName());
     }
     return names;
+  }
+
+  /** The model names the routes of the accepted route configuration match on. */
+  private static List<String> routedModels(AdsClient client) throws Exception {
+    List<String> models = new ArrayList<>();
+    for (var any : client.accepted(AdsClient.RDS).getResourcesList()) {
+      for (var host : any.unpack(RouteConfiguration.class).getVirtualHostsList()) {
+        for (var route : host.getRoutesList()) {
+          for (var header : route.getMatch().getHeadersList()) {
+            if (header.getName().equals(XdsNames.MODEL_HEADER)) {
+              models.add(header.getStringMatch().getExact());
+            }
+          }
+        }
+      }
+    }
+    return models;
   }
 
   private static void assertDatabaseDownProblem(HttpResponse<String> response) throws Exception {

@@ -23,8 +23,23 @@ public interface CounterMemory {
         }
       };
 
-  /** One counter as last read: its total and version, and when its window ends. */
-  record Counter(CounterKey key, Instant windowEnd, long used, long version) {}
+  /**
+   * One counter as last read: its total and version, and when its window ends; and this replica's
+   * deltas that the store has not confirmed (kept when it stops while the store is unreachable, so
+   * that they are sent by the next start instead of being forgotten).
+   *
+   * @param version {@link #NEVER_READ} when no total was ever read (only {@code unconfirmed}
+   *     counts)
+   */
+  record Counter(CounterKey key, Instant windowEnd, long used, long version, long unconfirmed) {
+    /** A total as read, with nothing unconfirmed. */
+    public Counter(CounterKey key, Instant windowEnd, long used, long version) {
+      this(key, windowEnd, used, version, 0);
+    }
+  }
+
+  /** The version of a counter whose total was never read. */
+  long NEVER_READ = -1;
 
   /** The live replicas and counters of the last successful flush. */
   record Remembered(int liveReplicas, List<Counter> counters) {

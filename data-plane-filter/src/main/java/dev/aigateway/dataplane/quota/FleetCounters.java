@@ -61,8 +61,13 @@ public final class FleetCounters implements AutoCloseable {
     CounterMemory.Remembered remembered = memory.load();
     Instant now = clock.instant();
     for (CounterMemory.Counter c : remembered.counters()) {
-      if (c.windowEnd().isAfter(now)) {
+      if (c.windowEnd().isAfter(now) && c.version() != CounterMemory.NEVER_READ) {
         counter(c.key(), c.windowEnd()).apply(new Total(c.used(), c.version()));
+      }
+      // What the last run granted and could not send: it counts against this replica's share and
+      // is sent with the first flush that succeeds (an ended window's only for the record).
+      if (c.unconfirmed() != 0) {
+        adjust(c.key(), c.windowEnd(), c.unconfirmed());
       }
     }
     liveReplicas = Math.max(1, remembered.liveReplicas());
@@ -232,6 +237,42 @@ public final class FleetCounters implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (StoreException | RuntimeException e) {
       log.warn("last quota flush failed: {}", e.getMessage());
+      rememberLastKnown();
+    }
+  }
+
+  /**
+   * The store did not take the last deltas (an outage): they are kept with the totals, so that a
+   * restart counts them against its share and sends them once the store answers. Without this a
+   * replica restarted during an outage would spend its share a second time, and the fleet's
+   * counters would never learn what it had granted. The totals are the latest this replica read
+   * (exact checks read them too), fresher than what the last periodic flush kept.
+   */
+  private void rememberLastKnown() {
+    if (memory == CounterMemory.NONE) {
+      return;
+    }
+    List<CounterMemory.Counter> kept = new ArrayList<>();
+    int unconfirmed = 0;
+    for (WindowCounter c : counters.values()) {
+      long u = c.unflushed();
+      if (c.known() || u != 0) {
+        kept.add(
+            new CounterMemory.Counter(
+                c.key,
+                c.windowEnd,
+                c.global(),
+                c.known() ? c.version() : CounterMemory.NEVER_READ,
+                u));
+        unconfirmed += u != 0 ? 1 : 0;
+      }
+    }
+    memory.save(new CounterMemory.Remembered(liveReplicas, kept));
+    if (unconfirmed > 0) {
+      log.info(
+          "kept the deltas of {} quota counters that the database did not confirm; the next start"
+              + " sends them",
+          unconfirmed);
     }
   }
 }

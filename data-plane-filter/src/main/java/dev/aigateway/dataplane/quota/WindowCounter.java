@@ -5,6 +5,7 @@ import dev.aigateway.dataplane.usage.Saturating;
 import dev.aigateway.vocabulary.quota.CounterKey;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * One replica's view of a fleet-wide counter: the last total read from the database plus this
@@ -12,6 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * as far as this replica knows it (a delta is briefly counted twice rather than not at all).
  */
 final class WindowCounter {
+  /** A rate sample spans at least this long, so that one read's jitter does not make the rate. */
+  static final double MIN_RATE_SAMPLE_SECONDS = 0.01;
+
   final CounterKey key;
   final Instant windowEnd;
 
@@ -30,9 +34,27 @@ final class WindowCounter {
   /** Fleet-wide growth of this counter in units per second (smoothed over flushes). */
   private volatile double rate;
 
+  /**
+   * The total and time the next rate sample is measured from. Kept apart from the last read: exact
+   * checks read totals a few milliseconds apart, and measuring only from the previous read then
+   * dropped every sample (too short to measure) and with it the growth, so the rate stayed near 0
+   * under exactly the load that uses the headroom fastest.
+   */
+  private long rateFromUsed;
+
+  private long rateFromNanos;
+
+  private final LongSupplier nanoTime;
+
   WindowCounter(CounterKey key, Instant windowEnd) {
+    this(key, windowEnd, System::nanoTime);
+  }
+
+  /** With its own monotonic clock (tests). */
+  WindowCounter(CounterKey key, Instant windowEnd, LongSupplier nanoTime) {
     this.key = key;
     this.windowEnd = windowEnd;
+    this.nanoTime = nanoTime;
   }
 
   /** Fleet-wide usage as this replica knows it. */
@@ -53,7 +75,7 @@ final class WindowCounter {
     if (!known) {
       return 0;
     }
-    double seconds = (System.nanoTime() - readAtNanos) / 1e9 + ahead.toNanos() / 1e9;
+    double seconds = (nanoTime.getAsLong() - readAtNanos) / 1e9 + ahead.toNanos() / 1e9;
     return (long) Math.ceil(rate * seconds);
   }
 
@@ -75,12 +97,17 @@ final class WindowCounter {
   /** Applies a total read from the database unless a newer one was applied already. */
   synchronized void apply(Total total) {
     if (!known || total.version() > version) {
-      long nowNanos = System.nanoTime();
-      if (known) {
-        double seconds = (nowNanos - readAtNanos) / 1e9;
-        if (seconds >= 0.01) {
-          double observed = Math.max(0, total.used() - global) / seconds;
+      long nowNanos = nanoTime.getAsLong();
+      if (!known) {
+        rateFromUsed = total.used();
+        rateFromNanos = nowNanos;
+      } else {
+        double seconds = (nowNanos - rateFromNanos) / 1e9;
+        if (seconds >= MIN_RATE_SAMPLE_SECONDS) {
+          double observed = Math.max(0, total.used() - rateFromUsed) / seconds;
           rate = rate == 0 ? observed : 0.5 * rate + 0.5 * observed;
+          rateFromUsed = total.used();
+          rateFromNanos = nowNanos;
         }
       }
       readAtNanos = nowNanos;

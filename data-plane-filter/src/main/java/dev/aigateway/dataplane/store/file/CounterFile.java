@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The quota counters this replica last read, as JSON in {@code DATA_DIR/quota-counters.json} (quota
- * ids and totals, no secret; owner-only all the same), replaced atomically.
+ * ids, totals, and the deltas the store had not confirmed when the replica stopped; no secret;
+ * owner-only all the same), replaced atomically.
  */
 public final class CounterFile implements CounterMemory {
   private static final Logger log = LoggerFactory.getLogger(CounterFile.class);
@@ -47,7 +48,8 @@ public final class CounterFile implements CounterMemory {
           .put("window_start", c.key().windowStart().toString())
           .put("window_end", c.windowEnd().toString())
           .put("used", c.used())
-          .put("version", c.version());
+          .put("version", c.version())
+          .put("unconfirmed", c.unconfirmed());
     }
     try {
       OwnerOnlyFiles.replace(file, ByteBuffer.wrap(JSON.writeValueAsBytes(root)));
@@ -69,7 +71,9 @@ public final class CounterFile implements CounterMemory {
                     Instant.parse(n.required("window_start").asText())),
                 Instant.parse(n.required("window_end").asText()),
                 n.required("used").asLong(),
-                n.required("version").asLong()));
+                n.required("version").asLong(),
+                // absent in files written before unconfirmed deltas were kept
+                n.path("unconfirmed").asLong(0)));
       }
       return new Remembered(root.required("live_replicas").asInt(), counters);
     } catch (NoSuchFileException e) {
