@@ -139,29 +139,42 @@ final class BytePairCounter implements TokenCounter {
   public int count(String text) {
     int tokens = 0;
     Matcher matcher = pattern.matcher(text);
+    byte[] ascii = new byte[64];
     while (matcher.find()) {
-      // Through a String, as the encoders do: a lone surrogate becomes '?' in UTF-8.
-      byte[] piece =
-          text.substring(matcher.start(), matcher.end()).getBytes(StandardCharsets.UTF_8);
-      tokens += countPiece(piece);
+      int start = matcher.start();
+      int length = matcher.end() - start;
+      if (length > ascii.length) {
+        ascii = new byte[Math.max(length, ascii.length * 2)];
+      }
+      int i = 0;
+      while (i < length && text.charAt(start + i) < 0x80) {
+        ascii[i] = (byte) text.charAt(start + i);
+        i++;
+      }
+      if (i == length) {
+        tokens += countPiece(ascii, length); // most pieces: ASCII is its own UTF-8
+      } else {
+        // Through a String, as the encoders do: a lone surrogate becomes '?' in UTF-8.
+        byte[] piece = text.substring(start, start + length).getBytes(StandardCharsets.UTF_8);
+        tokens += countPiece(piece, piece.length);
+      }
     }
     return tokens;
   }
 
-  int countPiece(byte[] piece) {
-    int n = piece.length;
+  /** The tokens of {@code piece[0..n)}, one piece of the pattern's split. */
+  int countPiece(byte[] piece, int n) {
     if (n == 0) {
       return 0;
     }
     if (rank(piece, 0, n) != NONE) {
       return 1;
     }
-    return n <= SCAN_LIMIT ? mergeByScanning(piece) : mergeWithHeap(piece);
+    return n <= SCAN_LIMIT ? mergeByScanning(piece, n) : mergeWithHeap(piece, n);
   }
 
   /** Tiktoken's merge: keep part starts and the rank of each part with its successor. */
-  private int mergeByScanning(byte[] piece) {
-    int n = piece.length;
+  private int mergeByScanning(byte[] piece, int n) {
     int parts = n + 1; // starts[parts - 1] == n closes the last part
     int[] starts = new int[parts];
     int[] ranks = new int[parts];
@@ -198,8 +211,7 @@ final class BytePairCounter implements TokenCounter {
    * the leftmost among equals, as in the scan. A popped pair whose rank no longer matches its part
    * is stale: a part's pair only ever grows, so a live pair never repeats an old rank.
    */
-  private int mergeWithHeap(byte[] piece) {
-    int n = piece.length;
+  private int mergeWithHeap(byte[] piece, int n) {
     int[] next = new int[n + 1];
     int[] prev = new int[n + 1];
     int[] pairRank = new int[n + 1];
