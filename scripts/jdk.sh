@@ -37,13 +37,14 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # JVM options of the gateway unless GATEWAY_JAVA_OPTS (./gateway) or LOAD_TEST_JAVA_OPTS
 # (scripts/load-test.sh) replaces them: a small footprint for one machine (docs/operations.md,
 # "Memory"; figures in docs/benchmarks.md). The serial collector needs no concurrent threads or
-# remembered sets on 2 cores, and with ~60 MiB live a 24 MiB young generation keeps its pauses
-# short; the heap starts at 96 MiB and grows only when it must (up to 512 MiB, for bursts of large
-# request bodies); compact object headers (JDK 25+) shrink every object by 4 bytes.
-# The free ratios keep the old generation at live data + 20-40 % after a full collection (the
-# defaults, 40-70 %, left it sized for the token table's loading peak); the periodic trim gives
-# back what glibc keeps of freed native memory (the JIT compilers' arenas, mostly; JDK 22+).
-GATEWAY_DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xms96m -Xmx512m -Xmn24m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=2 -Xss512k"
+# remembered sets on 2 cores, and with ~45 MiB live a 24 MiB young generation keeps its pauses
+# short (16 MiB saved 8 MiB but cost p99); the heap starts at 64 MiB, so the old generation starts
+# at 40 MiB and grows to what is live, and grows further only when it must (up to 512 MiB, for
+# bursts of large request bodies); compact object headers (JDK 25+) shrink every object by 4 bytes.
+# The free ratios keep the old generation at live data + 20-30 % after a full collection (the
+# defaults, 40-70 %, left it sized for a loading peak); the periodic trim gives back what glibc
+# keeps of freed native memory (the JIT compilers' arenas, mostly; JDK 22+).
+GATEWAY_DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xms64m -Xmx512m -Xmn24m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=2 -Xss512k"
 jdk_major=$(java_major "$JAVA_HOME/bin/java")
 if [ "$jdk_major" -ge 22 ]; then
   GATEWAY_DEFAULT_JAVA_OPTS="$GATEWAY_DEFAULT_JAVA_OPTS -XX:TrimNativeHeapInterval=5000"

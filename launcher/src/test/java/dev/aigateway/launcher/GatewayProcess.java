@@ -63,10 +63,27 @@ final class GatewayProcess implements AutoCloseable {
   static GatewayProcess launch(
       List<String> args, Map<String, String> env, int adminPort, int xdsPort, int extProcPort)
       throws IOException {
-    String jar = System.getProperty("gateway.jar");
+    return launch(packagedJar("gateway.jar"), args, env, adminPort, xdsPort, extProcPort);
+  }
+
+  /** The packaged jar failsafe names in this system property (gateway.jar, ...). */
+  static String packagedJar(String property) {
+    String jar = System.getProperty(property);
     if (jar == null) {
-      throw new IllegalStateException("system property gateway.jar is not set (run with failsafe)");
+      throw new IllegalStateException("system property " + property + " is not set (failsafe)");
     }
+    return jar;
+  }
+
+  /** As above, from another packaged jar (gateway-dataplane.jar). */
+  static GatewayProcess launch(
+      String jar,
+      List<String> args,
+      Map<String, String> env,
+      int adminPort,
+      int xdsPort,
+      int extProcPort)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(List.of("-jar", jar));
