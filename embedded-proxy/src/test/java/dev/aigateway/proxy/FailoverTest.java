@@ -60,6 +60,14 @@ class FailoverTest {
   private final Set<Object> attemptStreams = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Object, String> streamTarget = new ConcurrentHashMap<>();
   private volatile String skipTarget;
+
+  /**
+   * The attempt point answers its request headers with the translated body (CONTINUE_AND_REPLACE).
+   */
+  private volatile boolean replaceAtHeaders;
+
+  private final java.util.concurrent.atomic.AtomicInteger attemptBodyMessages =
+      new java.util.concurrent.atomic.AtomicInteger();
   private XdsTestServer xds;
   private FakeExtProc extProc;
   private EmbeddedProxy proxy;
@@ -199,6 +207,23 @@ class FailoverTest {
                 .build());
         return;
       }
+      if (replaceAtHeaders) {
+        out.onNext(
+            ProcessingResponse.newBuilder()
+                .setRequestHeaders(
+                    HeadersResponse.newBuilder()
+                        .setResponse(
+                            CommonResponse.newBuilder()
+                                .setStatus(CommonResponse.ResponseStatus.CONTINUE_AND_REPLACE)
+                                .setHeaderMutation(HeaderMutation.getDefaultInstance())
+                                .setBodyMutation(
+                                    BodyMutation.newBuilder()
+                                        .setBody(
+                                            ByteString.copyFromUtf8(
+                                                "{\"at-headers-for\":\"" + target + "\"}")))))
+                .build());
+        return;
+      }
       out.onNext(FakeExtProc.continueFor(req));
       return;
     }
@@ -207,6 +232,7 @@ class FailoverTest {
       attempt = attemptStreams.contains(out);
     }
     if (attempt && req.hasRequestBody()) {
+      attemptBodyMessages.incrementAndGet();
       String translated = "{\"for\":\"" + streamTarget.get(out) + "\"}";
       out.onNext(
           ProcessingResponse.newBuilder()
@@ -304,6 +330,32 @@ class FailoverTest {
   }
 
   // retry_state_impl.cc: retriable-status-codes retries exactly retriable_status_codes.
+  // processor_state.cc handleHeadersResponse: CONTINUE_AND_REPLACE with a body replaces it and no
+  // body message follows; the router replays its own buffered body to the next attempt.
+  @Test
+  void anAttemptThatReplacesTheBodyAtItsHeadersGetsNoBodyAndARetryStartsFromTheClientsBody()
+      throws Exception {
+    replaceAtHeaders = true;
+    FakeUpstream first = upstream(503, 0);
+    FakeUpstream second = upstream(200, 0);
+    start(
+        List.of(target("primary", first, 0), target("fallback", second, 1)),
+        FailoverConfigs.retry("connect-failure,reset,5xx,retriable-status-codes", 2, 0, 429, 529),
+        FailoverConfigs.outlier(100, 30_000),
+        true);
+
+    HttpResponse<String> r = post();
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(first.received.getFirst().bodyText()).isEqualTo("{\"at-headers-for\":\"primary\"}");
+    String fallbackBody = "{\"at-headers-for\":\"fallback\"}";
+    assertThat(second.received.getFirst().bodyText()).isEqualTo(fallbackBody);
+    // Without the content-length Envoy drops on a replaced body, HTTP/1.1 goes chunked.
+    assertThat(second.received.getFirst().header("content-length")).isNull();
+    assertThat(second.received.getFirst().header("transfer-encoding")).isEqualTo("chunked");
+    assertThat(attemptBodyMessages.get()).isZero();
+  }
+
   @Test
   void rateLimitedAndOverloadedAnswersMoveOnOnlyWhenTheirCodesAreRetriable() throws Exception {
     FakeUpstream limited = upstream(429, 0);
