@@ -39,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 19 in the embedded proxy, driven by the xDS the control plane generates: priority levels
@@ -209,19 +211,8 @@ class FailoverTest {
       }
       if (replaceAtHeaders) {
         out.onNext(
-            ProcessingResponse.newBuilder()
-                .setRequestHeaders(
-                    HeadersResponse.newBuilder()
-                        .setResponse(
-                            CommonResponse.newBuilder()
-                                .setStatus(CommonResponse.ResponseStatus.CONTINUE_AND_REPLACE)
-                                .setHeaderMutation(HeaderMutation.getDefaultInstance())
-                                .setBodyMutation(
-                                    BodyMutation.newBuilder()
-                                        .setBody(
-                                            ByteString.copyFromUtf8(
-                                                "{\"at-headers-for\":\"" + target + "\"}")))))
-                .build());
+            FakeExtProc.replaceBodyAtHeaders(
+                HeaderMutation.getDefaultInstance(), "{\"for\":\"" + target + "\"}"));
         return;
       }
       out.onNext(FakeExtProc.continueFor(req));
@@ -299,9 +290,14 @@ class FailoverTest {
   // router.cc/retry_state_impl.cc wouldRetryFromHeaders (5xx); previous_priorities.cc;
   // upstream_request.cc: the upstream filter chain is built per attempt; route auto_host_rewrite;
   // router.cc include_attempt_count_in_request; ext_proc matching_utils.cc evaluateAttributes.
-  @Test
-  void aFirstTargetAnswering503IsRetriedOnTheNextPriorityTranslatedAndHostRewrittenForIt()
-      throws Exception {
+  // With replaceAtHeaders the attempt answers its request headers with the translated body
+  // (processor_state.cc: CONTINUE_AND_REPLACE; no body message follows, content-length is dropped),
+  // and the next attempt still starts from the client's body the router buffered.
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aFirstTargetAnswering503IsRetriedOnTheNextPriorityTranslatedAndHostRewrittenForIt(
+      boolean replaceAtHeaders) throws Exception {
+    this.replaceAtHeaders = replaceAtHeaders;
     FakeUpstream first = upstream(503, 0);
     FakeUpstream second = upstream(200, 0);
     start(
@@ -327,35 +323,14 @@ class FailoverTest {
             new AttemptSeen("primary", "1", "primary.test:" + first.port()),
             new AttemptSeen("fallback", "2", "fallback.test:" + second.port()));
     assertThat(processingPoints).containsExactly("router", "attempt", "attempt");
+    assertThat(attemptBodyMessages.get()).isEqualTo(replaceAtHeaders ? 0 : 2);
+    if (replaceAtHeaders) {
+      // Without the content-length Envoy drops on a replaced body, HTTP/1.1 goes chunked.
+      assertThat(second.received.getFirst().header("transfer-encoding")).isEqualTo("chunked");
+    }
   }
 
   // retry_state_impl.cc: retriable-status-codes retries exactly retriable_status_codes.
-  // processor_state.cc handleHeadersResponse: CONTINUE_AND_REPLACE with a body replaces it and no
-  // body message follows; the router replays its own buffered body to the next attempt.
-  @Test
-  void anAttemptThatReplacesTheBodyAtItsHeadersGetsNoBodyAndARetryStartsFromTheClientsBody()
-      throws Exception {
-    replaceAtHeaders = true;
-    FakeUpstream first = upstream(503, 0);
-    FakeUpstream second = upstream(200, 0);
-    start(
-        List.of(target("primary", first, 0), target("fallback", second, 1)),
-        FailoverConfigs.retry("connect-failure,reset,5xx,retriable-status-codes", 2, 0, 429, 529),
-        FailoverConfigs.outlier(100, 30_000),
-        true);
-
-    HttpResponse<String> r = post();
-
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    assertThat(first.received.getFirst().bodyText()).isEqualTo("{\"at-headers-for\":\"primary\"}");
-    String fallbackBody = "{\"at-headers-for\":\"fallback\"}";
-    assertThat(second.received.getFirst().bodyText()).isEqualTo(fallbackBody);
-    // Without the content-length Envoy drops on a replaced body, HTTP/1.1 goes chunked.
-    assertThat(second.received.getFirst().header("content-length")).isNull();
-    assertThat(second.received.getFirst().header("transfer-encoding")).isEqualTo("chunked");
-    assertThat(attemptBodyMessages.get()).isZero();
-  }
-
   @Test
   void rateLimitedAndOverloadedAnswersMoveOnOnlyWhenTheirCodesAreRetriable() throws Exception {
     FakeUpstream limited = upstream(429, 0);

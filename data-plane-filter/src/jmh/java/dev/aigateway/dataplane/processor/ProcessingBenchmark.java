@@ -264,16 +264,32 @@ public class ProcessingBenchmark {
   @Benchmark
   @OperationsPerInvocation(EXCHANGES)
   public void nonStreamingChatExchange(Blackhole bh, Cpu cpu) {
+    exchanges(bh, cpu, false);
+  }
+
+  /**
+   * Both processing points of one request, {@value #EXCHANGES} times: the router point's request
+   * phases and its answer to the response headers, the attempt point's whole exchange.
+   */
+  private void exchanges(Blackhole bh, Cpu cpu, boolean handedOver) {
+    BodyHandoff handoff = handedOver ? bodies : BodyHandoff.NONE;
     long start = THREADS.getCurrentThreadCpuTime();
     for (int i = 0; i < EXCHANGES; i++) {
-      // Both processing points of one request: the router point's request phases and its
-      // answer to the response headers, the attempt point's whole exchange.
-      RouterProcessor router = new RouterProcessor(deps);
+      RouterProcessor router = new RouterProcessor(deps, handoff);
       bh.consume(router.process(requestHeaders));
-      bh.consume(router.process(requestBody));
-      AttemptProcessor attempt = new AttemptProcessor(deps, cooldowns);
-      bh.consume(attempt.process(attemptHeaders));
-      bh.consume(attempt.process(requestBody));
+      ProcessingResponse route = router.process(requestBody);
+      AttemptProcessor attempt = new AttemptProcessor(deps, cooldowns, handoff);
+      if (handedOver) {
+        ProcessingResponse translated = attempt.process(withRequestId(route));
+        if (!translated.hasRequestHeaders()) {
+          throw new IllegalStateException("the attempt did not translate at its headers");
+        }
+        bh.consume(translated);
+      } else {
+        bh.consume(route);
+        bh.consume(attempt.process(attemptHeaders));
+        bh.consume(attempt.process(requestBody));
+      }
       bh.consume(attempt.process(responseHeaders));
       bh.consume(attempt.process(responseBody));
       attempt.streamClosed();
@@ -297,25 +313,7 @@ public class ProcessingBenchmark {
   @Benchmark
   @OperationsPerInvocation(EXCHANGES)
   public void nonStreamingChatExchangeHandedOver(Blackhole bh, Cpu cpu) {
-    long start = THREADS.getCurrentThreadCpuTime();
-    for (int i = 0; i < EXCHANGES; i++) {
-      RouterProcessor router = new RouterProcessor(deps, bodies);
-      bh.consume(router.process(requestHeaders));
-      ProcessingResponse route = router.process(requestBody);
-      AttemptProcessor attempt = new AttemptProcessor(deps, cooldowns, bodies);
-      ProcessingResponse translated = attempt.process(withRequestId(route));
-      if (!translated.hasRequestHeaders()) {
-        throw new IllegalStateException("the attempt did not translate at its headers");
-      }
-      bh.consume(translated);
-      bh.consume(attempt.process(responseHeaders));
-      bh.consume(attempt.process(responseBody));
-      attempt.streamClosed();
-      bh.consume(router.process(routerResponseHeaders));
-      router.streamClosed();
-    }
-    cpu.cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
-    cpu.ops += EXCHANGES;
+    exchanges(bh, cpu, true);
   }
 
   /** The attempt's request headers with the request id the router point just set. */
