@@ -175,7 +175,9 @@ final class AttemptProcessor implements StreamProcessor {
     // does not send it (CONTINUE_AND_REPLACE; a token that must be fetched waits for the body).
     ObjectNode handed = bodies.copy(r.requestId(), r.keyId());
     if (handed != null && endpoint != null && !deps.credentials().mayBlock(p)) {
-      return prepare(handed, false, true);
+      ProcessingResponse prepared = prepare(handed, false, true);
+      // A token that expired since the check: the body phase waits for it where it may block.
+      return prepared == DEFERRED ? Responses.REQUEST_HEADERS_CONTINUE : prepared;
     }
     return Responses.REQUEST_HEADERS_CONTINUE;
   }
