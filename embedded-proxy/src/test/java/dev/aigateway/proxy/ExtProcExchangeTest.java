@@ -416,19 +416,8 @@ class ExtProcExchangeTest {
         (req, out) -> {
           if (req.hasRequestHeaders()) {
             out.onNext(
-                ProcessingResponse.newBuilder()
-                    .setRequestHeaders(
-                        HeadersResponse.newBuilder()
-                            .setResponse(
-                                CommonResponse.newBuilder()
-                                    .setStatus(CommonResponse.ResponseStatus.CONTINUE_AND_REPLACE)
-                                    .setHeaderMutation(routeTo("openai", "/v1/replaced"))
-                                    .setClearRouteCache(true)
-                                    .setBodyMutation(
-                                        BodyMutation.newBuilder()
-                                            .setBody(
-                                                ByteString.copyFromUtf8("{\"replaced\":true}")))))
-                    .build());
+                FakeExtProc.replaceBodyAtHeaders(
+                    routeTo("openai", "/v1/replaced"), "{\"replaced\":true}"));
           } else {
             out.onNext(FakeExtProc.continueFor(req));
           }

@@ -39,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 19 in the embedded proxy, driven by the xDS the control plane generates: priority levels
@@ -60,6 +62,14 @@ class FailoverTest {
   private final Set<Object> attemptStreams = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Object, String> streamTarget = new ConcurrentHashMap<>();
   private volatile String skipTarget;
+
+  /**
+   * The attempt point answers its request headers with the translated body (CONTINUE_AND_REPLACE).
+   */
+  private volatile boolean replaceAtHeaders;
+
+  private final java.util.concurrent.atomic.AtomicInteger attemptBodyMessages =
+      new java.util.concurrent.atomic.AtomicInteger();
   private XdsTestServer xds;
   private FakeExtProc extProc;
   private EmbeddedProxy proxy;
@@ -199,6 +209,12 @@ class FailoverTest {
                 .build());
         return;
       }
+      if (replaceAtHeaders) {
+        out.onNext(
+            FakeExtProc.replaceBodyAtHeaders(
+                HeaderMutation.getDefaultInstance(), "{\"for\":\"" + target + "\"}"));
+        return;
+      }
       out.onNext(FakeExtProc.continueFor(req));
       return;
     }
@@ -207,6 +223,7 @@ class FailoverTest {
       attempt = attemptStreams.contains(out);
     }
     if (attempt && req.hasRequestBody()) {
+      attemptBodyMessages.incrementAndGet();
       String translated = "{\"for\":\"" + streamTarget.get(out) + "\"}";
       out.onNext(
           ProcessingResponse.newBuilder()
@@ -273,9 +290,14 @@ class FailoverTest {
   // router.cc/retry_state_impl.cc wouldRetryFromHeaders (5xx); previous_priorities.cc;
   // upstream_request.cc: the upstream filter chain is built per attempt; route auto_host_rewrite;
   // router.cc include_attempt_count_in_request; ext_proc matching_utils.cc evaluateAttributes.
-  @Test
-  void aFirstTargetAnswering503IsRetriedOnTheNextPriorityTranslatedAndHostRewrittenForIt()
-      throws Exception {
+  // With replaceAtHeaders the attempt answers its request headers with the translated body
+  // (processor_state.cc: CONTINUE_AND_REPLACE; no body message follows, content-length is dropped),
+  // and the next attempt still starts from the client's body the router buffered.
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aFirstTargetAnswering503IsRetriedOnTheNextPriorityTranslatedAndHostRewrittenForIt(
+      boolean replaceAtHeaders) throws Exception {
+    this.replaceAtHeaders = replaceAtHeaders;
     FakeUpstream first = upstream(503, 0);
     FakeUpstream second = upstream(200, 0);
     start(
@@ -301,6 +323,11 @@ class FailoverTest {
             new AttemptSeen("primary", "1", "primary.test:" + first.port()),
             new AttemptSeen("fallback", "2", "fallback.test:" + second.port()));
     assertThat(processingPoints).containsExactly("router", "attempt", "attempt");
+    assertThat(attemptBodyMessages.get()).isEqualTo(replaceAtHeaders ? 0 : 2);
+    if (replaceAtHeaders) {
+      // Without the content-length Envoy drops on a replaced body, HTTP/1.1 goes chunked.
+      assertThat(second.received.getFirst().header("transfer-encoding")).isEqualTo("chunked");
+    }
   }
 
   // retry_state_impl.cc: retriable-status-codes retries exactly retriable_status_codes.

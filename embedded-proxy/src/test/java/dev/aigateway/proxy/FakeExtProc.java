@@ -80,6 +80,27 @@ final class FakeExtProc implements AutoCloseable {
     return b.build();
   }
 
+  /**
+   * An answer to request headers that mutates them and replaces the body (CONTINUE_AND_REPLACE).
+   */
+  static ProcessingResponse replaceBodyAtHeaders(
+      io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation headers, String body) {
+    return ProcessingResponse.newBuilder()
+        .setRequestHeaders(
+            HeadersResponse.newBuilder()
+                .setResponse(
+                    io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse.newBuilder()
+                        .setStatus(
+                            io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse.ResponseStatus
+                                .CONTINUE_AND_REPLACE)
+                        .setHeaderMutation(headers)
+                        .setClearRouteCache(true)
+                        .setBodyMutation(
+                            io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation.newBuilder()
+                                .setBody(com.google.protobuf.ByteString.copyFromUtf8(body)))))
+        .build();
+  }
+
   List<ProcessingRequest.RequestCase> phases() {
     return received.stream().map(ProcessingRequest::getRequestCase).toList();
   }

@@ -91,6 +91,28 @@ public record GatewayError(
     return new GatewayError(503, "server_error", "service_unavailable", null, message, Map.of());
   }
 
+  /** A bug or an unexpected failure while processing; its details go to the log, not here. */
+  public static GatewayError internalError() {
+    return new GatewayError(
+        500,
+        "server_error",
+        "internal_error",
+        null,
+        "The gateway failed to process the request.",
+        Map.of());
+  }
+
+  /** Every worker that may block is busy: the client should come back shortly. */
+  public static GatewayError overloaded() {
+    return new GatewayError(
+        503,
+        "server_error",
+        "overloaded",
+        null,
+        "The gateway is overloaded; retry shortly.",
+        Map.of("retry-after", "1"));
+  }
+
   /** The JSON body clients receive. */
   public byte[] body() {
     return body(message, type, param, code);

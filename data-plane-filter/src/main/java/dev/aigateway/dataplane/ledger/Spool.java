@@ -184,6 +184,8 @@ public class Spool {
     n.put("streamed", e.streamed());
     n.put("client_request_id", e.clientRequestId());
     n.put("input_api", e.inputApi());
+    n.put("attempt", e.attempt());
+    n.put("target", e.target());
     return n;
   }
 
@@ -208,7 +210,10 @@ public class Spool {
         n.get("latency_ms").asLong(),
         n.get("streamed").asBoolean(),
         text(n.get("client_request_id")),
-        text(n.get("input_api")));
+        text(n.get("input_api")),
+        // Lines spooled before failover (issue 19) metered the only attempt of their request.
+        n.hasNonNull("attempt") ? n.get("attempt").asInt() : 1,
+        text(n.get("target")));
   }
 
   private static @Nullable UUID uuid(@Nullable JsonNode n) {

@@ -17,7 +17,9 @@ import dev.aigateway.dataplane.translate.Translators;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation;
+import io.envoyproxy.envoy.service.ext_proc.v3.HeadersResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
@@ -39,6 +41,7 @@ import org.jspecify.annotations.Nullable;
 final class AttemptProcessor implements StreamProcessor {
   private final ProcessorDependencies deps;
   private final Cooldowns cooldowns;
+  private final BodyHandoff bodies;
   private final AttemptMeter meter;
 
   private ClientCall call = new ClientCall("", "", "", null, null);
@@ -51,8 +54,13 @@ final class AttemptProcessor implements StreamProcessor {
   private RequestTrace trace = RequestTrace.OFF;
 
   AttemptProcessor(ProcessorDependencies deps, Cooldowns cooldowns) {
+    this(deps, cooldowns, BodyHandoff.NONE);
+  }
+
+  AttemptProcessor(ProcessorDependencies deps, Cooldowns cooldowns, BodyHandoff bodies) {
     this.deps = deps;
     this.cooldowns = cooldowns;
+    this.bodies = bodies;
     this.meter = new AttemptMeter(deps);
   }
 
@@ -83,26 +91,12 @@ final class AttemptProcessor implements StreamProcessor {
 
   @Override
   public ProcessingResponse internalError() {
-    return reject(
-        new GatewayError(
-            500,
-            "server_error",
-            "internal_error",
-            null,
-            "The gateway failed to process the request.",
-            Map.of()));
+    return reject(GatewayError.internalError());
   }
 
   @Override
   public ProcessingResponse overloaded() {
-    return reject(
-        new GatewayError(
-            503,
-            "server_error",
-            "overloaded",
-            null,
-            "The gateway is overloaded; retry shortly.",
-            Map.of("retry-after", "1")));
+    return reject(GatewayError.overloaded());
   }
 
   @Override
@@ -177,16 +171,21 @@ final class AttemptProcessor implements StreamProcessor {
     if (message.getEndOfStream()) {
       return reject(GatewayError.invalidRequest(null, "The request has no body."));
     }
+    // The router point of this request ran here: translate now and answer with the body, so Envoy
+    // does not send it (CONTINUE_AND_REPLACE; a token that must be fetched waits for the body).
+    ObjectNode handed = bodies.copy(r.requestId(), r.keyId());
+    if (handed != null && endpoint != null && !deps.credentials().mayBlock(p)) {
+      ProcessingResponse prepared = prepare(handed, false, true);
+      // A token that expired since the check: the body phase waits for it where it may block.
+      return prepared == DEFERRED ? Responses.REQUEST_HEADERS_CONTINUE : prepared;
+    }
     return Responses.REQUEST_HEADERS_CONTINUE;
   }
 
   private ProcessingResponse requestBody(HttpBody message, boolean mayBlock) {
-    RoutedRequest r = routed;
-    AttemptTarget t = target;
-    ProviderConfig p = provider;
-    Endpoint e = call.endpoint();
-    if (r == null || t == null || p == null || e == null) {
-      return internalError();
+    if (response != null) {
+      // Prepared at the headers from the handed-over body: Envoy sends no body after that answer.
+      return Responses.REQUEST_BODY_CONTINUE;
     }
     ObjectNode body;
     try {
@@ -199,6 +198,21 @@ final class AttemptProcessor implements StreamProcessor {
       return reject(
           GatewayError.invalidRequest(
               null, "We could not parse the JSON body of your request: it is not valid JSON."));
+    }
+    return prepare(body, mayBlock, false);
+  }
+
+  /**
+   * Phases 2 and 3 over the client's body, answered in the request body's answer, or (when the body
+   * was handed over at the headers) in the headers' answer, which then replaces the body.
+   */
+  private ProcessingResponse prepare(ObjectNode body, boolean mayBlock, boolean atHeaders) {
+    RoutedRequest r = routed;
+    AttemptTarget t = target;
+    ProviderConfig p = provider;
+    Endpoint e = call.endpoint();
+    if (r == null || t == null || p == null || e == null) {
+      return internalError();
     }
     Translator translator = Translators.create(p, e);
     if (translator == null && e.countsTokens()) {
@@ -246,15 +260,24 @@ final class AttemptProcessor implements StreamProcessor {
       }
       case Phase.Next<HeaderMutation.Builder> next -> headers = next.value();
     }
+    BodyMutation replacement =
+        BodyMutation.newBuilder().setBody(ByteString.copyFrom(upstream.body())).build();
+    if (atHeaders) {
+      // Envoy drops content-length on a replaced body and frames it itself (ENVOY-FACTS 3, 4).
+      return ProcessingResponse.newBuilder()
+          .setRequestHeaders(
+              HeadersResponse.newBuilder()
+                  .setResponse(
+                      Responses.common(headers)
+                          .setStatus(CommonResponse.ResponseStatus.CONTINUE_AND_REPLACE)
+                          .setBodyMutation(replacement)))
+          .build();
+    }
     headers.addSetHeaders(Headers.set("content-length", Integer.toString(upstream.body().length)));
     return ProcessingResponse.newBuilder()
         .setRequestBody(
             BodyResponse.newBuilder()
-                .setResponse(
-                    Responses.common(headers)
-                        .setBodyMutation(
-                            BodyMutation.newBuilder()
-                                .setBody(ByteString.copyFrom(upstream.body())))))
+                .setResponse(Responses.common(headers).setBodyMutation(replacement)))
         .build();
   }
 

@@ -30,6 +30,7 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
   private final ProcessorDependencies dependencies;
   private final Executor blocking;
   private final Cooldowns cooldowns;
+  private final BodyHandoff bodies = new BodyHandoff();
 
   /**
    * @param blocking runs the work that may block; it must not be the gRPC transport's executor
@@ -44,8 +45,8 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
   public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
     StreamProcessor processor =
         switch (ProcessingPoint.CURRENT.get()) {
-          case ROUTER -> new RouterProcessor(dependencies);
-          case ATTEMPT -> new AttemptProcessor(dependencies, cooldowns);
+          case ROUTER -> new RouterProcessor(dependencies, bodies);
+          case ATTEMPT -> new AttemptProcessor(dependencies, cooldowns, bodies);
         };
     return new Stream(processor, responses);
   }

@@ -60,6 +60,7 @@ final class RouterProcessor implements StreamProcessor {
   private static final Logger log = LoggerFactory.getLogger(RouterProcessor.class);
 
   private final ProcessorDependencies deps;
+  private final BodyHandoff bodies;
   private final long startNanos = System.nanoTime();
   private final Instant startTime;
 
@@ -96,7 +97,12 @@ final class RouterProcessor implements StreamProcessor {
   static final String PROVIDER_ROUTE_HEADER = "x-gateway-provider";
 
   RouterProcessor(ProcessorDependencies deps) {
+    this(deps, BodyHandoff.NONE);
+  }
+
+  RouterProcessor(ProcessorDependencies deps, BodyHandoff bodies) {
     this.deps = deps;
+    this.bodies = bodies;
     this.startTime = deps.clock().instant();
   }
 
@@ -127,26 +133,12 @@ final class RouterProcessor implements StreamProcessor {
 
   @Override
   public ProcessingResponse internalError() {
-    return reject(
-        new GatewayError(
-            500,
-            "server_error",
-            "internal_error",
-            null,
-            "The gateway failed to process the request.",
-            Map.of()));
+    return reject(GatewayError.internalError());
   }
 
   @Override
   public ProcessingResponse overloaded() {
-    return reject(
-        new GatewayError(
-            503,
-            "server_error",
-            "overloaded",
-            null,
-            "The gateway is overloaded; retry shortly.",
-            Map.of("retry-after", "1")));
+    return reject(GatewayError.overloaded());
   }
 
   @Override
@@ -252,7 +244,7 @@ final class RouterProcessor implements StreamProcessor {
     }
     if (e.countsTokens()) {
       // Counting generates nothing: no admission, nothing reserved.
-      return route(modelConfig.name(), null);
+      return route(modelConfig.name(), null, body, message.getBody().size());
     }
     Long ceiling;
     switch (admit(body, k, e, modelConfig, mayBlock)) {
@@ -261,7 +253,7 @@ final class RouterProcessor implements StreamProcessor {
       }
       case Phase.Next<Long> next -> ceiling = next.value();
     }
-    return route(modelConfig.name(), ceiling);
+    return route(modelConfig.name(), ceiling, body, message.getBody().size());
   }
 
   /** Phase 2: the body is a JSON object within the size limit. */
@@ -370,10 +362,13 @@ final class RouterProcessor implements StreamProcessor {
   /**
    * Phase 5: the routing header (one route per model) and what the attempts need, replacing
    * anything the client sent under the gateway's internal prefix. The body goes on unchanged: each
-   * attempt translates it for its own target.
+   * attempt translates it for its own target (an attempt on this replica from the parsed body
+   * handed over here).
    */
-  private ProcessingResponse route(String modelName, @Nullable Long ceiling) {
+  private ProcessingResponse route(
+      String modelName, @Nullable Long ceiling, ObjectNode body, int rawBytes) {
     ClientKey k = requireNonNull(key);
+    bodies.offer(requestId, k.id(), body, rawBytes);
     HeaderMutation.Builder headers = HeaderMutation.newBuilder();
     new RoutedRequest(modelName, requestId, k.id(), k.teamId(), ceiling, reservedOutput)
         .writeTo(headers);
@@ -542,6 +537,7 @@ final class RouterProcessor implements StreamProcessor {
       return;
     }
     finished = true;
+    bodies.remove(requestId);
     ClientKey k = key;
     UsageRecord record =
         new UsageRecord(

@@ -147,14 +147,17 @@ class ExtProcServerTest {
     assertThat(header(route, "x-gateway-key-id")).isEqualTo(key.id().toString());
     assertThat(route.hasBodyMutation()).isFalse();
 
-    // Attempt point: translation, credentials, hygiene for the endpoint Envoy chose.
+    // Attempt point, on the router point's replica (one server here): translation, credentials,
+    // hygiene for the endpoint Envoy chose, all in its answer to the request headers, which
+    // replaces the body (Envoy then sends no body and frames the new one itself).
     assertThat(exchange.answers().get(2).hasRequestHeaders()).isTrue();
-    CommonResponse body = exchange.answers().get(3).getRequestBody().getResponse();
+    CommonResponse body = exchange.answers().get(2).getRequestHeaders().getResponse();
+    assertThat(body.getStatus()).isEqualTo(CommonResponse.ResponseStatus.CONTINUE_AND_REPLACE);
     assertThat(header(body, ":path")).isEqualTo("/v1/chat/completions");
     assertThat(header(body, "authorization")).isEqualTo("Bearer sk-upstream-one");
     assertThat(header(body, "openai-organization")).isEqualTo("org-1");
     byte[] newBody = body.getBodyMutation().getBody().toByteArray();
-    assertThat(header(body, "content-length")).isEqualTo(Integer.toString(newBody.length));
+    assertThat(header(body, "content-length")).isNull();
     assertThat(body.getHeaderMutation().getRemoveHeadersList())
         .contains("x-api-key", "x-gateway-model", "x-gateway-key-id", "x-gateway-request-id");
     assertThat(header(body, "accept-encoding")).isEqualTo("identity");
@@ -168,14 +171,15 @@ class ExtProcServerTest {
     assertThat(received.headers().keySet()).noneMatch(h -> h.startsWith("x-gateway-"));
     assertThat(received.headers().values()).noneMatch(v -> v.contains(key.secret()));
 
-    ProcessingResponse attemptHeaders = exchange.answers().get(4);
+    ProcessingResponse attemptHeaders = exchange.answers().get(3);
     assertThat(attemptHeaders.hasModeOverride()).isFalse();
     assertThat(header(attemptHeaders.getResponseHeaders().getResponse(), "x-gateway-served-by"))
         .isEqualTo("openai-main/gpt-5-nano");
-    assertThat(exchange.answers().get(5).getResponseBody().getResponse().hasBodyMutation())
+    assertThat(exchange.answers().get(4).getResponseBody().getResponse().hasBodyMutation())
         .isFalse();
     // Router point: the quota headers; the body is not sent to it again.
-    ProcessingResponse routerHeaders = exchange.answers().get(6);
+    ProcessingResponse routerHeaders = exchange.answers().get(5);
+    assertThat(exchange.answers()).hasSize(6);
     assertThat(
             header(
                 routerHeaders.getResponseHeaders().getResponse(), "x-ratelimit-remaining-tokens"))
@@ -360,8 +364,9 @@ class ExtProcServerTest {
                 chunkSize);
       }
       assertThat(exchange.protocolErrors()).isEmpty();
-      // The attempt point's answer to the response headers (after its two request answers).
-      ProcessingResponse headersAnswer = exchange.answers().get(4);
+      // The attempt point's answer to the response headers (after its answer to the request
+      // headers, which carried the translated body).
+      ProcessingResponse headersAnswer = exchange.answers().get(3);
       assertThat(headersAnswer.getModeOverride().getResponseBodyMode())
           .isEqualTo(ProcessingMode.BodySendMode.STREAMED);
       assertThat(

@@ -184,6 +184,18 @@ final class InMemoryGateway {
         this, new RouterProcessor(deps), new AttemptProcessor(deps, cooldowns), targets);
   }
 
+  /** Both points on one replica, sharing {@code bodies} as {@link ExtProcService} does. */
+  Request processor(BodyHandoff bodies) {
+    Request r =
+        new Request(
+            this,
+            new RouterProcessor(deps, bodies),
+            new AttemptProcessor(deps, cooldowns, bodies),
+            targets);
+    r.bodies = bodies;
+    return r;
+  }
+
   final Cooldowns cooldowns = new Cooldowns(Clock.systemUTC());
 
   /**
@@ -200,6 +212,7 @@ final class InMemoryGateway {
     private final Map<String, String> held = new HashMap<>();
     private boolean routed;
     private int attempts = 1;
+    private BodyHandoff bodies = BodyHandoff.NONE;
 
     Request(
         InMemoryGateway gateway,
@@ -225,11 +238,11 @@ final class InMemoryGateway {
      */
     ProcessingResponse retry(byte[] body) {
       attempt.streamClosed();
-      attempt = new AttemptProcessor(gateway.deps, gateway.cooldowns);
+      attempt = new AttemptProcessor(gateway.deps, gateway.cooldowns, bodies);
       attempts++;
       held.put("x-envoy-attempt-count", Integer.toString(attempts));
       ProcessingResponse h = attempt.processBlocking(attemptHeaders(false));
-      if (h.hasImmediateResponse()) {
+      if (h.hasImmediateResponse() || replacesBody(h)) {
         return h;
       }
       return attempt.processBlocking(
@@ -270,7 +283,8 @@ final class InMemoryGateway {
           apply(r.getRequestBody().getResponse().getHeaderMutation());
           routed = true;
           ProcessingResponse h = attempt.processBlocking(attemptHeaders(false));
-          if (h.hasImmediateResponse()) {
+          if (h.hasImmediateResponse() || replacesBody(h)) {
+            // Envoy sends no body after a headers answer that replaced it.
             yield h;
           }
           yield attempt.processBlocking(request);
@@ -383,10 +397,21 @@ final class InMemoryGateway {
 
   /** The upstream body the processor forwarded, or null when it answered itself. */
   static @Nullable String forwardedBody(ProcessingResponse r) {
+    if (replacesBody(r)) {
+      return r.getRequestHeaders().getResponse().getBodyMutation().getBody().toStringUtf8();
+    }
     if (!r.hasRequestBody()) {
       return null;
     }
     return r.getRequestBody().getResponse().getBodyMutation().getBody().toStringUtf8();
+  }
+
+  /** An answer to request headers that replaces the body (the attempt had it handed over). */
+  static boolean replacesBody(ProcessingResponse r) {
+    return r.hasRequestHeaders()
+        && r.getRequestHeaders().getResponse().getStatus()
+            == io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse.ResponseStatus
+                .CONTINUE_AND_REPLACE;
   }
 
   /** The status of an immediate response, or 0 when the request went on. */

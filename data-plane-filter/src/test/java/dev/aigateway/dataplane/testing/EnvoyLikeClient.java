@@ -379,7 +379,17 @@ public final class EnvoyLikeClient implements AutoCloseable {
           errors.add("attempt: spurious answer to request_headers: " + answer.getResponseCase());
           return null;
         }
-        applyHeaders(held, answer.getRequestHeaders().getResponse().getHeaderMutation(), false);
+        CommonResponse headersAnswer = answer.getRequestHeaders().getResponse();
+        applyHeaders(held, headersAnswer.getHeaderMutation(), false);
+        if (headersAnswer.getStatus() == CommonResponse.ResponseStatus.CONTINUE_AND_REPLACE) {
+          // processor_state.cc: the body is replaced, content-length removed after the header
+          // mutations, and no body message follows (the router's buffered body is discarded).
+          if (headersAnswer.hasBodyMutation()) {
+            body = applyBody(body, headersAnswer);
+            held.remove("content-length");
+          }
+          hasBody = false;
+        }
         if (hasBody) {
           answer = stream.call(body(body, false));
           if (answer.hasImmediateResponse()) {

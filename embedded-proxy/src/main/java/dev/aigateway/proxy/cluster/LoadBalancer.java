@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * by weight among healthy ones; when fewer than 50 % are healthy (healthy_panic_threshold) among
  * all of them. Levels excluded by {@code previous_priorities} have health 0; when every level is
  * excluded, none is (previous_priorities.cc). Ejection ends after its time; Envoy checks that on
- * each {@code interval} tick, so a host returns there up to one interval later than here.
+ * each {@code interval} tick, so a host returns there up to one interval later than here. Outlier
+ * state belongs to one endpoint of one cluster, not to an address.
  */
 public final class LoadBalancer {
   private static final double OVERPROVISIONING = 1.4;
@@ -43,7 +44,11 @@ public final class LoadBalancer {
     long ejectedUntil;
   }
 
-  private record HostKey(String cluster, String host, int port) {}
+  /**
+   * A host as Envoy sees it: each LbEndpoint of a cluster is its own host with its own outlier
+   * state, even when two of them (two targets of one model on one provider) share an address.
+   */
+  private record HostKey(String cluster, Endpoint endpoint) {}
 
   private final Map<HostKey, HostState> states = new ConcurrentHashMap<>();
   private final LongSupplier nanoTime;
@@ -192,6 +197,6 @@ public final class LoadBalancer {
   }
 
   private static HostKey key(ClusterSpec cluster, Endpoint e) {
-    return new HostKey(cluster.name(), e.host(), e.port());
+    return new HostKey(cluster.name(), e);
   }
 }
