@@ -110,7 +110,13 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("downstream connection error: {}", cause.toString());
+    if (cause instanceof java.io.IOException) {
+      // The client reset or broke the connection: routine.
+      log.debug("downstream connection error: {}", cause.toString());
+    } else {
+      // A defect: the client's request ends without an answer. Say so, with where it happened.
+      log.warn("closing a downstream connection on an unexpected error", cause);
+    }
     ctx.close();
   }
 }
