@@ -50,14 +50,20 @@ public final class ExtProcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExtProcServer.class);
 
   private final Server server;
+  private final List<Server> inProcess;
   private final ConfigStore config;
   private final List<AutoCloseable> owned;
   private final java.time.Duration drainGrace;
 
   private ExtProcServer(
-      Server server, ConfigStore config, List<AutoCloseable> owned, java.time.Duration drainGrace) {
+      Server server,
+      List<Server> inProcess,
+      ConfigStore config,
+      List<AutoCloseable> owned,
+      java.time.Duration drainGrace) {
     this.drainGrace = drainGrace;
     this.server = server;
+    this.inProcess = inProcess;
     this.config = config;
     this.owned = owned;
   }
@@ -229,17 +235,24 @@ public final class ExtProcServer implements AutoCloseable {
           .workerEventLoopGroup(loops.group())
           .channelType(loops.channelType());
     }
+    // The gRPC metadata says which processing point a stream comes from (router or attempt).
+    var intercepted = ServerInterceptors.intercept(service, ProcessingPoint.interceptor());
     builder
-        // The gRPC metadata says which processing point a stream comes from (router or attempt).
-        .addService(ServerInterceptors.intercept(service, ProcessingPoint.interceptor()))
+        .addService(intercepted)
         // Messages are answered on the transport's event loop; work that may block is handed
         // to the pool above by ExtProcService. Message sizes: ExtProcServerLimits.
         .directExecutor();
     permitEnvoyKeepalive(builder);
     Server server = builder.build();
+    List<Server> inProcess = inProcessServers(loops, intercepted);
     try {
       server.start();
+      for (Server local : inProcess) {
+        local.start();
+      }
     } catch (IOException e) {
+      server.shutdownNow();
+      inProcess.forEach(Server::shutdownNow);
       config.close();
       blocking.shutdownNow();
       tracing.close();
@@ -252,7 +265,32 @@ public final class ExtProcServer implements AutoCloseable {
         settings.bindAddress(),
         server.getPort(),
         settings.tls() == null ? "plaintext" : "mutual TLS");
-    return new ExtProcServer(server, config, owned, settings.drainGrace());
+    if (!inProcess.isEmpty()) {
+      log.info("ext_proc also served in-process to the proxy in this process");
+    }
+    return new ExtProcServer(server, inProcess, config, owned, settings.drainGrace());
+  }
+
+  /**
+   * One in-process server per event loop for a proxy in the same process ({@code gateway run}): its
+   * calls run on that loop, like a TCP connection pinned to it, with no TLS, HTTP/2 framing or
+   * protobuf encoding between the two; nothing outside the process can reach them.
+   */
+  private static List<Server> inProcessServers(
+      @Nullable ServerEventLoops loops, io.grpc.ServerServiceDefinition service) {
+    if (loops == null || loops.inProcessName() == null) {
+      return List.of();
+    }
+    List<Server> servers = new ArrayList<>();
+    int i = 0;
+    for (io.netty.util.concurrent.EventExecutor loop : loops.group()) {
+      servers.add(
+          io.grpc.inprocess.InProcessServerBuilder.forName(loops.inProcessName() + "-" + i++)
+              .executor(loop)
+              .addService(service)
+              .build());
+    }
+    return List.copyOf(servers);
   }
 
   /**
@@ -285,14 +323,19 @@ public final class ExtProcServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    server.shutdown();
+    List<Server> all = new ArrayList<>(inProcess);
+    all.add(server);
+    all.forEach(Server::shutdown);
     try {
-      if (!server.awaitTermination(drainGrace.toMillis(), TimeUnit.MILLISECONDS)) {
-        server.shutdownNow();
+      long deadline = System.nanoTime() + drainGrace.toNanos();
+      for (Server s : all) {
+        if (!s.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          s.shutdownNow();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      server.shutdownNow();
+      all.forEach(Server::shutdownNow);
     } finally {
       // The recorder drains its queue (or spools it) only after the last stream has finished.
       closeAll(owned);

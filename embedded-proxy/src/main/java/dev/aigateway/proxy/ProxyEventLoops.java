@@ -42,6 +42,10 @@ public final class ProxyEventLoops extends MultiThreadIoEventLoopGroup {
 
   private final List<EventLoop> loops;
   private volatile int pinnedPort = -1;
+  private volatile @Nullable InProcessLink inProcess;
+
+  /** An ext_proc server in this process, on port {@code port}, also served in-process. */
+  private record InProcessLink(int port, String name) {}
 
   /**
    * @param threads number of loops; 0 for one per available processor, Envoy's default concurrency
@@ -83,6 +87,46 @@ public final class ProxyEventLoops extends MultiThreadIoEventLoopGroup {
    */
   public void pinLoopbackClients(int serverPort) {
     this.pinnedPort = serverPort;
+  }
+
+  /**
+   * From now on, the ext_proc server of this process listening on {@code port} is reached
+   * in-process: a channel from loop {@code i} to a local address on that port goes to the
+   * in-process server {@code name-i}, which runs its calls on the same loop.
+   */
+  public void linkInProcess(int port, String name) {
+    this.inProcess = new InProcessLink(port, java.util.Objects.requireNonNull(name, "name"));
+  }
+
+  /**
+   * The in-process server name a channel from {@code loop} to {@code host:port} should use, or null
+   * to connect over TCP (no link, another port, a host that is not this machine, a foreign loop).
+   */
+  public @Nullable String inProcessNameFor(EventLoop loop, String host, int port) {
+    InProcessLink link = inProcess;
+    int i = loops.indexOf(loop);
+    if (link == null || link.port() != port || i < 0 || !isThisMachine(host)) {
+      return null;
+    }
+    return link.name() + "-" + i;
+  }
+
+  /** An IP literal of this machine or "localhost"; a host name is never resolved here. */
+  private static boolean isThisMachine(String host) {
+    if (host.equals("localhost")) {
+      return true;
+    }
+    if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:.%]+]?")) {
+      return false;
+    }
+    try {
+      InetAddress address = InetAddress.getByName(host); // a literal: no lookup
+      return address.isLoopbackAddress()
+          || address.isAnyLocalAddress()
+          || java.net.NetworkInterface.getByInetAddress(address) != null;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Override

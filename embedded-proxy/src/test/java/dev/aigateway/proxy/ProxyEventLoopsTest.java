@@ -13,6 +13,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoop;
@@ -68,30 +69,7 @@ class ProxyEventLoopsTest {
       for (EventExecutor e : loops) {
         EventLoop loop = (EventLoop) e;
         loopThreads.add(loop.submit(() -> Thread.currentThread().getName()).get());
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        loop.execute(
-            () -> {
-              StreamObserver<ProcessingRequest> requests =
-                  ExternalProcessorGrpc.newStub(channels.channelFor(cluster, loop))
-                      .process(
-                          new StreamObserver<>() {
-                            @Override
-                            public void onNext(ProcessingResponse value) {
-                              answer.complete(Thread.currentThread().getName());
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                              answer.completeExceptionally(t);
-                            }
-
-                            @Override
-                            public void onCompleted() {}
-                          });
-              requests.onNext(HEADERS);
-              requests.onCompleted();
-            });
-        answeredOn.add(answer.get(10, TimeUnit.SECONDS));
+        answeredOn.add(exchangeOn(channels, cluster, loop));
       }
       // Each loop's message was read and answered by the server on that same loop, and the answer
       // came back to it there: three loops, three distinct threads, no hand-off.
@@ -102,6 +80,96 @@ class ProxyEventLoopsTest {
       channels.close();
       server.close();
       loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  /** One request-headers message on a stream opened from {@code loop}; the thread answered on. */
+  private static String exchangeOn(ExtProcChannels channels, ClusterSpec cluster, EventLoop loop)
+      throws Exception {
+    CompletableFuture<String> answer = new CompletableFuture<>();
+    loop.execute(
+        () -> {
+          StreamObserver<ProcessingRequest> requests =
+              ExternalProcessorGrpc.newStub(channels.channelFor(cluster, loop))
+                  .process(
+                      new StreamObserver<>() {
+                        @Override
+                        public void onNext(ProcessingResponse value) {
+                          answer.complete(Thread.currentThread().getName());
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                          answer.completeExceptionally(t);
+                        }
+
+                        @Override
+                        public void onCompleted() {}
+                      });
+          requests.onNext(HEADERS);
+          requests.onCompleted();
+        });
+    return answer.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aLinkedExtProcInThisProcessIsCalledInProcessOnTheLoopThatOpenedTheStream() throws Exception {
+    ProxyEventLoops loops = new ProxyEventLoops(2);
+    String name = "ext-proc-test-" + java.util.UUID.randomUUID();
+    List<String> serverThreads = new CopyOnWriteArrayList<>();
+    List<FakeExtProc> servers = new ArrayList<>();
+    int i = 0;
+    for (EventExecutor e : loops) {
+      FakeExtProc server =
+          new FakeExtProc(InProcessServerBuilder.forName(name + "-" + i++).executor(e));
+      server.script =
+          (request, out) -> {
+            serverThreads.add(Thread.currentThread().getName());
+            out.onNext(FakeExtProc.continueFor(request));
+          };
+      servers.add(server);
+    }
+    // Nothing listens on this port: an answer can only come from the in-process servers.
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    loops.linkInProcess(port, name);
+    ExtProcChannels channels = new ExtProcChannels(null, loops);
+    ClusterSpec cluster =
+        new ClusterSpec(
+            "ext_proc",
+            List.of(new Endpoint("127.0.0.1", port)),
+            null,
+            null,
+            true,
+            Duration.ofSeconds(2),
+            1 << 20);
+    ProxyEventLoops other = new ProxyEventLoops(1);
+    try {
+      List<String> loopThreads = new ArrayList<>();
+      List<String> answeredOn = new ArrayList<>();
+      List<EventLoop> mine = new ArrayList<>();
+      for (EventExecutor e : loops) {
+        EventLoop loop = (EventLoop) e;
+        mine.add(loop);
+        loopThreads.add(loop.submit(() -> Thread.currentThread().getName()).get());
+        answeredOn.add(exchangeOn(channels, cluster, loop));
+      }
+      assertEquals(loopThreads, serverThreads);
+      assertEquals(loopThreads, answeredOn);
+      // Only this machine's addresses on the linked port, from its own loops, go in-process.
+      assertEquals(name + "-1", loops.inProcessNameFor(mine.get(1), "127.0.0.1", port));
+      assertEquals(name + "-0", loops.inProcessNameFor(mine.get(0), "localhost", port));
+      assertNull(loops.inProcessNameFor(mine.get(0), "127.0.0.1", port + 1));
+      assertNull(loops.inProcessNameFor(mine.get(0), "10.1.2.3", port));
+      assertNull(loops.inProcessNameFor(mine.get(0), "ext-proc.example.com", port));
+      assertNull(loops.inProcessNameFor((EventLoop) other.next(), "127.0.0.1", port));
+    } finally {
+      channels.close();
+      servers.forEach(FakeExtProc::close);
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      other.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 

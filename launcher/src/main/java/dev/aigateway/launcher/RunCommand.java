@@ -74,10 +74,16 @@ final class RunCommand implements Callable<Integer> {
           lifecycle.add(
               Components.controlPlane(
                   servers, security, cpDb, dbSettings.dataDir(), secretKey, registry));
-      // The proxy and the ext_proc server share event loops: each ext_proc connection the proxy
-      // opens is served on the loop that opened it, so a message costs no thread hand-off
-      // (ProxyEventLoops). They still talk gRPC over TCP, as an Envoy and a remote ext_proc would.
+      // The proxy and the ext_proc server share event loops, and the proxy calls the ext_proc
+      // in-process: each stream runs on the loop of the request that opened it, with no TLS,
+      // HTTP/2 framing or protobuf encoding between the two (docs/benchmarks.md). Envoys and
+      // proxies of other processes use the TCP port as before. -Dgateway.ext-proc.in-process=false
+      // keeps the embedded proxy on TCP too (a connection pinned to the same loop), for comparison.
       ProxyEventLoops loops = new ProxyEventLoops(0);
+      String inProcessName =
+          Boolean.parseBoolean(System.getProperty("gateway.ext-proc.in-process", "true"))
+              ? "ext-proc-" + java.util.UUID.randomUUID()
+              : null;
       lifecycle.add(() -> loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
       ExtProcServer extProc =
           lifecycle.add(
@@ -88,8 +94,11 @@ final class RunCommand implements Callable<Integer> {
                   secretKey,
                   registry,
                   tls,
-                  new ServerEventLoops(loops, NettyTransport.serverChannel())));
+                  new ServerEventLoops(loops, NettyTransport.serverChannel(), inProcessName)));
       loops.pinLoopbackClients(extProc.port());
+      if (inProcessName != null) {
+        loops.linkInProcess(extProc.port(), inProcessName);
+      }
       String xdsHost = servers.bindAddress.equals("0.0.0.0") ? "127.0.0.1" : servers.bindAddress;
       EmbeddedProxy proxy =
           lifecycle.add(

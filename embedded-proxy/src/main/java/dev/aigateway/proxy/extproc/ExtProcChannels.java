@@ -10,6 +10,7 @@ import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
@@ -71,6 +72,12 @@ public final class ExtProcChannels implements AutoCloseable {
   }
 
   private ManagedChannel open(Key key) {
+    String local = loops.inProcessNameFor(key.loop(), key.endpoint().host(), key.endpoint().port());
+    if (local != null) {
+      // The ext_proc server of this process (gateway run): its in-process server for this loop
+      // runs the calls here and answers here, without TLS, HTTP/2 or protobuf encoding.
+      return InProcessChannelBuilder.forName(local).executor(key.loop()).disableRetry().build();
+    }
     ChannelCredentials creds = InsecureChannelCredentials.create();
     if (key.clientTls() != null) {
       // Mutual TLS as the cluster's UpstreamTlsContext says: present the certificate, trust only
