@@ -173,6 +173,59 @@ class ProxyEventLoopsTest {
     }
   }
 
+  /**
+   * An ext_proc reached over TCP with the cluster's mutual TLS (what an Envoy does, and what the
+   * embedded proxy of `gateway proxy` does; `gateway run` calls its own ext_proc in-process): the
+   * channel presents the client certificate and trusts the CA, and a server requiring client
+   * certificates answers.
+   */
+  @Test
+  void anExtProcOverTcpIsCalledWithTheClustersMutualTls(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    dev.aigateway.tls.TlsFiles tls =
+        dev.aigateway.tls.DevCertificates.create(
+            dir, dev.aigateway.tls.DevCertificates.LOCAL_NAMES);
+    ProxyEventLoops loops = new ProxyEventLoops(1);
+    FakeExtProc server =
+        new FakeExtProc(
+            io.grpc.Grpc.newServerBuilderForPort(0, tls.serverCredentials()).directExecutor());
+    ExtProcChannels channels = new ExtProcChannels(null, loops);
+    try {
+      EventLoop loop = (EventLoop) loops.next();
+      ClusterSpec withCertificate =
+          new ClusterSpec(
+              "ext_proc",
+              List.of(new Endpoint("127.0.0.1", server.port())),
+              null,
+              null,
+              true,
+              Duration.ofSeconds(2),
+              1 << 20,
+              null,
+              null,
+              tls);
+      exchangeOn(channels, withCertificate, loop);
+      assertEquals(1, server.received.size());
+      ClusterSpec plaintext =
+          new ClusterSpec(
+              "ext_proc_plain",
+              List.of(new Endpoint("127.0.0.1", server.port())),
+              null,
+              null,
+              true,
+              Duration.ofSeconds(2),
+              1 << 20);
+      org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.ExecutionException.class,
+          () -> exchangeOn(channels, plaintext, loop));
+      assertEquals(1, server.received.size());
+    } finally {
+      channels.close();
+      server.close();
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
   @Test
   void onlyLoopbackDestinationsOfItsOwnLoopsGetASourceAddress() throws Exception {
     assumeTrue(System.getProperty("os.name").startsWith("Linux"), "127.0.0.0/8 is Linux's");
