@@ -54,15 +54,7 @@ class ProxyEventLoopsTest {
         };
     loops.pinLoopbackClients(server.port());
     ExtProcChannels channels = new ExtProcChannels(null, loops);
-    ClusterSpec cluster =
-        new ClusterSpec(
-            "ext_proc",
-            List.of(new Endpoint("127.0.0.1", server.port())),
-            null,
-            null,
-            true,
-            Duration.ofSeconds(2),
-            1 << 20);
+    ClusterSpec cluster = extProcCluster(server.port());
     try {
       List<String> loopThreads = new ArrayList<>();
       List<String> answeredOn = new ArrayList<>();
@@ -81,6 +73,18 @@ class ProxyEventLoopsTest {
       server.close();
       loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
+  }
+
+  /** A plaintext HTTP/2 ext_proc cluster with one endpoint on loopback. */
+  private static ClusterSpec extProcCluster(int port) {
+    return new ClusterSpec(
+        "ext_proc",
+        List.of(new Endpoint("127.0.0.1", port)),
+        null,
+        null,
+        true,
+        Duration.ofSeconds(2),
+        1 << 20);
   }
 
   /** One request-headers message on a stream opened from {@code loop}; the thread answered on. */
@@ -136,15 +140,7 @@ class ProxyEventLoopsTest {
     }
     loops.linkInProcess(port, name);
     ExtProcChannels channels = new ExtProcChannels(null, loops);
-    ClusterSpec cluster =
-        new ClusterSpec(
-            "ext_proc",
-            List.of(new Endpoint("127.0.0.1", port)),
-            null,
-            null,
-            true,
-            Duration.ofSeconds(2),
-            1 << 20);
+    ClusterSpec cluster = extProcCluster(port);
     ProxyEventLoops other = new ProxyEventLoops(1);
     try {
       List<String> loopThreads = new ArrayList<>();
@@ -206,15 +202,7 @@ class ProxyEventLoopsTest {
               tls);
       exchangeOn(channels, withCertificate, loop);
       assertEquals(1, server.received.size());
-      ClusterSpec plaintext =
-          new ClusterSpec(
-              "ext_proc_plain",
-              List.of(new Endpoint("127.0.0.1", server.port())),
-              null,
-              null,
-              true,
-              Duration.ofSeconds(2),
-              1 << 20);
+      ClusterSpec plaintext = extProcCluster(server.port());
       org.junit.jupiter.api.Assertions.assertThrows(
           java.util.concurrent.ExecutionException.class,
           () -> exchangeOn(channels, plaintext, loop));
