@@ -110,8 +110,10 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof java.io.IOException) {
-      // The client reset or broke the connection: routine.
+    if (cause instanceof java.io.IOException
+        || cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+      // The client reset, broke or closed the connection (also in the middle of a request):
+      // routine.
       log.debug("downstream connection error: {}", cause.toString());
     } else {
       // A defect: the client's request ends without an answer. Say so, with where it happened.
