@@ -288,6 +288,12 @@ class FailoverTest {
     return new FailoverConfigs.Target(id, u.port(), priority, 1, id + ".test:" + u.port());
   }
 
+  /** A priority-0 target published DEGRADED (a cooldown, issue 19). */
+  private static FailoverConfigs.Target degraded(String id, FakeUpstream u) {
+    return new FailoverConfigs.Target(
+        id, u.port(), 0, 1, id + ".test:" + u.port(), HealthStatus.DEGRADED);
+  }
+
   // router.cc/retry_state_impl.cc wouldRetryFromHeaders (5xx); previous_priorities.cc;
   // upstream_request.cc: the upstream filter chain is built per attempt; route auto_host_rewrite;
   // router.cc include_attempt_count_in_request; ext_proc matching_utils.cc evaluateAttributes.
@@ -448,15 +454,7 @@ class FailoverTest {
     FakeUpstream cooling = upstream(429, 0);
     FakeUpstream fallback = upstream(200, 0);
     start(
-        List.of(
-            new FailoverConfigs.Target(
-                "cooling",
-                cooling.port(),
-                0,
-                1,
-                "cooling.test:" + cooling.port(),
-                HealthStatus.DEGRADED),
-            target("fallback", fallback, 1)),
+        List.of(degraded("cooling", cooling), target("fallback", fallback, 1)),
         FailoverConfigs.retry("connect-failure,reset,5xx,retriable-status-codes", 2, 0, 429, 529),
         FailoverConfigs.outlier(100, 30_000),
         true);
@@ -478,9 +476,7 @@ class FailoverTest {
   void aDegradedTargetStillServesWhenItIsTheOnlyOne() throws Exception {
     FakeUpstream only = upstream(200, 0);
     start(
-        List.of(
-            new FailoverConfigs.Target(
-                "only", only.port(), 0, 1, "only.test:" + only.port(), HealthStatus.DEGRADED)),
+        List.of(degraded("only", only)),
         FailoverConfigs.retry("5xx", 1, 0),
         FailoverConfigs.outlier(100, 30_000),
         false);
@@ -498,15 +494,7 @@ class FailoverTest {
     FakeUpstream cooling = upstream(200, 0);
     FakeUpstream broken = upstream(503, 0);
     start(
-        List.of(
-            new FailoverConfigs.Target(
-                "cooling",
-                cooling.port(),
-                0,
-                1,
-                "cooling.test:" + cooling.port(),
-                HealthStatus.DEGRADED),
-            target("broken", broken, 1)),
+        List.of(degraded("cooling", cooling), target("broken", broken, 1)),
         FailoverConfigs.retry("5xx", 1, 0),
         FailoverConfigs.outlier(100, 30_000),
         false);

@@ -2,7 +2,6 @@ package dev.aigateway.controlplane.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aigateway.controlplane.ControlPlaneSettings;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.change.ConfigRevisions;
 import dev.aigateway.db.cooldown.TargetCooldown;
@@ -58,19 +57,7 @@ class TargetCooldownXdsTest {
 
   private AdsClient node() {
     XdsServer server =
-        XdsServer.start(
-            new ControlPlaneSettings(
-                "127.0.0.1",
-                0,
-                0,
-                "127.0.0.1",
-                18001,
-                "token",
-                "replica-a",
-                new byte[32],
-                List.of()),
-            db,
-            new SimpleMeterRegistry());
+        XdsServer.start(TestConfig.replica("replica-a"), db, new SimpleMeterRegistry());
     cleanup.add(server);
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();

@@ -65,6 +65,18 @@ public record ProcessorDependencies(
 
   /** The same dependencies, traced by {@code tracing}. */
   public ProcessorDependencies withTracing(Tracing tracing) {
+    return with(tracing, cooldowns);
+  }
+
+  /**
+   * The same dependencies, handing the targets' cooldowns to {@code publisher} (for the control
+   * plane; without it a cooldown stays on this replica).
+   */
+  public ProcessorDependencies withCooldowns(CooldownPublisher publisher) {
+    return with(tracing, publisher);
+  }
+
+  private ProcessorDependencies with(Tracing tracing, CooldownPublisher cooldowns) {
     return new ProcessorDependencies(
         config,
         authenticator,
@@ -77,24 +89,5 @@ public record ProcessorDependencies(
         maxRequestBodyBytes,
         tracing,
         cooldowns);
-  }
-
-  /**
-   * The same dependencies, handing the targets' cooldowns to {@code publisher} (for the control
-   * plane; without it a cooldown stays on this replica).
-   */
-  public ProcessorDependencies withCooldowns(CooldownPublisher publisher) {
-    return new ProcessorDependencies(
-        config,
-        authenticator,
-        selector,
-        credentials,
-        estimator,
-        admission,
-        recorder,
-        clock,
-        maxRequestBodyBytes,
-        tracing,
-        publisher);
   }
 }

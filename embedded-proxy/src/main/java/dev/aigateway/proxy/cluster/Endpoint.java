@@ -31,20 +31,8 @@ public record Endpoint(
     requireNonNull(health, "health");
   }
 
-  /** A healthy endpoint. */
-  public Endpoint(
-      String host,
-      int port,
-      int priority,
-      int weight,
-      @Nullable String hostname,
-      Map<String, Map<String, String>> metadata,
-      @Nullable EndpointTls tls) {
-    this(host, port, priority, weight, hostname, metadata, tls, HostHealth.HEALTHY);
-  }
-
   public Endpoint(String host, int port) {
-    this(host, port, 0, 1, null, Map.of(), null);
+    this(host, port, 0, 1, null, Map.of(), null, HostHealth.HEALTHY);
   }
 
   /** The same endpoint with another transport socket. */

@@ -57,12 +57,6 @@ class LoadBalancerTest {
     assertThat(balancer.ejected(cluster, first)).isFalse();
   }
 
-  private static Endpoint target(String id, int priority, HostHealth health) {
-    Endpoint e = target(id, priority);
-    return new Endpoint(
-        e.host(), e.port(), e.priority(), e.weight(), e.hostname(), e.metadata(), null, health);
-  }
-
   /** Every choice over the whole range of random points. */
   private java.util.Set<Endpoint> choices(ClusterSpec c, Set<Integer> excludedPriorities) {
     java.util.Set<Endpoint> seen = new java.util.HashSet<>();
@@ -124,6 +118,10 @@ class LoadBalancerTest {
   }
 
   private static Endpoint target(String id, int priority) {
+    return target(id, priority, HostHealth.HEALTHY);
+  }
+
+  private static Endpoint target(String id, int priority, HostHealth health) {
     return new Endpoint(
         "127.0.0.1",
         8443,
@@ -131,7 +129,8 @@ class LoadBalancerTest {
         1,
         "provider.example",
         Map.of("ai_gateway", Map.of("target", id)),
-        null);
+        null,
+        health);
   }
 
   private static ClusterSpec cluster(List<Endpoint> endpoints) {
