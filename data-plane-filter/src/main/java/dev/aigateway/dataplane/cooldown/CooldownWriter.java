@@ -106,6 +106,9 @@ public final class CooldownWriter implements CooldownPublisher, AutoCloseable {
     }
     try {
       stored.increment(store.store(batch));
+      if (failuresInARow > 0) {
+        log.info("target cooldowns are stored again");
+      }
       failuresInARow = 0;
     } catch (StoreException | RuntimeException e) {
       droppedStore.increment(batch.size());
