@@ -292,20 +292,13 @@ class FailoverEndToEndIT {
   @Test
   void afterA429WithRetryAfterTheNextRequestGoesStraightToTheSecondTarget() throws Exception {
     fake.failModel("up-fo-skip", FailureMode.tooManyRequests(Duration.ofSeconds(20)));
+    // Cooldowns other tests caused (fo-429: 1 s) have ended, so the next one pushed is ours.
+    awaitTrue(Duration.ofSeconds(15), () -> !cooldownPushed());
     model("fo-skip", "fo-openai", anthropic, 0);
     // The first request served: its first attempt got the 429, its second was served.
     awaitTrue(Duration.ofSeconds(30), () -> served("fo-skip"));
     assertThat(callsFor("up-fo-skip")).isEqualTo(1);
-    awaitTrue(
-        Duration.ofSeconds(15),
-        () -> {
-          for (JsonNode node : admin.get("/fleets/default").path("nodes")) {
-            if (node.path("acked_versions").path(CDS).asText().contains("-cooldown-")) {
-              return true;
-            }
-          }
-          return false;
-        });
+    awaitTrue(Duration.ofSeconds(15), FailoverEndToEndIT::cooldownPushed);
 
     HttpResponseFor<ChatCompletion> next =
         client.chat().completions().withRawResponse().create(chat("fo-skip", "skip"));
@@ -336,6 +329,16 @@ class FailoverEndToEndIT {
   }
 
   private static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+
+  /** Whether the proxy runs clusters with a target in a cooldown (the snapshot version says). */
+  private static boolean cooldownPushed() throws Exception {
+    for (JsonNode node : admin.get("/fleets/default").path("nodes")) {
+      if (node.path("acked_versions").path(CDS).asText().contains("-cooldown-")) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private static long callsFor(String upstreamModel) {
     return fake.received().stream().filter(r -> r.body().contains(upstreamModel)).count();
