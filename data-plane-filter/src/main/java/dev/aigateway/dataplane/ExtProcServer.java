@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.config.ConfigStore;
 import dev.aigateway.dataplane.config.LastGoodConfig;
+import dev.aigateway.dataplane.cooldown.CooldownPublisher;
+import dev.aigateway.dataplane.cooldown.CooldownWriter;
 import dev.aigateway.dataplane.credential.CloudEnvironment;
 import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.credential.CredentialStatusSink;
@@ -19,6 +21,7 @@ import dev.aigateway.dataplane.quota.QuotaSettings;
 import dev.aigateway.dataplane.store.file.CounterFile;
 import dev.aigateway.dataplane.store.file.SealedSnapshotFile;
 import dev.aigateway.dataplane.store.postgres.PostgresConfigFeed;
+import dev.aigateway.dataplane.store.postgres.PostgresCooldownStore;
 import dev.aigateway.dataplane.store.postgres.PostgresCounterStore;
 import dev.aigateway.dataplane.store.postgres.PostgresCredentialStatus;
 import dev.aigateway.dataplane.store.postgres.PostgresLedgerSink;
@@ -222,11 +225,20 @@ public final class ExtProcServer implements AutoCloseable {
     // OTEL_* environment; closed last so the spans of the final requests are flushed.
     Tracing tracing = Tracing.fromEnvironment();
     owned.add(tracing);
+    // Targets' cooldowns go to the database for the control plane (issue 19); without one, they
+    // stay on this replica.
+    CooldownPublisher cooldowns = CooldownPublisher.NONE;
+    if (database != null) {
+      CooldownWriter writer = new CooldownWriter(new PostgresCooldownStore(database), registry);
+      owned.add(writer);
+      cooldowns = writer;
+    }
     ExtProcService service =
         new ExtProcService(
             ProcessorDependencies.of(
                     config::current, admission, both, credentials, settings.maxRequestBodyBytes())
-                .withTracing(tracing),
+                .withTracing(tracing)
+                .withCooldowns(cooldowns),
             blocking);
     NettyServerBuilder builder = ExtProcServerLimits.builder(settings);
     if (loops != null) {

@@ -33,6 +33,7 @@ class StoreBoundaryTest {
     "dev.aigateway.dataplane.config..",
     "dev.aigateway.dataplane.error..",
     "dev.aigateway.dataplane.telemetry..",
+    "dev.aigateway.dataplane.cooldown..",
   };
 
   static final String[] DATABASE = {

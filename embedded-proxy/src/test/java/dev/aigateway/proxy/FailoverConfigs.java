@@ -11,6 +11,7 @@ import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -45,8 +46,13 @@ final class FailoverConfigs {
   static final String MODEL = "chat";
   static final String CLUSTER = "model_chat";
 
-  /** One target: where it listens, its level, weight, host header and id. */
-  record Target(String id, int port, int priority, int weight, String hostname) {}
+  /** One target: where it listens, its level, weight, host header, id and health_status. */
+  record Target(
+      String id, int port, int priority, int weight, String hostname, HealthStatus health) {
+    Target(String id, int port, int priority, int weight, String hostname) {
+      this(id, port, priority, weight, hostname, HealthStatus.UNKNOWN);
+    }
+  }
 
   private FailoverConfigs() {}
 
@@ -216,6 +222,7 @@ final class FailoverConfigs {
                                           .setPortValue(t.port())))
                           .setHostname(t.hostname()))
                   .setLoadBalancingWeight(UInt32Value.of(t.weight()))
+                  .setHealthStatus(t.health())
                   .setMetadata(
                       Metadata.newBuilder()
                           .putFilterMetadata(

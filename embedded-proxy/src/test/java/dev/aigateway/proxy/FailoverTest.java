@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
@@ -287,6 +288,12 @@ class FailoverTest {
     return new FailoverConfigs.Target(id, u.port(), priority, 1, id + ".test:" + u.port());
   }
 
+  /** A priority-0 target published DEGRADED (a cooldown, issue 19). */
+  private static FailoverConfigs.Target degraded(String id, FakeUpstream u) {
+    return new FailoverConfigs.Target(
+        id, u.port(), 0, 1, id + ".test:" + u.port(), HealthStatus.DEGRADED);
+  }
+
   // router.cc/retry_state_impl.cc wouldRetryFromHeaders (5xx); previous_priorities.cc;
   // upstream_request.cc: the upstream filter chain is built per attempt; route auto_host_rewrite;
   // router.cc include_attempt_count_in_request; ext_proc matching_utils.cc evaluateAttributes.
@@ -436,6 +443,67 @@ class FailoverTest {
     Thread.sleep(1_200);
     assertThat(post().statusCode()).isEqualTo(200);
     assertThat(failing.received).as("back after base_ejection_time").hasSize(3);
+  }
+
+  // Issue 19, quota-aware skip: the control plane publishes a cooling target's endpoint DEGRADED.
+  // upstream_impl.cc setEdsHealthFlag (DEGRADED_EDS_HEALTH); load_balancer_impl.cc
+  // recalculatePerPriorityState: healthy load first, level by level, so a level whose only host is
+  // DEGRADED gives all of it to a healthy next level before any attempt.
+  @Test
+  void aDegradedFirstTargetIsNotTriedWhileTheNextPriorityIsHealthy() throws Exception {
+    FakeUpstream cooling = upstream(429, 0);
+    FakeUpstream fallback = upstream(200, 0);
+    start(
+        List.of(degraded("cooling", cooling), target("fallback", fallback, 1)),
+        FailoverConfigs.retry("connect-failure,reset,5xx,retriable-status-codes", 2, 0, 429, 529),
+        FailoverConfigs.outlier(100, 30_000),
+        true);
+
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> r = post();
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("\"port\":" + fallback.port());
+    }
+
+    assertThat(cooling.received).as("no attempt at priority 0").isEmpty();
+    assertThat(attempts).extracting(AttemptSeen::target).containsOnly("fallback");
+    assertThat(attempts).extracting(AttemptSeen::attemptCount).containsOnly("1");
+  }
+
+  // The degraded load (load_balancer_impl.cc distributeLoad over per_priority_degraded): with no
+  // healthy host left, the DEGRADED one still serves, and the client gets its provider's answer.
+  @Test
+  void aDegradedTargetStillServesWhenItIsTheOnlyOne() throws Exception {
+    FakeUpstream only = upstream(200, 0);
+    start(
+        List.of(degraded("only", only)),
+        FailoverConfigs.retry("5xx", 1, 0),
+        FailoverConfigs.outlier(100, 30_000),
+        false);
+
+    HttpResponse<String> r = post();
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(only.received).hasSize(1);
+  }
+
+  // previous_priorities.cc adjustForAttemptedPriorities: a failed healthy level is excluded and
+  // the DEGRADED level's degraded availability takes the retry.
+  @Test
+  void whenTheHealthyFallbackFailsTheRetryGoesToTheDegradedTarget() throws Exception {
+    FakeUpstream cooling = upstream(200, 0);
+    FakeUpstream broken = upstream(503, 0);
+    start(
+        List.of(degraded("cooling", cooling), target("broken", broken, 1)),
+        FailoverConfigs.retry("5xx", 1, 0),
+        FailoverConfigs.outlier(100, 30_000),
+        false);
+
+    HttpResponse<String> r = post();
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(broken.received).hasSize(1);
+    assertThat(cooling.received).hasSize(1);
   }
 
   // endpoint_components.proto load_balancing_weight: weighted round robin within a level.

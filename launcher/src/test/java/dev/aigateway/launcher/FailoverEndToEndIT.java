@@ -287,6 +287,63 @@ class FailoverEndToEndIT {
     assertThat(failed.path("provider").asText()).isEqualTo("fo-openai");
   }
 
+  // Issue 19, quota-aware skip: the attempt point stores the 429's retry-after, the control plane
+  // publishes that target DEGRADED, and the proxy sends the next request to the second target.
+  @Test
+  void afterA429WithRetryAfterTheNextRequestGoesStraightToTheSecondTarget() throws Exception {
+    fake.failModel("up-fo-skip", FailureMode.tooManyRequests(Duration.ofSeconds(20)));
+    // Cooldowns other tests caused (fo-429: 1 s) have ended, so the next one pushed is ours.
+    awaitTrue(Duration.ofSeconds(15), () -> !cooldownPushed());
+    model("fo-skip", "fo-openai", anthropic, 0);
+    // The first request served: its first attempt got the 429, its second was served.
+    awaitTrue(Duration.ofSeconds(30), () -> served("fo-skip"));
+    assertThat(callsFor("up-fo-skip")).isEqualTo(1);
+    awaitTrue(Duration.ofSeconds(15), FailoverEndToEndIT::cooldownPushed);
+
+    HttpResponseFor<ChatCompletion> next =
+        client.chat().completions().withRawResponse().create(chat("fo-skip", "skip"));
+
+    assertThat(next.parse().choices()).hasSize(1);
+    assertThat(header(next, "x-gateway-served-by"))
+        .isEqualTo(anthropic.provider() + "/" + anthropic.upstreamModel());
+    assertThat(header(next, "x-gateway-attempts")).isEqualTo("1");
+    assertThat(callsFor("up-fo-skip")).as("no second call to the first target").isEqualTo(1);
+    String requestId = header(next, "x-request-id");
+    String query = "/usage/requests?limit=100&key=" + keyId + "&model=fo-skip";
+    List<JsonNode> rows = new ArrayList<>();
+    awaitTrue(
+        Duration.ofSeconds(15),
+        () -> {
+          rows.clear();
+          for (JsonNode item : admin.get(query).path("items")) {
+            if (item.path("client_request_id").asText().equals(requestId)) {
+              rows.add(item);
+            }
+          }
+          return !rows.isEmpty();
+        });
+    assertThat(rows).hasSize(1);
+    assertThat(rows.getFirst().path("attempts").asInt()).isEqualTo(1);
+    assertThat(rows.getFirst().path("provider").asText()).isEqualTo(anthropic.provider());
+    assertThat(rows.getFirst().path("status").asInt()).isEqualTo(200);
+  }
+
+  private static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+
+  /** Whether the proxy runs clusters with a target in a cooldown (the snapshot version says). */
+  private static boolean cooldownPushed() throws Exception {
+    for (JsonNode node : admin.get("/fleets/default").path("nodes")) {
+      if (node.path("acked_versions").path(CDS).asText().contains("-cooldown-")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static long callsFor(String upstreamModel) {
+    return fake.received().stream().filter(r -> r.body().contains(upstreamModel)).count();
+  }
+
   @Test
   void aFailingTargetStopsBeingTriedWithinAFewRequestsAndComesBackAfterItsCooldown()
       throws Exception {

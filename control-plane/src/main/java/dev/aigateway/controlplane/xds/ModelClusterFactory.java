@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -23,6 +24,7 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -49,6 +51,18 @@ final class ModelClusterFactory {
    */
   static Cluster cluster(
       XdsState.Model model, Map<String, Resolved> byTargetId, EnvoyOptions options) {
+    return cluster(model, byTargetId, Set.of(), options);
+  }
+
+  /**
+   * As above, with the endpoints of {@code degraded} targets (a running cooldown) published {@code
+   * DEGRADED}: Envoy gives them load only when the healthy hosts of every level cannot take it all.
+   */
+  static Cluster cluster(
+      XdsState.Model model,
+      Map<String, Resolved> byTargetId,
+      Set<String> degraded,
+      EnvoyOptions options) {
     List<Resolved> targets = new ArrayList<>();
     for (XdsState.Target t : model.targets()) {
       Resolved r = byTargetId.get(t.id());
@@ -64,7 +78,7 @@ final class ModelClusterFactory {
         Cluster.newBuilder()
             .setName(name)
             .setConnectTimeout(seconds(5))
-            .setLoadAssignment(loadAssignment(name, targets))
+            .setLoadAssignment(loadAssignment(name, targets, degraded))
             .setPerConnectionBufferLimitBytes(ClusterFactory.bufferLimit(options))
             .setCircuitBreakers(circuitBreakers())
             .setOutlierDetection(outlierDetection())
@@ -95,7 +109,8 @@ final class ModelClusterFactory {
   }
 
   /** Levels in priority order, renumbered 0, 1, 2, ... (Envoy wants contiguous levels). */
-  private static ClusterLoadAssignment loadAssignment(String cluster, List<Resolved> targets) {
+  private static ClusterLoadAssignment loadAssignment(
+      String cluster, List<Resolved> targets, Set<String> degraded) {
     TreeSet<Integer> stored = new TreeSet<>();
     targets.forEach(r -> stored.add(r.target().priority()));
     Map<Integer, LocalityLbEndpoints.Builder> levels = new TreeMap<>();
@@ -104,14 +119,16 @@ final class ModelClusterFactory {
       levels.put(p, LocalityLbEndpoints.newBuilder().setPriority(level++));
     }
     for (Resolved r : targets) {
-      levels.get(r.target().priority()).addLbEndpoints(endpoint(r));
+      levels
+          .get(r.target().priority())
+          .addLbEndpoints(endpoint(r, degraded.contains(r.target().id())));
     }
     ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(cluster);
     levels.values().forEach(cla::addEndpoints);
     return cla.build();
   }
 
-  private static LbEndpoint endpoint(Resolved r) {
+  private static LbEndpoint endpoint(Resolved r, boolean degraded) {
     Metadata.Builder metadata =
         Metadata.newBuilder()
             .putFilterMetadata(
@@ -124,7 +141,15 @@ final class ModelClusterFactory {
     if (r.endpoint().tls()) {
       metadata.putFilterMetadata(TRANSPORT_SOCKET_MATCH, struct(Map.of("target", r.target().id())));
     }
-    return LbEndpoint.newBuilder()
+    LbEndpoint.Builder endpoint = LbEndpoint.newBuilder();
+    if (degraded) {
+      // upstream_impl.cc: HostImpl takes the LbEndpoint's health_status in STATIC and STRICT_DNS
+      // clusters too (strict_dns_cluster.cc passes lb_endpoint_.health_status()); DEGRADED sets
+      // DEGRADED_EDS_HEALTH, so the host counts in the level's degraded availability, not its
+      // healthy one (load_balancer_impl.cc recalculatePerPriorityState).
+      endpoint.setHealthStatus(HealthStatus.DEGRADED);
+    }
+    return endpoint
         .setEndpoint(
             Endpoint.newBuilder()
                 .setAddress(ClusterFactory.address(r.endpoint().host(), r.endpoint().port()))

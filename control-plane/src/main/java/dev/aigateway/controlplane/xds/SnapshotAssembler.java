@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -96,9 +98,12 @@ public final class SnapshotAssembler {
         }
       }
     }
+    // Targets in a cooldown, among those that have an endpoint.
+    Set<String> cooling = new TreeSet<>(state.cooldowns().keySet());
+    cooling.retainAll(targets.keySet());
     List<XdsState.Model> routed = new ArrayList<>();
     for (XdsState.Model model : state.models()) {
-      Cluster cluster = ModelClusterFactory.cluster(model, targets, options);
+      Cluster cluster = ModelClusterFactory.cluster(model, targets, cooling, options);
       if (cluster != null) {
         clusters.add(cluster);
         routed.add(model);
@@ -111,6 +116,11 @@ public final class SnapshotAssembler {
         refused.isEmpty()
             ? Long.toString(state.revision())
             : state.revision() + "-refused-" + Integer.toHexString(refused.hashCode());
+    // Cooldowns too (they have no revision of their own): the same set gives the same version on
+    // every replica, and the revision stays its first part.
+    if (!cooling.isEmpty()) {
+      version += "-cooldown-" + Integer.toHexString(String.join(",", cooling).hashCode());
+    }
     Map<String, FleetSnapshot> snapshots = new LinkedHashMap<>();
     for (XdsState.Fleet fleet : state.fleets()) {
       FleetSnapshot snapshot =

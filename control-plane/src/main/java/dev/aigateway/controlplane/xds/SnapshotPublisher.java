@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -51,6 +52,11 @@ final class SnapshotPublisher implements AutoCloseable {
   // True while what is published came from disk: the worker reads until the database answers.
   private volatile boolean stale;
   private volatile @Nullable ConfigSource source;
+  // Set when a target's cooldown was stored (no new revision): the worker reads and publishes.
+  private volatile boolean cooldownsChanged;
+  // System.nanoTime() at which the soonest cooldown published ends (Long.MAX_VALUE: none).
+  private volatile long nextCooldownEnd = Long.MAX_VALUE;
+  private volatile @Nullable XdsState lastRead;
   private long savedRevision = -1;
   private int failuresInARow;
 
@@ -109,6 +115,17 @@ final class SnapshotPublisher implements AutoCloseable {
   }
 
   /**
+   * Called (from any thread) when a target's cooldown was stored: the config is read and published
+   * again, with that target DEGRADED, although the revision did not change.
+   */
+  void cooldownsChanged() {
+    cooldownsChanged = true;
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+  }
+
+  /**
    * Publishes a state kept on disk, before the database has answered; the worker then reads the
    * database until it does and replaces it.
    */
@@ -144,8 +161,9 @@ final class SnapshotPublisher implements AutoCloseable {
           long left;
           while (running
               && !stale
+              && !cooldownsChanged
               && announced.get() <= published.get()
-              && (left = deadline - System.nanoTime()) > 0) {
+              && (left = Math.min(deadline, nextCooldownEnd) - System.nanoTime()) > 0) {
             lock.wait(Math.max(1, left / 1_000_000));
           }
         }
@@ -186,9 +204,19 @@ final class SnapshotPublisher implements AutoCloseable {
 
   private void publishOnce() throws SnapshotConsistencyException {
     long start = System.nanoTime();
-    XdsState state = reader.get();
+    // Cleared before the read: a cooldown stored during it wakes the worker again.
+    cooldownsChanged = false;
+    XdsState state;
+    try {
+      state = reader.get();
+    } catch (RuntimeException e) {
+      endCooldownsWithoutTheDatabase();
+      throw e;
+    }
+    lastRead = state;
     long read = System.nanoTime();
     int fleetCount = publish(state);
+    nextCooldownEnd = cooldownRebuildAt(state, Instant.now(), System.nanoTime());
     source = new ConfigSource(state.revision(), true, null);
     stale = false;
     if (state.revision() != savedRevision) {
@@ -207,6 +235,49 @@ final class SnapshotPublisher implements AutoCloseable {
         (read - start) / 1_000_000,
         (done - read) / 1_000_000);
   }
+
+  /**
+   * The database is down and a published cooldown has ended: publishes the last state read without
+   * it, so Envoy stops treating that target as DEGRADED on time (by this replica's clock).
+   */
+  private void endCooldownsWithoutTheDatabase() {
+    XdsState last = lastRead;
+    if (last == null || last.cooldowns().isEmpty() || System.nanoTime() < nextCooldownEnd) {
+      return;
+    }
+    Instant now = Instant.now();
+    Map<String, Instant> running = new TreeMap<>(last.cooldowns());
+    running.values().removeIf(end -> !end.isAfter(now));
+    XdsState trimmed = last.withCooldowns(running);
+    try {
+      publish(trimmed);
+      lastRead = trimmed;
+      nextCooldownEnd = cooldownRebuildAt(trimmed, now, System.nanoTime());
+    } catch (SnapshotConsistencyException | RuntimeException e) {
+      log.warn("could not publish the end of a cooldown: {}", e.toString());
+    }
+  }
+
+  /**
+   * When (in {@link System#nanoTime()}) to read again because the soonest cooldown of {@code state}
+   * ends, so its target is published healthy again: just after it ends, and never sooner than
+   * {@link #COOLDOWN_REREAD_FLOOR} from now (the ends are by the database's clock; a database clock
+   * behind this one must not make the worker spin).
+   */
+  static long cooldownRebuildAt(XdsState state, Instant now, long nowNanos) {
+    if (state.cooldowns().isEmpty()) {
+      return Long.MAX_VALUE;
+    }
+    Instant soonest = state.cooldowns().values().stream().min(Instant::compareTo).orElseThrow();
+    Duration wait = Duration.between(now, soonest).plus(COOLDOWN_MARGIN);
+    if (wait.compareTo(COOLDOWN_REREAD_FLOOR) < 0) {
+      wait = COOLDOWN_REREAD_FLOOR;
+    }
+    return nowNanos + wait.toNanos();
+  }
+
+  private static final Duration COOLDOWN_MARGIN = Duration.ofMillis(50);
+  static final Duration COOLDOWN_REREAD_FLOOR = Duration.ofMillis(250);
 
   /** Builds and publishes every fleet's snapshot from {@code state}; returns the fleet count. */
   private int publish(XdsState state) throws SnapshotConsistencyException {

@@ -7,6 +7,7 @@ import dev.aigateway.controlplane.admin.provider.UpstreamAddressPolicy;
 import dev.aigateway.controlplane.http.PortInUseException;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.change.ConfigChangeListener;
+import dev.aigateway.db.cooldown.TargetCooldownRepository;
 import io.envoyproxy.controlplane.cache.SnapshotConsistencyException;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
@@ -99,7 +100,11 @@ public final class XdsServer implements AutoCloseable {
     publisher.start();
     writer.start();
     ConfigChangeListener changes =
-        ConfigChangeListener.start(database::openDedicatedConnection, publisher::announce);
+        ConfigChangeListener.start(
+            database::openDedicatedConnection,
+            publisher::announce,
+            TargetCooldownRepository.CHANNEL,
+            publisher::cooldownsChanged);
     try {
       if (lastGood != null) {
         publisher.serveLastGood(lastGood.state(), lastGood.savedAt());

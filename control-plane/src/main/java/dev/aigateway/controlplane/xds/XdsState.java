@@ -3,8 +3,13 @@ package dev.aigateway.controlplane.xds;
 import static java.util.Objects.requireNonNull;
 
 import dev.aigateway.db.model.Failover;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,18 +19,40 @@ import org.jspecify.annotations.Nullable;
  * @param fleets every fleet, sorted by name
  * @param providers every provider, sorted by name
  * @param models every model with its targets and failover settings, sorted by name
+ * @param cooldowns targets whose provider asked, with {@code retry-after}, to be left alone, to
+ *     when that ends (by the database's clock; only those still running when read): their endpoints
+ *     are published DEGRADED
  */
 public record XdsState(
-    long revision, List<Fleet> fleets, List<Provider> providers, List<Model> models) {
+    long revision,
+    List<Fleet> fleets,
+    List<Provider> providers,
+    List<Model> models,
+    SortedMap<String, Instant> cooldowns) {
 
   public XdsState {
     requireNonNull(fleets, "fleets");
     requireNonNull(providers, "providers");
     requireNonNull(models, "models");
+    requireNonNull(cooldowns, "cooldowns");
     // Sorted here so that assembly never depends on the order rows came back in.
     fleets = fleets.stream().sorted(Comparator.comparing(Fleet::name)).toList();
     providers = providers.stream().sorted(Comparator.comparing(Provider::name)).toList();
     models = models.stream().sorted(Comparator.comparing(Model::name)).toList();
+    cooldowns = Collections.unmodifiableSortedMap(new TreeMap<>(cooldowns));
+  }
+
+  /**
+   * State without cooldowns: what the last good file keeps (a cooldown is minutes long at most and
+   * not configuration).
+   */
+  public XdsState(long revision, List<Fleet> fleets, List<Provider> providers, List<Model> models) {
+    this(revision, fleets, providers, models, new TreeMap<>());
+  }
+
+  /** The same state with {@code cooldowns} (target id to the end of its cooldown). */
+  public XdsState withCooldowns(Map<String, Instant> cooldowns) {
+    return new XdsState(revision, fleets, providers, models, new TreeMap<>(cooldowns));
   }
 
   /** State without models (provider routes only). */

@@ -6,8 +6,12 @@ import static dev.aigateway.db.jooq.Tables.MODELS;
 import static dev.aigateway.db.jooq.Tables.MODEL_TARGETS;
 import static dev.aigateway.db.jooq.Tables.PROVIDERS;
 
+import dev.aigateway.db.cooldown.TargetCooldownRepository;
 import dev.aigateway.db.model.ModelRepository;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -54,7 +58,11 @@ public final class XdsStateReader {
                       r ->
                           new XdsState.Provider(
                               r.value1(), r.value2(), r.value3(), blankToNull(r.value4())));
-          return new XdsState(revision, fleets, providers, models(tx));
+          // Not configuration (no revision of its own): the version carries it (assembler).
+          Map<String, Instant> cooldowns = new TreeMap<>();
+          TargetCooldownRepository.active(tx)
+              .forEach(c -> cooldowns.put(c.targetId().toString(), c.endsAt()));
+          return new XdsState(revision, fleets, providers, models(tx)).withCooldowns(cooldowns);
         });
   }
 

@@ -71,6 +71,22 @@ class LastGoodXdsFileTest {
   }
 
   @Test
+  void cooldownsAreNotPartOfTheLastGoodState() {
+    // A cooldown lasts minutes at most; restored after an outage it would set a target aside
+    // long after its provider said it could come back.
+    XdsState cooling =
+        state(6)
+            .withCooldowns(
+                java.util.Map.of("t-1", java.time.Instant.parse("2030-01-01T00:00:00Z")));
+    file(key).save(cooling);
+
+    XdsState restored = ((LastGood.Loaded) file(key).load()).state();
+
+    assertThat(restored.cooldowns()).isEmpty();
+    assertThat(restored).isEqualTo(state(6));
+  }
+
+  @Test
   void aSavedStateOpensToTheSameStateAndTheTimeItWasRead() {
     file(key).save(state(42));
 

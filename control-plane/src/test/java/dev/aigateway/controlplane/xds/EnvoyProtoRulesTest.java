@@ -58,13 +58,16 @@ class EnvoyProtoRulesTest {
             "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"));
     XdsState state =
         new XdsState(
-            11,
-            List.of(new XdsState.Fleet("default", 10000), new XdsState.Fleet("edge", 8443)),
-            providers,
-            FailoverModels.MODELS);
+                11,
+                List.of(new XdsState.Fleet("default", 10000), new XdsState.Fleet("edge", 8443)),
+                providers,
+                FailoverModels.MODELS)
+            // A target in a cooldown: its endpoint's health_status DEGRADED is checked too.
+            .withCooldowns(Map.of("t-claude", java.time.Instant.parse("2030-01-01T00:00:00Z")));
 
     Map<String, FleetSnapshot> snapshots =
         new SnapshotAssembler(new ExtProcTarget("ext-proc.internal", 18001)).assemble(state);
+    assertThat(snapshots.get("default").version()).contains("-cooldown-");
 
     int resources = 0;
     int rules = 0;

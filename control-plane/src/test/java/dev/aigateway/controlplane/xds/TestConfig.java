@@ -5,8 +5,10 @@ import static dev.aigateway.db.jooq.Tables.MODELS;
 import static dev.aigateway.db.jooq.Tables.MODEL_TARGETS;
 import static dev.aigateway.db.jooq.Tables.PROVIDERS;
 
+import dev.aigateway.controlplane.ControlPlaneSettings;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.change.ConfigRevisions;
+import java.util.List;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -75,6 +77,12 @@ final class TestConfig {
               }
               return ConfigRevisions.bump(tx);
             });
+  }
+
+  /** A control-plane replica's settings for tests: xDS on any free port, admin API not started. */
+  static ControlPlaneSettings replica(String replicaId) {
+    return new ControlPlaneSettings(
+        "127.0.0.1", 0, 0, "127.0.0.1", 18001, "token", replicaId, new byte[32], List.of());
   }
 
   /** Removes every provider, model and non-default fleet (tests sharing one database). */

@@ -2,7 +2,6 @@ package dev.aigateway.controlplane.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aigateway.controlplane.ControlPlaneSettings;
 import dev.aigateway.db.Database;
 import dev.aigateway.db.change.ConfigRevisions;
 import dev.aigateway.db.testing.PostgresExtension;
@@ -48,20 +47,7 @@ class XdsServerTest {
   }
 
   private XdsServer startReplica(String replicaId, SimpleMeterRegistry registry) {
-    XdsServer server =
-        XdsServer.start(
-            new ControlPlaneSettings(
-                "127.0.0.1",
-                0,
-                0,
-                "127.0.0.1",
-                18001,
-                "token",
-                replicaId,
-                new byte[32],
-                java.util.List.of()),
-            db,
-            registry);
+    XdsServer server = XdsServer.start(TestConfig.replica(replicaId), db, registry);
     cleanup.add(server);
     return server;
   }

@@ -157,7 +157,9 @@ final class AttemptProcessor implements StreamProcessor {
     // Envoy does not retry a local reply from an upstream filter (upstream_request.h:
     // UpstreamFilterManager's sendLocalReply goes to the downstream filter manager), so a skip
     // here ends the request: only when no other target could serve it. Otherwise the attempt goes
-    // on (a quick, unbilled refusal from the provider) and the retry policy moves on.
+    // on (a quick, unbilled refusal from the provider) and the retry policy moves on, until the
+    // control plane has pushed this target DEGRADED (Cooldowns published it): then Envoy no longer
+    // picks it while another target is healthy.
     if (cooling != null && onlyTarget(config, r.model())) {
       return skip(
           "cooldown",

@@ -1,5 +1,7 @@
 package dev.aigateway.dataplane.processor;
 
+import dev.aigateway.dataplane.cooldown.CooldownNotice;
+import dev.aigateway.dataplane.cooldown.CooldownPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,8 +15,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Targets set aside because their provider said when to come back (a 429, 503 or Anthropic 529 with
  * {@code retry-after}): until then an attempt on them is answered locally, without a provider call
- * (failover contract item 5). In memory, per replica: another replica learns it from its own first
- * refused attempt, and Envoy's outlier detection sets failing targets aside fleet-wide anyway.
+ * (failover contract item 5). In memory, per replica; each new or lengthened cooldown is also
+ * handed to {@code publisher} (without waiting), which stores it for the control plane: it
+ * publishes the target's endpoint as DEGRADED, so Envoy sends the next requests to the other
+ * targets without trying this one (issue 19, quota-aware skip).
  */
 final class Cooldowns {
   /** A provider cannot bench its target for longer than this, whatever it answers. */
@@ -23,11 +27,20 @@ final class Cooldowns {
   /** Why and until when a target is set aside. */
   record Cooldown(Instant until, int status) {}
 
+  /** A later retry-after within this of the stored end is not published again. */
+  private static final Duration REPUBLISH_STEP = Duration.ofSeconds(1);
+
   private final Map<String, Cooldown> byTarget = new ConcurrentHashMap<>();
   private final Clock clock;
+  private final CooldownPublisher publisher;
 
   Cooldowns(Clock clock) {
+    this(clock, CooldownPublisher.NONE);
+  }
+
+  Cooldowns(Clock clock, CooldownPublisher publisher) {
     this.clock = clock;
+    this.publisher = publisher;
   }
 
   /** The cooldown in force for {@code target}, or null. */
@@ -63,7 +76,14 @@ final class Cooldowns {
     if (wait.compareTo(MAX) > 0) {
       wait = MAX;
     }
-    byTarget.put(target, new Cooldown(clock.instant().plus(wait), status));
+    Cooldown next = new Cooldown(clock.instant().plus(wait), status);
+    Cooldown before = byTarget.put(target, next);
+    // One notice per cooldown heard, not one per refused attempt while the push is on its way.
+    if (before == null
+        || before.until().plus(REPUBLISH_STEP).isBefore(next.until())
+        || !before.until().isAfter(clock.instant())) {
+      publisher.publish(new CooldownNotice(target, next.until(), status));
+    }
   }
 
   /** Delay-seconds or an HTTP-date (RFC 9110 section 10.2.3); null when neither. */

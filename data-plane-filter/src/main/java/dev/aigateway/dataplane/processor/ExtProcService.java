@@ -38,7 +38,7 @@ public final class ExtProcService extends ExternalProcessorGrpc.ExternalProcesso
   public ExtProcService(ProcessorDependencies dependencies, Executor blocking) {
     this.dependencies = requireNonNull(dependencies, "dependencies");
     this.blocking = requireNonNull(blocking, "blocking");
-    this.cooldowns = new Cooldowns(dependencies.clock());
+    this.cooldowns = new Cooldowns(dependencies.clock(), dependencies.cooldowns());
   }
 
   @Override

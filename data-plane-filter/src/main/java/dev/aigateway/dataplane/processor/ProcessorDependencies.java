@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.auth.ClientKeyAuthenticator;
 import dev.aigateway.dataplane.config.ConfigSnapshot;
+import dev.aigateway.dataplane.cooldown.CooldownPublisher;
 import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.routing.TargetSelector;
 import dev.aigateway.dataplane.telemetry.Tracing;
@@ -24,7 +25,8 @@ public record ProcessorDependencies(
     UsageRecorder recorder,
     Clock clock,
     long maxRequestBodyBytes,
-    Tracing tracing) {
+    Tracing tracing,
+    CooldownPublisher cooldowns) {
 
   public ProcessorDependencies {
     requireNonNull(config, "config");
@@ -36,6 +38,7 @@ public record ProcessorDependencies(
     requireNonNull(recorder, "recorder");
     requireNonNull(clock, "clock");
     requireNonNull(tracing, "tracing");
+    requireNonNull(cooldowns, "cooldowns");
   }
 
   /** Production defaults around a config source, an admission and a recorder. */
@@ -56,11 +59,24 @@ public record ProcessorDependencies(
         recorder,
         clock,
         maxRequestBodyBytes,
-        Tracing.OFF);
+        Tracing.OFF,
+        CooldownPublisher.NONE);
   }
 
   /** The same dependencies, traced by {@code tracing}. */
   public ProcessorDependencies withTracing(Tracing tracing) {
+    return with(tracing, cooldowns);
+  }
+
+  /**
+   * The same dependencies, handing the targets' cooldowns to {@code publisher} (for the control
+   * plane; without it a cooldown stays on this replica).
+   */
+  public ProcessorDependencies withCooldowns(CooldownPublisher publisher) {
+    return with(tracing, publisher);
+  }
+
+  private ProcessorDependencies with(Tracing tracing, CooldownPublisher cooldowns) {
     return new ProcessorDependencies(
         config,
         authenticator,
@@ -71,6 +87,7 @@ public record ProcessorDependencies(
         recorder,
         clock,
         maxRequestBodyBytes,
-        tracing);
+        tracing,
+        cooldowns);
   }
 }

@@ -20,16 +20,20 @@ import dev.aigateway.dataplane.translate.chat.Fixtures;
 import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.dataplane.usage.UsageSource;
 import dev.aigateway.db.Database;
+import dev.aigateway.db.cooldown.TargetCooldown;
+import dev.aigateway.db.cooldown.TargetCooldownRepository;
 import dev.aigateway.db.testing.PostgresExtension;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -193,6 +197,39 @@ class FailoverTest {
     // serve, a cooling target is still tried (its provider refuses quickly) rather than skipped.
     assertThat(limited.received()).hasSize(2);
     assertThat(claude.received()).hasSize(2);
+  }
+
+  @Test
+  void a429WithRetryAfterIsStoredAsTheTargetsCooldownForTheControlPlane() throws Exception {
+    FakeUpstream limited = upstream(error(429, Map.of("retry-after", "30")));
+    FakeUpstream claude = upstream(claudeOk);
+    String model = model("fo-publish", limited.baseUri(), claude.baseUri());
+    Instant before = Instant.now();
+
+    Exchange first = chat(model);
+
+    assertThat(first.status()).isEqualTo(200);
+    String attempt = first.attemptsMade().get(0);
+    assertThat(attempt).endsWith(":429");
+    UUID target = UUID.fromString(attempt.substring(0, attempt.indexOf(':')));
+    // Written off the request path: the row follows the answer shortly.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    List<TargetCooldown> stored = List.of();
+    while (System.nanoTime() < deadline) {
+      stored =
+          TargetCooldownRepository.active(gateway.db.dsl()).stream()
+              .filter(c -> c.targetId().equals(target))
+              .toList();
+      if (!stored.isEmpty()) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertThat(stored).hasSize(1);
+    assertThat(stored.get(0).status()).isEqualTo(429);
+    assertThat(stored.get(0).endsAt())
+        .isBetween(before.plusSeconds(29), Instant.now().plusSeconds(31));
+    assertThat(gateway.metrics.counter("gateway.cooldowns.published").count()).isPositive();
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.aigateway.dataplane.config.ModelConfig;
 import dev.aigateway.dataplane.config.ModelTarget;
 import dev.aigateway.dataplane.config.ProviderConfig;
 import dev.aigateway.dataplane.config.UpstreamCredential;
+import dev.aigateway.dataplane.cooldown.CooldownPublisher;
 import dev.aigateway.dataplane.credential.CredentialInjector;
 import dev.aigateway.dataplane.routing.TargetSelector;
 import dev.aigateway.dataplane.telemetry.Tracing;
@@ -176,7 +177,8 @@ final class InMemoryGateway {
             records::add,
             Clock.systemUTC(),
             1 << 20,
-            Tracing.OFF);
+            Tracing.OFF,
+            CooldownPublisher.NONE);
   }
 
   Request processor() {

@@ -35,19 +35,48 @@ public final class ConfigChangeListener implements AutoCloseable {
 
   private final ConnectionFactory connections;
   private final LongConsumer onRevision;
+  private final @Nullable String otherChannel;
+  private final Runnable onOther;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile @Nullable Connection connection;
 
-  private ConfigChangeListener(ConnectionFactory connections, LongConsumer onRevision) {
+  private ConfigChangeListener(
+      ConnectionFactory connections,
+      LongConsumer onRevision,
+      @Nullable String otherChannel,
+      Runnable onOther) {
     this.connections = requireNonNull(connections, "connections");
     this.onRevision = requireNonNull(onRevision, "onRevision");
+    this.otherChannel = otherChannel;
+    this.onOther = requireNonNull(onOther, "onOther");
     this.thread = Thread.ofPlatform().name("config-change-listener").daemon().unstarted(this::run);
   }
 
   /** Starts listening; {@code onRevision} is called soon after with the current revision. */
   public static ConfigChangeListener start(ConnectionFactory connections, LongConsumer onRevision) {
-    ConfigChangeListener listener = new ConfigChangeListener(connections, onRevision);
+    ConfigChangeListener listener =
+        new ConfigChangeListener(connections, onRevision, null, () -> {});
+    listener.thread.start();
+    return listener;
+  }
+
+  /**
+   * As above, and calls {@code onOther} on each {@code NOTIFY} on {@code otherChannel} (whatever
+   * its payload; several at once call it once) and after every (re)connection.
+   */
+  public static ConfigChangeListener start(
+      ConnectionFactory connections,
+      LongConsumer onRevision,
+      String otherChannel,
+      Runnable onOther) {
+    requireNonNull(otherChannel, "otherChannel");
+    if (!otherChannel.matches("[a-z_]+")) {
+      throw new IllegalArgumentException(
+          "otherChannel: " + otherChannel + " (expected: lower-case letters and _)");
+    }
+    ConfigChangeListener listener =
+        new ConfigChangeListener(connections, onRevision, otherChannel, onOther);
     listener.thread.start();
     return listener;
   }
@@ -63,17 +92,31 @@ public final class ConfigChangeListener implements AutoCloseable {
         }
         try (Statement statement = c.createStatement()) {
           statement.execute("LISTEN " + ConfigRevisions.CHANNEL);
+          if (otherChannel != null) {
+            statement.execute("LISTEN " + otherChannel);
+          }
         }
         deliver(currentRevision(c));
+        if (otherChannel != null) {
+          deliverOther();
+        }
         PGConnection pg = c.unwrap(PGConnection.class);
         long lastCheck = System.nanoTime();
         while (running) {
           PGNotification[] notifications = pg.getNotifications((int) POLL.toMillis());
           long latest = -1;
+          boolean other = false;
           if (notifications != null) {
             for (PGNotification notification : notifications) {
-              latest = Math.max(latest, parse(notification.getParameter()));
+              if (notification.getName().equals(otherChannel)) {
+                other = true;
+              } else {
+                latest = Math.max(latest, parse(notification.getParameter()));
+              }
             }
+          }
+          if (other) {
+            deliverOther();
           }
           if (latest < 0 && System.nanoTime() - lastCheck > SAFETY_CHECK.toNanos()) {
             latest = currentRevision(c);
@@ -105,6 +148,14 @@ public final class ConfigChangeListener implements AutoCloseable {
       onRevision.accept(revision);
     } catch (RuntimeException e) {
       log.error("config change callback failed for revision {}", revision, e);
+    }
+  }
+
+  private void deliverOther() {
+    try {
+      onOther.run();
+    } catch (RuntimeException e) {
+      log.error("change callback for {} failed", otherChannel, e);
     }
   }
 

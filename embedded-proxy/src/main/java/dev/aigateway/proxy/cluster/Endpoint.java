@@ -1,5 +1,7 @@
 package dev.aigateway.proxy.cluster;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -12,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param metadata its filter_metadata, string values only (namespace to key to value)
  * @param tls the transport socket its {@code transport_socket_matches} entry selected, or null for
  *     the cluster's own
+ * @param health its {@code health_status} (UNKNOWN and HEALTHY are both healthy)
  */
 public record Endpoint(
     String host,
@@ -20,14 +23,21 @@ public record Endpoint(
     int weight,
     @Nullable String hostname,
     Map<String, Map<String, String>> metadata,
-    @Nullable EndpointTls tls) {
+    @Nullable EndpointTls tls,
+    HostHealth health) {
 
   public Endpoint {
     metadata = Map.copyOf(metadata);
+    requireNonNull(health, "health");
   }
 
   public Endpoint(String host, int port) {
-    this(host, port, 0, 1, null, Map.of(), null);
+    this(host, port, 0, 1, null, Map.of(), null, HostHealth.HEALTHY);
+  }
+
+  /** The same endpoint with another transport socket. */
+  public Endpoint withTls(@Nullable EndpointTls chosen) {
+    return new Endpoint(host, port, priority, weight, hostname, metadata, chosen, health);
   }
 
   @Override

@@ -14,14 +14,18 @@ import org.jspecify.annotations.Nullable;
  * Envoy's host choice for clusters with priority levels, and its outlier detection.
  *
  * <p>Priority load (load_balancer_impl.cc recalculatePerPriorityState): a level's health is its
- * share of healthy (not ejected) hosts times the overprovisioning factor 1.4, capped at 100; levels
- * take load in order up to their health, normalised when the total is below 100, so a level whose
- * only host is ejected spills all of its traffic to the next one. Within a level, hosts are chosen
- * by weight among healthy ones; when fewer than 50 % are healthy (healthy_panic_threshold) among
- * all of them. Levels excluded by {@code previous_priorities} have health 0; when every level is
- * excluded, none is (previous_priorities.cc). Ejection ends after its time; Envoy checks that on
- * each {@code interval} tick, so a host returns there up to one interval later than here. Outlier
- * state belongs to one endpoint of one cluster, not to an address.
+ * share of healthy (not ejected, not DEGRADED or UNHEALTHY by {@code health_status}) hosts times
+ * the overprovisioning factor 1.4, capped at 100, and its degraded availability the same for
+ * DEGRADED hosts; levels take load in order up to their health, then what remains goes to degraded
+ * hosts in the same order, normalised when the total is below 100. So a level whose only host is
+ * ejected or DEGRADED spills all of its traffic to a healthy next one, and a DEGRADED host still
+ * serves when nothing healthy is left. Within a level, hosts are chosen by weight among healthy (or
+ * degraded) ones; among all of them when the levels together cannot take all the load and fewer
+ * than 50 % of the level's hosts are healthy or degraded (healthy_panic_threshold,
+ * recalculatePerPriorityPanic). Levels excluded by {@code previous_priorities} have health 0; when
+ * every level is excluded, none is (previous_priorities.cc). Ejection ends after its time; Envoy
+ * checks that on each {@code interval} tick, so a host returns there up to one interval later than
+ * here. Outlier state belongs to one endpoint of one cluster, not to an address.
  */
 public final class LoadBalancer {
   private static final double OVERPROVISIONING = 1.4;
@@ -101,45 +105,70 @@ public final class LoadBalancer {
       Set<Integer> excluded,
       IntUnaryOperator random) {
     List<Integer> order = new ArrayList<>(levels.keySet());
-    double[] health = new double[order.size()];
+    int n = order.size();
+    double[] healthy = new double[n];
+    double[] degraded = new double[n];
     double total = 0;
-    for (int i = 0; i < order.size(); i++) {
+    for (int i = 0; i < n; i++) {
       if (excluded.contains(order.get(i))) {
         continue;
       }
       List<Endpoint> hosts = levels.get(order.get(i));
-      long healthy = hosts.stream().filter(e -> !ejected(cluster, e)).count();
-      health[i] = Math.min(100.0, 100.0 * OVERPROVISIONING * healthy / hosts.size());
-      total += health[i];
+      healthy[i] = availability(usable(cluster, hosts, HostHealth.HEALTHY).size(), hosts.size());
+      degraded[i] = availability(usable(cluster, hosts, HostHealth.DEGRADED).size(), hosts.size());
+      total += healthy[i] + degraded[i];
     }
-    int level = 0;
-    if (total > 0) {
-      // Loads in order, each up to its health, over a total normalised to 100.
-      double scale = 100.0 / Math.min(100.0, total);
+    double available = Math.min(100.0, total);
+    int level = -1;
+    boolean fromDegraded = false;
+    if (available > 0) {
+      // Loads over a total normalised to 100: first to the levels' healthy hosts in order, each
+      // up to its healthy availability; what remains to their degraded hosts the same way.
+      double scale = 100.0 / available;
       double remaining = 100.0;
       double point = random.applyAsInt(10_000) / 100.0;
-      for (int i = 0; i < order.size(); i++) {
-        double load = Math.min(remaining, health[i] * scale);
-        remaining -= load;
-        if (point < load) {
-          level = i;
-          break;
+      for (int pass = 0; pass < 2 && level < 0; pass++) {
+        double[] availability = pass == 0 ? healthy : degraded;
+        for (int i = 0; i < n; i++) {
+          double load = Math.min(remaining, availability[i] * scale);
+          remaining -= load;
+          if (load > 0 && point < load) {
+            level = i;
+            fromDegraded = pass == 1;
+            break;
+          }
+          point -= load;
         }
-        point -= load;
-        level = i;
+      }
+      if (level < 0) {
+        // Rounding: Envoy gives the rest to the first level with healthy, else degraded, hosts.
+        level = firstPositive(healthy);
+        if (level < 0) {
+          level = firstPositive(degraded);
+          fromDegraded = true;
+        }
       }
     } else {
-      // No healthy host anywhere: Envoy panics on the first level not excluded.
-      for (int i = 0; i < order.size(); i++) {
+      // No healthy or degraded host anywhere: Envoy panics on the first level not excluded.
+      for (int i = 0; i < n && level < 0; i++) {
         if (!excluded.contains(order.get(i))) {
           level = i;
-          break;
         }
       }
+      level = Math.max(0, level);
     }
     List<Endpoint> hosts = levels.get(order.get(level));
-    List<Endpoint> healthy = hosts.stream().filter(e -> !ejected(cluster, e)).toList();
-    List<Endpoint> pool = healthy.size() < hosts.size() * PANIC_THRESHOLD ? hosts : healthy;
+    List<Endpoint> healthyHosts = usable(cluster, hosts, HostHealth.HEALTHY);
+    List<Endpoint> degradedHosts = usable(cluster, hosts, HostHealth.DEGRADED);
+    // A level is in panic only when the levels together cannot take all the load
+    // (recalculatePerPriorityPanic) and under half of its hosts are healthy or degraded.
+    boolean panic =
+        available < 100.0
+            && healthyHosts.size() + degradedHosts.size() < hosts.size() * PANIC_THRESHOLD;
+    List<Endpoint> pool = fromDegraded ? degradedHosts : healthyHosts;
+    if (panic || pool.isEmpty()) {
+      pool = hosts;
+    }
     int totalWeight = pool.stream().mapToInt(Endpoint::weight).sum();
     int point = random.applyAsInt(Math.max(1, totalWeight));
     for (Endpoint e : pool) {
@@ -149,6 +178,25 @@ public final class LoadBalancer {
       }
     }
     return pool.getLast();
+  }
+
+  /** Hosts of a level in {@code health} and not ejected. */
+  private List<Endpoint> usable(ClusterSpec cluster, List<Endpoint> hosts, HostHealth health) {
+    return hosts.stream().filter(e -> e.health() == health && !ejected(cluster, e)).toList();
+  }
+
+  /** Share of a level's hosts times the overprovisioning factor, capped at 100. */
+  private static double availability(int count, int hosts) {
+    return Math.min(100.0, 100.0 * OVERPROVISIONING * count / hosts);
+  }
+
+  private static int firstPositive(double[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] > 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Records an attempt's result; may eject the host (outlier_detection). */

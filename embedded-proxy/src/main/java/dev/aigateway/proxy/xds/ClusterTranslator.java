@@ -3,9 +3,9 @@ package dev.aigateway.proxy.xds;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.aigateway.proxy.cluster.ClusterSpec;
 import dev.aigateway.proxy.cluster.Endpoint;
+import dev.aigateway.proxy.cluster.HostHealth;
 import dev.aigateway.tls.TlsFiles;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
@@ -114,9 +114,15 @@ final class ClusterTranslator {
     List<Endpoint> out = new ArrayList<>();
     for (LocalityLbEndpoints locality : cla.getEndpointsList()) {
       for (LbEndpoint lb : locality.getLbEndpointsList()) {
-        if (lb.getHealthStatus() == HealthStatus.UNHEALTHY
-            || lb.getHealthStatus() == HealthStatus.DRAINING) {
-          continue;
+        HostHealth health;
+        switch (lb.getHealthStatus()) {
+          case DRAINING -> {
+            // Excluded: not a host of the level at all (exclude_host_in_eds_status_draining).
+            continue;
+          }
+          case UNHEALTHY, TIMEOUT -> health = HostHealth.UNHEALTHY;
+          case DEGRADED -> health = HostHealth.DEGRADED;
+          default -> health = HostHealth.HEALTHY;
         }
         var addr = lb.getEndpoint().getAddress();
         if (!addr.hasSocketAddress()) {
@@ -135,7 +141,8 @@ final class ClusterTranslator {
                 lb.hasLoadBalancingWeight() ? lb.getLoadBalancingWeight().getValue() : 1,
                 lb.getEndpoint().getHostname().isEmpty() ? null : lb.getEndpoint().getHostname(),
                 UpstreamFailover.metadata(lb.getMetadata()),
-                null));
+                null,
+                health));
       }
     }
     return List.copyOf(out);

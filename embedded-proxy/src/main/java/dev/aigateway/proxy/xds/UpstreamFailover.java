@@ -80,9 +80,7 @@ final class UpstreamFailover {
           break;
         }
       }
-      out.add(
-          new Endpoint(
-              e.host(), e.port(), e.priority(), e.weight(), e.hostname(), e.metadata(), chosen));
+      out.add(e.withTls(chosen));
     }
     return out;
   }

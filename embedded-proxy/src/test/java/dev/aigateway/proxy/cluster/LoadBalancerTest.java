@@ -57,7 +57,71 @@ class LoadBalancerTest {
     assertThat(balancer.ejected(cluster, first)).isFalse();
   }
 
+  /** Every choice over the whole range of random points. */
+  private java.util.Set<Endpoint> choices(ClusterSpec c, Set<Integer> excludedPriorities) {
+    java.util.Set<Endpoint> seen = new java.util.HashSet<>();
+    for (int point = 0; point < 10_000; point += 97) {
+      int p = point;
+      seen.add(balancer.choose(c, excludedPriorities, Set.of(), 0, bound -> p % bound));
+    }
+    return seen;
+  }
+
+  @Test
+  void aDegradedFirstLevelGivesAllItsLoadToAHealthyNextLevel() {
+    Endpoint cooling = target("t-cooling", 0, HostHealth.DEGRADED);
+    ClusterSpec c = cluster(List.of(cooling, fallback));
+
+    assertThat(choices(c, Set.of())).containsExactly(fallback);
+    // Once the healthy level was tried (previous_priorities), the degraded one takes the retry.
+    assertThat(choices(c, Set.of(1))).containsExactly(cooling);
+  }
+
+  @Test
+  void aDegradedHostStillServesWhenNothingHealthyIsLeft() {
+    Endpoint cooling = target("t-cooling", 0, HostHealth.DEGRADED);
+
+    assertThat(choices(cluster(List.of(cooling)), Set.of())).containsExactly(cooling);
+    Endpoint down = target("t-down", 1, HostHealth.UNHEALTHY);
+    assertThat(choices(cluster(List.of(cooling, down)), Set.of())).containsExactly(cooling);
+  }
+
+  @Test
+  void aDegradedHostInAHalfHealthyLevelTakesOnlyWhatTheHealthyOnesCannot() {
+    Endpoint healthy = target("t-healthy", 0);
+    Endpoint cooling = target("t-cooling", 0, HostHealth.DEGRADED);
+    ClusterSpec c = cluster(List.of(healthy, cooling, fallback));
+
+    // Level 0: healthy 70 %, degraded 70 %; level 1 healthy 100 %: the healthy hosts of both
+    // levels take all of it (70 + 30), the degraded one nothing.
+    assertThat(choices(c, Set.of())).containsExactlyInAnyOrder(healthy, fallback);
+  }
+
+  @Test
+  void anUnhealthyEndpointIsSetAsideLikeAnEjectedOne() {
+    Endpoint down = target("t-down", 0, HostHealth.UNHEALTHY);
+
+    assertThat(choices(cluster(List.of(down, fallback)), Set.of())).containsExactly(fallback);
+  }
+
+  @Test
+  void aLevelPanicsOnlyWhenTheLevelsTogetherCannotTakeAllTheLoad() {
+    Endpoint a = target("t-a", 0);
+    Endpoint b = target("t-b", 0, HostHealth.UNHEALTHY);
+    Endpoint c = target("t-c", 0, HostHealth.UNHEALTHY);
+    // One healthy host in three at level 0 (47 %), a healthy level 1: no panic, so level 0's
+    // share goes to its healthy host only (recalculatePerPriorityPanic).
+    assertThat(choices(cluster(List.of(a, b, c, fallback)), Set.of()))
+        .containsExactlyInAnyOrder(a, fallback);
+    // Alone, the level is in panic (under 50 % healthy): every host of it may be chosen.
+    assertThat(choices(cluster(List.of(a, b, c)), Set.of())).containsExactlyInAnyOrder(a, b, c);
+  }
+
   private static Endpoint target(String id, int priority) {
+    return target(id, priority, HostHealth.HEALTHY);
+  }
+
+  private static Endpoint target(String id, int priority, HostHealth health) {
     return new Endpoint(
         "127.0.0.1",
         8443,
@@ -65,7 +129,8 @@ class LoadBalancerTest {
         1,
         "provider.example",
         Map.of("ai_gateway", Map.of("target", id)),
-        null);
+        null,
+        health);
   }
 
   private static ClusterSpec cluster(List<Endpoint> endpoints) {
