@@ -270,6 +270,40 @@ class ConfigAsCodeIT {
     assertThat(config("apply", "--prune", file.toString()).out().strip()).isEqualTo("no changes");
   }
 
+  @Test
+  @Order(7)
+  void aProviderQuotaIsAppliedByProviderNameAndExportedTheSameWay() throws Exception {
+    String file =
+        export()
+            .replace(
+                "quotas:\n",
+                "quotas:\n- scope: provider\n  provider: openai-main\n  metric: total_tokens\n"
+                    + "  window: day\n  limit: 5000\n");
+    Path path = write("provider-quota.yaml", file);
+
+    Run apply = config("apply", path.toString());
+
+    assertThat(apply.exit()).as(apply.err()).isZero();
+    assertThat(apply.out()).contains("+ quotas/provider openai-main total_tokens/day");
+    String providerId = admin.get("/providers/openai-main").path("id").asText();
+    JsonNode stored = admin.get("/quotas?scope=provider&scope_id=" + providerId);
+    assertThat(stored.path("total").asLong()).isEqualTo(1);
+    assertThat(stored.path("items").get(0).path("limit").asLong()).isEqualTo(5000);
+    JsonNode exported = YAML.readTree(export()).path("quotas");
+    assertThat(exported.findValuesAsText("provider")).containsExactly("openai-main");
+    assertThat(config("apply", path.toString()).out().strip()).isEqualTo("no changes");
+
+    Path unknown =
+        write(
+            "unknown-provider.yaml",
+            file.replace(
+                "  provider: openai-main\n  metric: total_tokens\n  window: day\n  limit: 5000\n",
+                "  provider: nope\n  metric: total_tokens\n  window: day\n  limit: 5000\n"));
+    Run refused = config("apply", unknown.toString());
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("no provider nope");
+  }
+
   private static List<JsonNode> filter(JsonNode list, String field, String value) {
     List<JsonNode> kept = new ArrayList<>();
     list.forEach(

@@ -43,18 +43,18 @@ public interface Admission {
 
   /**
    * Charges one attempt's usage (its record's tokens, whatever their source) to every quota of its
-   * key, team and model. The per-attempt processing point calls it for each attempt that reached a
-   * provider, so an attempt that produced tokens is billed even if a later one served the client;
-   * the router point's reservation is released separately. Must not block.
+   * key, team and model, and of its provider. The per-attempt processing point calls it for each
+   * attempt that reached a provider, so an attempt that produced tokens is billed even if a later
+   * one served the client; the router point's reservation is released separately. Must not block.
    */
   default void charge(UsageRecord attempt) {}
 
   /**
-   * Whether a quota scoped to this provider is used up, so that its targets are skipped without a
-   * provider call. No quota scope names a provider yet, so the default (and today's only answer) is
-   * false.
+   * Whether a quota scoped to the provider named {@code provider} that counts attempts for {@code
+   * model} has used its limit in its current window (as this replica knows the fleet's total), so
+   * that its targets are skipped without a provider call; null when none has. Must not block.
    */
-  default boolean providerExhausted(String provider) {
-    return false;
+  default @Nullable ProviderExhaustion providerExhausted(String provider, String model) {
+    return null;
   }
 }

@@ -56,4 +56,23 @@ public record ConfigSnapshot(
   public @Nullable ModelConfig model(String name) {
     return models.get(name);
   }
+
+  /**
+   * The ids of the targets of the provider named {@code provider}: of the model {@code model}, or
+   * of every model when it is null.
+   */
+  public List<String> targetIds(String provider, @Nullable String model) {
+    List<String> ids = new java.util.ArrayList<>();
+    for (ModelConfig m : models.values()) {
+      if (model != null && !model.equals(m.name())) {
+        continue;
+      }
+      for (ModelTarget t : m.targets()) {
+        if (t.id() != null && t.provider().name().equals(provider) && !ids.contains(t.id())) {
+          ids.add(t.id());
+        }
+      }
+    }
+    return ids;
+  }
 }

@@ -8,6 +8,7 @@ import dev.aigateway.dataplane.usage.UsageRecord;
 import dev.aigateway.dataplane.usage.UsageSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +50,16 @@ final class AttemptMeter {
   /** Answered by this point, not by a provider. */
   private boolean answered;
 
+  /** Told of every charged attempt's record, after the charge (the provider quota check). */
+  private final Consumer<UsageRecord> charged;
+
   AttemptMeter(ProcessorDependencies deps) {
+    this(deps, record -> {});
+  }
+
+  AttemptMeter(ProcessorDependencies deps, Consumer<UsageRecord> charged) {
     this.deps = deps;
+    this.charged = charged;
     this.startTime = deps.clock().instant();
   }
 
@@ -180,6 +189,7 @@ final class AttemptMeter {
     if (source != UsageSource.NONE) {
       try {
         deps.admission().charge(record);
+        charged.accept(record);
       } catch (RuntimeException e) {
         log.error("quota charge failed for request {}", r.requestId(), e);
       }

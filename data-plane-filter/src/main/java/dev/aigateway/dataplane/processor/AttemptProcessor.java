@@ -3,6 +3,7 @@ package dev.aigateway.dataplane.processor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import dev.aigateway.dataplane.admission.ProviderExhaustion;
 import dev.aigateway.dataplane.auth.ClientKeyAuthenticator;
 import dev.aigateway.dataplane.config.ConfigSnapshot;
 import dev.aigateway.dataplane.config.ProviderConfig;
@@ -15,6 +16,7 @@ import dev.aigateway.dataplane.translate.RequestContext;
 import dev.aigateway.dataplane.translate.Translator;
 import dev.aigateway.dataplane.translate.Translators;
 import dev.aigateway.dataplane.translate.UpstreamRequest;
+import dev.aigateway.dataplane.usage.UsageRecord;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
@@ -61,7 +63,7 @@ final class AttemptProcessor implements StreamProcessor {
     this.deps = deps;
     this.cooldowns = cooldowns;
     this.bodies = bodies;
-    this.meter = new AttemptMeter(deps);
+    this.meter = new AttemptMeter(deps, this::providerQuotaCheck);
   }
 
   @Override
@@ -167,8 +169,13 @@ final class AttemptProcessor implements StreamProcessor {
           cooldowns.secondsLeft(cooling),
           "The provider asked the gateway to wait before sending it more requests.");
     }
-    if (deps.admission().providerExhausted(t.provider()) && onlyTarget(config, r.model())) {
-      return skip("quota", 429, null, "The quota of this provider is used up.");
+    // A provider quota used up: its targets are published as cooling down until the window ends
+    // (again here, in case the charge that used it up was on another replica whose notice got
+    // lost); as with a cooldown, this attempt is answered here only when no other target exists.
+    ProviderExhaustion exhausted = providerQuotaCheck(config, t.provider(), r.model());
+    if (exhausted != null && onlyTarget(config, r.model())) {
+      return skip(
+          "quota", 429, secondsUntil(exhausted.until()), "The quota of this provider is used up.");
     }
     if (message.getEndOfStream()) {
       return reject(GatewayError.invalidRequest(null, "The request has no body."));
@@ -390,6 +397,27 @@ final class AttemptProcessor implements StreamProcessor {
         new GatewayError(
             error.status(), error.type(), error.code(), error.param(), error.message(), headers),
         call.errorShape());
+  }
+
+  /** After a charge: whether it used up a quota of its provider. */
+  private void providerQuotaCheck(UsageRecord record) {
+    if (record.provider() != null && record.model() != null) {
+      providerQuotaCheck(deps.config().get(), record.provider(), record.model());
+    }
+  }
+
+  private @Nullable ProviderExhaustion providerQuotaCheck(
+      ConfigSnapshot config, String provider, String model) {
+    ProviderExhaustion exhausted = deps.admission().providerExhausted(provider, model);
+    if (exhausted != null) {
+      cooldowns.quotaUsedUp(config.targetIds(provider, exhausted.model()), exhausted.until());
+    }
+    return exhausted;
+  }
+
+  private long secondsUntil(java.time.Instant until) {
+    long millis = java.time.Duration.between(deps.clock().instant(), until).toMillis();
+    return Math.max(1, (millis + 999) / 1000);
   }
 
   private static boolean onlyTarget(ConfigSnapshot config, String model) {

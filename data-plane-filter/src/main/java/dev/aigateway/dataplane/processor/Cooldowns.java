@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,10 @@ final class Cooldowns {
   private static final Duration REPUBLISH_STEP = Duration.ofSeconds(1);
 
   private final Map<String, Cooldown> byTarget = new ConcurrentHashMap<>();
+
+  /** The end of the quota cooldown last published per target (one notice per window). */
+  private final Map<String, Instant> quotaPublished = new ConcurrentHashMap<>();
+
   private final Clock clock;
   private final CooldownPublisher publisher;
 
@@ -83,6 +88,23 @@ final class Cooldowns {
         || before.until().plus(REPUBLISH_STEP).isBefore(next.until())
         || !before.until().isAfter(clock.instant())) {
       publisher.publish(new CooldownNotice(target, next.until(), status));
+    }
+  }
+
+  /**
+   * Publishes that {@code targets} are set aside until {@code until} because their provider's quota
+   * is used up, once per target and window end. Nothing is kept locally: the attempt point answers
+   * a single-target model from the quota itself, and the control plane's DEGRADED endpoints steer
+   * Envoy away from the others.
+   */
+  void quotaUsedUp(List<String> targets, Instant until) {
+    Instant now = clock.instant();
+    quotaPublished.values().removeIf(end -> !end.isAfter(now));
+    for (String target : targets) {
+      Instant before = quotaPublished.put(target, until);
+      if (before == null || before.isBefore(until)) {
+        publisher.publish(new CooldownNotice(target, until, 429));
+      }
     }
   }
 

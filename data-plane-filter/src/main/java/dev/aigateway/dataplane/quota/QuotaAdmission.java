@@ -6,6 +6,7 @@ import dev.aigateway.dataplane.admission.Admission;
 import dev.aigateway.dataplane.admission.AdmissionDecision;
 import dev.aigateway.dataplane.admission.AdmissionRequest;
 import dev.aigateway.dataplane.admission.AdmissionTicket;
+import dev.aigateway.dataplane.admission.ProviderExhaustion;
 import dev.aigateway.dataplane.error.StoreException;
 import dev.aigateway.dataplane.usage.Saturating;
 import dev.aigateway.dataplane.usage.TokenUsage;
@@ -192,7 +193,11 @@ public final class QuotaAdmission implements Admission {
       return;
     }
     QuotaConfig cfg = config.get();
-    List<QuotaRule> rules = cfg.applicable(attempt.keyId(), attempt.teamId(), attempt.model());
+    List<QuotaRule> rules =
+        new ArrayList<>(cfg.applicable(attempt.keyId(), attempt.teamId(), attempt.model()));
+    if (attempt.provider() != null) {
+      rules.addAll(cfg.ofProvider(attempt.provider(), attempt.model()));
+    }
     if (rules.isEmpty()) {
       return;
     }
@@ -212,6 +217,33 @@ public final class QuotaAdmission implements Admission {
       counters.adjust(
           new CounterKey(rule.id(), rule.window().start(at)), rule.window().end(at), amount);
     }
+  }
+
+  /**
+   * From this replica's counters: the window total last read plus what it charged since, so a quota
+   * used up by other replicas is seen within a flush interval. A counter read here for the first
+   * time is created, and the next flush learns its total.
+   */
+  @Override
+  public @Nullable ProviderExhaustion providerExhausted(String provider, String model) {
+    List<QuotaRule> rules = config.get().ofProvider(provider, model);
+    if (rules.isEmpty()) {
+      return null;
+    }
+    Instant now = clock.instant();
+    ProviderExhaustion exhausted = null;
+    for (QuotaRule rule : rules) {
+      Instant end = rule.window().end(now);
+      WindowCounter c = counters.counter(new CounterKey(rule.id(), rule.window().start(now)), end);
+      track(rule, Saturating.add(rule.limit(), -c.used()));
+      if (c.used() >= rule.limit()
+          && (exhausted == null
+              || end.isAfter(exhausted.until())
+              || (end.equals(exhausted.until()) && rule.model() == null))) {
+        exhausted = new ProviderExhaustion(end, rule.model());
+      }
+    }
+    return exhausted;
   }
 
   /** The database is unreachable: only this replica's share of the last known headroom is used. */

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A quota as the data plane enforces it.
  *
- * @param scopeId the key or team id; null for {@link Scope#GLOBAL}
+ * @param scopeId the key, team or provider id; null for {@link Scope#GLOBAL}
  * @param model the public model name it is limited to; null for every model
  * @param limit in counter units (tokens, or nano-USD for {@code cost_usd})
  */
@@ -27,17 +27,23 @@ public record QuotaRule(
   public enum Scope {
     KEY,
     TEAM,
+    /**
+     * Every attempt on one provider, whoever sent it: checked at the attempt point (the router
+     * point does not know the provider yet), not by the router point's admission.
+     */
+    PROVIDER,
     GLOBAL;
 
-    /** Parses the stored name ({@code key}, {@code team}, {@code global}). */
+    /** Parses the stored name ({@code key}, {@code team}, {@code provider}, {@code global}). */
     public static Scope of(String name) {
       return switch (name) {
         case "key" -> KEY;
         case "team" -> TEAM;
+        case "provider" -> PROVIDER;
         case "global" -> GLOBAL;
         default ->
             throw new IllegalArgumentException(
-                "scope: " + name + " (expected: key, team or global)");
+                "scope: " + name + " (expected: key, team, provider or global)");
       };
     }
 
@@ -62,7 +68,17 @@ public record QuotaRule(
     return switch (scope) {
       case KEY -> keyId.equals(scopeId);
       case TEAM -> teamId.equals(scopeId);
+      case PROVIDER -> false;
       case GLOBAL -> true;
     };
+  }
+
+  /**
+   * Whether this is a quota of provider {@code providerId} that counts attempts for {@code model}.
+   */
+  public boolean appliesToProvider(UUID providerId, String requestedModel) {
+    return scope == Scope.PROVIDER
+        && providerId.equals(scopeId)
+        && (model == null || model.equals(requestedModel));
   }
 }

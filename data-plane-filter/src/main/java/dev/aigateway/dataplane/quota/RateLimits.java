@@ -35,6 +35,7 @@ public final class RateLimits {
         switch (rule.scope()) {
           case KEY -> "this API key";
           case TEAM -> "this API key's team";
+          case PROVIDER -> "this provider";
           case GLOBAL -> "the gateway";
         };
     String model = rule.model() == null ? "" : " for model '" + rule.model() + "'";

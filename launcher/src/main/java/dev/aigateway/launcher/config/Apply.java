@@ -59,10 +59,12 @@ final class Apply {
             switch (scope) {
               case "team" -> body.path("team").asText();
               case "key" -> body.path("team").asText() + "/" + body.path("key").asText();
+              case "provider" -> body.path("provider").asText();
               default -> null;
             };
         body.remove("team");
         body.remove("key");
+        body.remove("provider");
         if (ref != null) {
           String id = scopeIds().get(scope + ":" + ref);
           if (id == null) {
@@ -104,12 +106,16 @@ final class Apply {
     };
   }
 
-  /** Ids of teams and active keys by name, read after the plan created the ones it names. */
+  /**
+   * Ids of teams, providers and active keys by name, read after the plan created the ones it names.
+   */
   private Map<String, String> scopeIds() {
     if (scopeIds == null) {
       Map<String, String> ids = new HashMap<>();
       api.list("teams")
           .forEach(t -> ids.put("team:" + t.path("name").asText(), t.path("id").asText()));
+      api.list("providers")
+          .forEach(p -> ids.put("provider:" + p.path("name").asText(), p.path("id").asText()));
       for (ObjectNode k : api.list("keys")) {
         if (k.path("status").asText("active").equals("active")) {
           ids.put(

@@ -31,7 +31,7 @@ final class Current {
             Normalize.item(kind, raw, kind.plural() + "/" + raw.path("id").asText(), names);
         String identity = Normalize.identity(kind, canonical);
         String id = raw.path("id").asText();
-        if (kind == Kind.TEAMS || kind == Kind.KEYS) {
+        if (kind == Kind.TEAMS || kind == Kind.KEYS || kind == Kind.PROVIDERS) {
           names.put(id, identity);
         }
         if (byIdentity.containsKey(identity)) {

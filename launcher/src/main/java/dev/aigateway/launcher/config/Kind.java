@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * The resources a configuration file holds, in the order they are created (a model needs its
- * providers, a key its team, a quota its key or team); deletes run in the reverse order.
+ * providers, a key its team, a quota its key, team or provider); deletes run in the reverse order.
  *
  * @param fields the fields a file may give, in the order export writes them
  * @param updatable the fields a PATCH may change; the others identify the resource
@@ -27,7 +27,7 @@ enum Kind {
       Set.of("allowed_models", "expires_at")),
   QUOTAS(
       "quotas",
-      List.of("scope", "team", "key", "model", "metric", "window", "limit"),
+      List.of("scope", "team", "key", "provider", "model", "metric", "window", "limit"),
       Set.of("limit"));
 
   private final String plural;

@@ -116,7 +116,7 @@ final class Normalize {
       case QUOTAS -> {
         String scope = text(in, "scope", where, true).asText();
         out.put("scope", scope);
-        // The API names a key or team by id; a file, portable between gateways, by name.
+        // The API names a key, team or provider by id; a file, portable between gateways, by name.
         JsonNode scopeId = in.get("scope_id");
         // A key-scoped quota of a revoked key keeps the key's id where its name would be.
         String ref =
@@ -134,10 +134,12 @@ final class Normalize {
             out.put(
                 "key", teamAndKey != null ? teamAndKey[1] : text(in, "key", where, true).asText());
           }
+          case "provider" ->
+              out.put("provider", ref != null ? ref : text(in, "provider", where, true).asText());
           case "global" -> {}
           default ->
               throw new ConfigException(
-                  where + ".scope: " + scope + " (expected: key, team or global)");
+                  where + ".scope: " + scope + " (expected: key, team, provider or global)");
         }
         JsonNode model = in.get("model");
         if (model != null && !model.isNull()) {
@@ -160,6 +162,7 @@ final class Normalize {
           item.path("scope").asText()
               + (item.has("team") ? " " + item.path("team").asText() : "")
               + (item.has("key") ? "/" + item.path("key").asText() : "")
+              + (item.has("provider") ? " " + item.path("provider").asText() : "")
               + " "
               + item.path("metric").asText()
               + "/"

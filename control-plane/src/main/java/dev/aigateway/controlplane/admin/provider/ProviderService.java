@@ -12,6 +12,7 @@ import dev.aigateway.db.Ref;
 import dev.aigateway.db.provider.CredentialInfo;
 import dev.aigateway.db.provider.Provider;
 import dev.aigateway.db.provider.ProviderRepository;
+import dev.aigateway.db.quota.QuotaRepository;
 import dev.aigateway.db.secret.SecretCipher;
 import dev.aigateway.vocabulary.provider.ProviderSchema;
 import java.nio.charset.StandardCharsets;
@@ -143,6 +144,10 @@ public final class ProviderService {
                     + " is still targeted by models: "
                     + String.join(", ", models.stream().map(Ref::name).toList()),
                 models);
+          }
+          List<Ref> quotas = QuotaRepository.scopedTo(change.tx(), "provider", current.id());
+          if (!quotas.isEmpty()) {
+            throw ApiProblem.referenced("the provider still has quotas", quotas);
           }
           ProviderRepository.delete(change.tx(), current.id());
           change.audit("delete", "provider", current.id(), current, null);

@@ -12,6 +12,7 @@ import dev.aigateway.db.Database;
 import dev.aigateway.db.Page;
 import dev.aigateway.db.key.ApiKeyRepository;
 import dev.aigateway.db.model.ModelRepository;
+import dev.aigateway.db.provider.ProviderRepository;
 import dev.aigateway.db.quota.Quota;
 import dev.aigateway.db.quota.QuotaRepository;
 import dev.aigateway.db.team.TeamRepository;
@@ -27,9 +28,9 @@ import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jspecify.annotations.Nullable;
 
-/** {@code /api/v1/quotas}: limits per key, team or everyone, optionally per model. */
+/** {@code /api/v1/quotas}: limits per key, team, provider or everyone, optionally per model. */
 public final class QuotaRoutes {
-  static final List<String> SCOPES = List.of("key", "team", "global");
+  static final List<String> SCOPES = List.of("key", "team", "provider", "global");
   static final List<String> METRICS = QuotaMetric.wireNames();
   static final List<String> WINDOWS = QuotaWindow.wireNames();
   // numeric(30, 10) holds values below 10^20.
@@ -65,7 +66,7 @@ public final class QuotaRoutes {
           if (scope != null && !SCOPES.contains(scope)) {
             throw ApiProblem.badRequest(
                 "invalid query parameter",
-                List.of(new FieldError("scope", "must be one of key, team, global")));
+                List.of(new FieldError("scope", "must be one of key, team, provider, global")));
           }
           String scopeIdText = Requests.query(ctx, "scope_id");
           UUID scopeId = null;
@@ -202,6 +203,11 @@ public final class QuotaRoutes {
       case "team" -> {
         if (v.required("scope_id", scopeId) && TeamRepository.find(tx, scopeId).isEmpty()) {
           v.add("scope_id", "names no team");
+        }
+      }
+      case "provider" -> {
+        if (v.required("scope_id", scopeId) && ProviderRepository.find(tx, scopeId).isEmpty()) {
+          v.add("scope_id", "names no provider");
         }
       }
       default -> throw new IllegalStateException(scope);

@@ -78,6 +78,60 @@ class QuotaAndFleetApiTest {
   }
 
   @Test
+  void aProviderQuotaIsCreatedListedAndHoldsItsProvider() {
+    JsonNode provider = Fixtures.provider(client, "quota-capped");
+    String providerId = provider.get("id").asText();
+    AdminClient.Response created =
+        client.post(
+            "/api/v1/quotas",
+            """
+            {"scope": "provider", "scope_id": "%s", "metric": "total_tokens",
+             "window": "day", "limit": 5000}
+            """
+                .formatted(providerId));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().get("scope").asText()).isEqualTo("provider");
+    assertThat(created.json().get("scope_id").asText()).isEqualTo(providerId);
+    String id = created.json().get("id").asText();
+
+    JsonNode listed = client.get("/api/v1/quotas?scope=provider&scope_id=" + providerId).json();
+    assertThat(listed.get("total").asInt()).isEqualTo(1);
+    assertThat(listed.get("items").get(0).get("id").asText()).isEqualTo(id);
+
+    AdminClient.Response providerDelete = client.delete("/api/v1/providers/" + providerId);
+    assertThat(providerDelete.status()).as(providerDelete.body()).isEqualTo(409);
+    assertThat(providerDelete.json().get("referenced_by").get(0).get("id").asText()).isEqualTo(id);
+    assertThat(client.delete("/api/v1/quotas/" + id).status()).isEqualTo(204);
+    assertThat(client.delete("/api/v1/providers/" + providerId).status()).isEqualTo(204);
+  }
+
+  @Test
+  void aProviderQuotaNamingNoProviderIsRefused() {
+    int before = client.get("/api/v1/quotas").json().get("total").asInt();
+    AdminClient.Response unknown =
+        client.post(
+            "/api/v1/quotas",
+            """
+            {"scope": "provider", "scope_id": "%s", "metric": "total_tokens",
+             "window": "day", "limit": 5000}
+            """
+                .formatted(UUID.randomUUID()));
+    assertThat(unknown.status()).as(unknown.body()).isEqualTo(422);
+    assertThat(unknown.contentType()).startsWith("application/problem+json");
+    assertThat(unknown.json().get("errors").get(0).get("field").asText()).isEqualTo("scope_id");
+    assertThat(unknown.json().get("errors").get(0).get("message").asText())
+        .isEqualTo("names no provider");
+
+    AdminClient.Response missing =
+        client.post(
+            "/api/v1/quotas",
+            "{\"scope\": \"provider\", \"metric\": \"total_tokens\", \"window\": \"day\", \"limit\": 1}");
+    assertThat(missing.status()).isEqualTo(422);
+    assertThat(missing.json().get("errors").findValuesAsText("field")).contains("scope_id");
+    assertThat(client.get("/api/v1/quotas").json().get("total").asInt()).isEqualTo(before);
+  }
+
+  @Test
   void invalidQuotasAreRejectedWithFieldPaths() {
     int before = client.get("/api/v1/quotas").json().get("total").asInt();
     AdminClient.Response r =

@@ -75,6 +75,9 @@ final class SnapshotJson {
         tn.put("upstream_model", t.upstreamModel());
         tn.put("weight", t.weight());
         tn.put("priority", t.priority());
+        if (t.id() != null) {
+          tn.put("id", t.id());
+        }
       }
     }
     ArrayNode keys = root.putArray("keys");
@@ -159,12 +162,14 @@ final class SnapshotJson {
           if (p == null) {
             throw new IOException("a model target names a provider the snapshot does not hold");
           }
+          JsonNode targetId = t.get("id");
           targets.add(
               new ModelTarget(
                   p,
                   t.required("upstream_model").asText(),
                   t.required("weight").asInt(),
-                  t.required("priority").asInt()));
+                  t.required("priority").asInt(),
+                  targetId == null || targetId.isNull() ? null : targetId.asText()));
         }
         String name = n.required("name").asText();
         models.put(
@@ -211,8 +216,10 @@ final class SnapshotJson {
                           decimal(e.getValue().get("input_per_million")),
                           decimal(e.getValue().get("output_per_million")),
                           decimal(e.getValue().get("cached_input_per_million")))));
+      Map<String, UUID> providerIds = new HashMap<>();
+      providers.values().forEach(p -> providerIds.put(p.name(), p.id()));
       return new ConfigSnapshot(
-          revision, providers, models, keys, new QuotaConfig(revision, rules, prices));
+          revision, providers, models, keys, new QuotaConfig(revision, rules, prices, providerIds));
     } catch (RuntimeException e) {
       // required() on a missing field, a bad UUID or name: not a snapshot of this format.
       throw new IOException("not a configuration snapshot of this format", e);

@@ -87,7 +87,11 @@ final class ConfigReader {
                   .computeIfAbsent(t.getModelId(), id -> new ArrayList<>())
                   .add(
                       new ModelTarget(
-                          provider, t.getUpstreamModel(), t.getWeight(), t.getPriority()));
+                          provider,
+                          t.getUpstreamModel(),
+                          t.getWeight(),
+                          t.getPriority(),
+                          t.getId().toString()));
             }
           }
           Map<String, ModelConfig> models = new LinkedHashMap<>();
@@ -120,8 +124,14 @@ final class ConfigReader {
           }
           Map<String, ProviderConfig> byName = new HashMap<>();
           providers.values().forEach(p -> byName.put(p.name(), p));
+          Map<String, UUID> providerIds = new HashMap<>();
+          providers.values().forEach(p -> providerIds.put(p.name(), p.id()));
           return new ConfigSnapshot(
-              revision, byName, models, keys, new QuotaConfig(revision, quotas(db), prices));
+              revision,
+              byName,
+              models,
+              keys,
+              new QuotaConfig(revision, quotas(db), prices, providerIds));
         });
   }
 
