@@ -24,6 +24,7 @@ function server(quotas: Quota[], extra = {}) {
     'GET /quotas': () => page(quotas),
     'GET /keys': () => page([{ id: 'k1', name: 'ci-bot', team: 'search', prefix: 'sk-gw-AbCdEf' }]),
     'GET /teams': () => page([{ id: 't1', name: 'search' }]),
+    'GET /providers': () => page([{ id: 'p1', name: 'openai-main' }]),
     'GET /models': () => page([{ id: 'm1', name: 'gpt-4o-mini' }]),
     ...extra,
   });
@@ -63,6 +64,31 @@ describe('QuotasPage', () => {
       metric: 'total_tokens',
       window: 'day',
       limit: 50000,
+    });
+  });
+
+  it('creates a provider quota choosing the provider by name, and lists it by that name', async () => {
+    const s = server([{ ...base, id: 'q2', scope: 'provider', scope_id: 'p1' }], {
+      'POST /quotas': (req: { body: unknown }) => reply(201, { ...base, ...(req.body as object) }),
+    });
+    const { user } = renderSignedIn(<QuotasPage />, s.fetchImpl);
+    expect(await screen.findByRole('meter', { name: 'Usage of the total_tokens quota of provider openai-main' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'New quota' }));
+    const dialog = screen.getByRole('dialog', { name: 'New quota' });
+    await user.selectOptions(within(dialog).getByLabelText('Applies to'), 'provider');
+    await within(dialog).findByRole('option', { name: 'openai-main' });
+    await user.selectOptions(within(dialog).getByLabelText('Provider'), 'openai-main');
+    await user.selectOptions(within(dialog).getByLabelText('Window'), 'day');
+    await user.type(within(dialog).getByLabelText('Limit (tokens)'), '2000000');
+    await user.click(within(dialog).getByRole('button', { name: 'Create quota' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(s.calls.find((c) => c.method === 'POST')?.body).toEqual({
+      scope: 'provider',
+      scope_id: 'p1',
+      model: null,
+      metric: 'total_tokens',
+      window: 'day',
+      limit: 2000000,
     });
   });
 

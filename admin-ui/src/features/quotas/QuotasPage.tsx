@@ -7,6 +7,7 @@ import { LoadError, useSubmit } from '../../components/forms';
 import { ConfirmDialog, Modal } from '../../components/Modal';
 import { Pager } from '../../components/Pager';
 import { listKeys, listTeams } from '../keys/api';
+import { listProviders } from '../providers/api';
 import { deleteQuota, listQuotas, type Quota } from './api';
 import { QuotaForm } from './components/QuotaForm';
 import { UsageBar } from './components/UsageBar';
@@ -23,8 +24,13 @@ export function QuotasPage() {
   const list = useResource(() => listQuotas(api, { limit: LIMIT, offset }), [offset]);
   // Names for the ids a quota refers to; a failure here only leaves ids shown.
   const names = useResource(async () => {
-    const [keys, teams] = await Promise.all([listKeys(api, { limit: 500 }), listTeams(api, { limit: 500 })]);
+    const [keys, teams, providers] = await Promise.all([
+      listKeys(api, { limit: 500 }),
+      listTeams(api, { limit: 500 }),
+      listProviders(api, { limit: 500 }),
+    ]);
     const m = new Map<string, string>();
+    providers.items.forEach((p) => m.set(p.id, `provider ${p.name}`));
     keys.items.forEach((k) => m.set(k.id, `key ${k.name}`));
     teams.items.forEach((t) => m.set(t.id, `team ${t.name}`));
     return m;

@@ -1,6 +1,6 @@
 import type { ApiClient, Page, Query } from '../../api/client';
 
-export type Scope = 'key' | 'team' | 'global';
+export type Scope = 'key' | 'team' | 'provider' | 'global';
 export type Metric = 'input_tokens' | 'output_tokens' | 'total_tokens' | 'cost_usd';
 export type Window = 'minute' | 'hour' | 'day' | 'month';
 
@@ -35,7 +35,7 @@ export interface QuotaInput {
   limit: number | null;
 }
 
-export const SCOPES: Scope[] = ['key', 'team', 'global'];
+export const SCOPES: Scope[] = ['key', 'team', 'provider', 'global'];
 export const METRICS: Metric[] = ['total_tokens', 'input_tokens', 'output_tokens', 'cost_usd'];
 export const WINDOWS: Window[] = ['minute', 'hour', 'day', 'month'];
 

@@ -4,6 +4,7 @@ import { useResource } from '../../../api/useResource';
 import { FormError, SelectField, TextField, useSubmit } from '../../../components/forms';
 import { listKeys, listTeams } from '../../keys/api';
 import { listModels } from '../../models/api';
+import { listProviders } from '../../providers/api';
 import { METRICS, SCOPES, WINDOWS, createQuota, updateQuota, type Metric, type Quota, type Scope, type Window } from '../api';
 
 interface Props {
@@ -12,7 +13,10 @@ interface Props {
   onCancel: () => void;
 }
 
-/** Create or edit a quota: who it applies to (key, team or everyone), model, metric, window, limit. */
+/**
+ * Create or edit a quota: what it applies to (a key, a team, a provider's attempts or everyone), model,
+ * metric, window, limit.
+ */
 export function QuotaForm({ quota, onSaved, onCancel }: Props) {
   const api = useApi();
   const [scope, setScope] = useState<Scope>(quota?.scope ?? 'key');
@@ -24,12 +28,15 @@ export function QuotaForm({ quota, onSaved, onCancel }: Props) {
   const keys = useResource(() => listKeys(api, { status: 'active', limit: 500 }), []);
   const teams = useResource(() => listTeams(api, { limit: 500 }), []);
   const models = useResource(() => listModels(api, { limit: 500 }), []);
+  const providers = useResource(() => listProviders(api, { limit: 500 }), []);
   const { busy, error, fieldErrors, run } = useSubmit();
 
   const scopeOptions =
     scope === 'key'
       ? (keys.data?.items ?? []).map((k) => ({ value: k.id, label: `${k.name} (${k.team}, ${k.prefix}…)` }))
-      : (teams.data?.items ?? []).map((t) => ({ value: t.id, label: t.name }));
+      : scope === 'provider'
+        ? (providers.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))
+        : (teams.data?.items ?? []).map((t) => ({ value: t.id, label: t.name }));
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -51,7 +58,7 @@ export function QuotaForm({ quota, onSaved, onCancel }: Props) {
       <SelectField label="Applies to" value={scope} onChange={(v) => { setScope(v as Scope); setScopeId(''); }} options={SCOPES.map((s) => ({ value: s, label: s === 'global' ? 'everyone (global)' : s }))} error={fieldErrors.scope} />
       {scope !== 'global' && (
         <SelectField
-          label={scope === 'key' ? 'Key' : 'Team'}
+          label={scope === 'key' ? 'Key' : scope === 'provider' ? 'Provider' : 'Team'}
           value={scopeId}
           onChange={setScopeId}
           options={[{ value: '', label: `Choose a ${scope}` }, ...scopeOptions]}

@@ -65,6 +65,10 @@ class SealedSnapshotFileTest {
     ConfigSnapshot back = file.read().orElseThrow();
     assertThat(back).isEqualTo(snapshot);
     assertThat(back.keyByHash(KeyHash.of("sk-gw-known"))).isNotNull();
+    // A provider quota and the target ids its cooldown names survive the file.
+    assertThat(back.quotas().ofProvider("openai-main", "chat")).hasSize(1);
+    assertThat(back.targetIds("openai-main", null))
+        .containsExactly("00000000-0000-0000-0000-000000000006");
     assertThat(back.quotas().pricesOf("chat").costUsd(1_000_000, 0, 0))
         .isEqualByComparingTo("0.15");
     // Sealed: neither the provider secret nor a key name is readable in the file.
@@ -173,7 +177,9 @@ class SealedSnapshotFileTest {
             UUID.fromString("00000000-0000-0000-0000-000000000003"),
             "chat",
             1_700_000_000L,
-            List.of(new ModelTarget(provider, "gpt-5-nano", 3, 1)));
+            List.of(
+                new ModelTarget(
+                    provider, "gpt-5-nano", 3, 1, "00000000-0000-0000-0000-000000000006")));
     ClientKey known =
         new ClientKey(
             UUID.fromString("00000000-0000-0000-0000-000000000004"),
@@ -192,6 +198,15 @@ class SealedSnapshotFileTest {
             QuotaMetric.COST_USD,
             QuotaWindow.DAY,
             5_000_000_000L);
+    QuotaRule providerRule =
+        new QuotaRule(
+            UUID.fromString("00000000-0000-0000-0000-000000000007"),
+            QuotaRule.Scope.PROVIDER,
+            provider.id(),
+            null,
+            QuotaMetric.TOTAL_TOKENS,
+            QuotaWindow.MONTH,
+            1_000_000L);
     return new ConfigSnapshot(
         7,
         Map.of(provider.name(), provider),
@@ -199,7 +214,8 @@ class SealedSnapshotFileTest {
         Map.of(KeyHash.hex("sk-gw-known"), known),
         new QuotaConfig(
             7,
-            List.of(rule),
-            Map.of("chat", new Prices(new BigDecimal("0.15"), new BigDecimal("0.60"), null))));
+            List.of(rule, providerRule),
+            Map.of("chat", new Prices(new BigDecimal("0.15"), new BigDecimal("0.60"), null)),
+            Map.of(provider.name(), provider.id())));
   }
 }
