@@ -27,6 +27,8 @@ import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -415,8 +417,8 @@ final class AttemptProcessor implements StreamProcessor {
     return exhausted;
   }
 
-  private long secondsUntil(java.time.Instant until) {
-    long millis = java.time.Duration.between(deps.clock().instant(), until).toMillis();
+  private long secondsUntil(Instant until) {
+    long millis = Duration.between(deps.clock().instant(), until).toMillis();
     return Math.max(1, (millis + 999) / 1000);
   }
 
