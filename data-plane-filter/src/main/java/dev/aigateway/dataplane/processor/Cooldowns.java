@@ -25,6 +25,9 @@ final class Cooldowns {
   /** A provider cannot bench its target for longer than this, whatever it answers. */
   static final Duration MAX = Duration.ofMinutes(10);
 
+  /** How long one publication of a used-up provider quota sets its targets aside at most. */
+  static final Duration QUOTA_HOLD = Duration.ofMinutes(5);
+
   /** Why and until when a target is set aside. */
   record Cooldown(Instant until, int status) {}
 
@@ -92,17 +95,22 @@ final class Cooldowns {
   }
 
   /**
-   * Publishes that {@code targets} are set aside until {@code until} because their provider's quota
-   * is used up, once per target and window end. Nothing is kept locally: the attempt point answers
-   * a single-target model from the quota itself, and the control plane's DEGRADED endpoints steer
-   * Envoy away from the others.
+   * Publishes that {@code targets} are set aside because their provider's quota is used up until
+   * {@code until}, for at most {@link #QUOTA_HOLD} at a time: a stored cooldown cannot be lifted,
+   * so a quota raised or deleted by an operator takes effect within the hold, not at the end of a
+   * month-long window. While the quota stays used up, the next check after the hold (a charge, or
+   * the next attempt on the provider) publishes again. Nothing is kept locally: the attempt point
+   * answers a single-target model from the quota itself, and the control plane's DEGRADED endpoints
+   * steer Envoy away from the others.
    */
-  void quotaUsedUp(List<String> targets, Instant until) {
+  void quotaUsedUp(List<String> targets, Instant windowEnd) {
     Instant now = clock.instant();
+    Instant hold = now.plus(QUOTA_HOLD);
+    Instant until = windowEnd.isBefore(hold) ? windowEnd : hold;
     quotaPublished.values().removeIf(end -> !end.isAfter(now));
     for (String target : targets) {
-      Instant before = quotaPublished.put(target, until);
-      if (before == null || before.isBefore(until)) {
+      // Once per hold: while a publication runs, later checks add nothing.
+      if (quotaPublished.putIfAbsent(target, until) == null) {
         publisher.publish(new CooldownNotice(target, until, 429));
       }
     }

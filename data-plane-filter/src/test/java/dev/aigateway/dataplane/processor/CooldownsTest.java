@@ -47,4 +47,45 @@ class CooldownsTest {
     assertThat(published).containsExactly(new CooldownNotice("t1", NOW.plus(Cooldowns.MAX), 429));
     assertThat(Cooldowns.MAX).isLessThanOrEqualTo(Duration.ofHours(1));
   }
+
+  @Test
+  void aUsedUpProviderQuotaSetsItsTargetsAsideForTheHoldAtMostAndAgainWhileItStaysUsedUp() {
+    Instant[] now = {NOW};
+    Clock moving =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now[0];
+          }
+        };
+    Cooldowns quota = new Cooldowns(moving, published::add);
+    Instant monthEnd = Instant.parse("2027-01-01T00:00:00Z");
+
+    quota.quotaUsedUp(List.of("t1", "t2"), monthEnd);
+    now[0] = NOW.plusSeconds(60);
+    quota.quotaUsedUp(List.of("t1", "t2"), monthEnd); // still held: nothing new
+    now[0] = NOW.plus(Cooldowns.QUOTA_HOLD).plusSeconds(1);
+    quota.quotaUsedUp(List.of("t1"), monthEnd); // the hold ended and the quota is still used up
+    // A window that ends within the hold is published to its end.
+    Instant dayEnd = now[0].plusSeconds(90);
+    quota.quotaUsedUp(List.of("t3"), dayEnd);
+
+    Instant secondHold = NOW.plus(Cooldowns.QUOTA_HOLD).plusSeconds(1).plus(Cooldowns.QUOTA_HOLD);
+    assertThat(published)
+        .containsExactly(
+            new CooldownNotice("t1", NOW.plus(Cooldowns.QUOTA_HOLD), 429),
+            new CooldownNotice("t2", NOW.plus(Cooldowns.QUOTA_HOLD), 429),
+            new CooldownNotice("t1", secondHold, 429),
+            new CooldownNotice("t3", dayEnd, 429));
+  }
 }
