@@ -69,7 +69,7 @@ final class SnapshotJson {
       n.put("name", m.name());
       n.put("created", m.created());
       ArrayNode targets = n.putArray("targets");
-      for (ModelTarget t : m.preferred()) {
+      for (ModelTarget t : m.targets()) {
         ObjectNode tn = targets.addObject();
         tn.put("provider", t.provider().name());
         tn.put("upstream_model", t.upstreamModel());

@@ -68,7 +68,9 @@ class SealedSnapshotFileTest {
     // A provider quota and the target ids its cooldown names survive the file.
     assertThat(back.quotas().ofProvider("openai-main", "chat")).hasSize(1);
     assertThat(back.targetIds("openai-main", null))
-        .containsExactly("00000000-0000-0000-0000-000000000006");
+        .containsExactlyInAnyOrder(
+            "00000000-0000-0000-0000-000000000006", "00000000-0000-0000-0000-000000000007");
+    assertThat(back.model("chat").targets()).hasSize(2);
     assertThat(back.quotas().pricesOf("chat").costUsd(1_000_000, 0, 0))
         .isEqualByComparingTo("0.15");
     // Sealed: neither the provider secret nor a key name is readable in the file.
@@ -179,7 +181,11 @@ class SealedSnapshotFileTest {
             1_700_000_000L,
             List.of(
                 new ModelTarget(
-                    provider, "gpt-5-nano", 3, 1, "00000000-0000-0000-0000-000000000006")));
+                    provider, "gpt-5-nano", 3, 1, "00000000-0000-0000-0000-000000000006"),
+                // A fallback (a later priority) must survive the file too: a restart during an
+                // outage would otherwise lose failover.
+                new ModelTarget(
+                    provider, "gpt-5-mini", 1, 2, "00000000-0000-0000-0000-000000000007")));
     ClientKey known =
         new ClientKey(
             UUID.fromString("00000000-0000-0000-0000-000000000004"),
