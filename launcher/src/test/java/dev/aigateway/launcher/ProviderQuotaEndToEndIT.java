@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -50,10 +49,7 @@ class ProviderQuotaEndToEndIT {
             "/keys",
             Map.of("name", "provquota-key", "team", "provquota", "allowed_models", List.of()));
     client =
-        OpenAIOkHttpClient.builder()
-            .baseUrl("http://127.0.0.1:" + proxyPort + "/v1")
-            .apiKey(key.path("key").asText())
-            .maxRetries(0)
+        Sdk.openAiBuilder(proxyPort, key.path("key").asText())
             .timeout(Duration.ofSeconds(30))
             .build();
   }
